@@ -1,0 +1,162 @@
+"""GenerationRequest: one Sora 2 generation as the service accepts it, with the service's own validation rules."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_PROMPT_CHARS = 10_000
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+ALLOWED_DURATIONS = (10, 15)
+ALLOWED_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+class Mode(enum.StrEnum):
+    TEXT_TO_VIDEO = "text-to-video"
+    IMAGE_TO_VIDEO = "image-to-video"
+
+
+class AspectRatio(enum.StrEnum):
+    LANDSCAPE = "landscape"
+    PORTRAIT = "portrait"
+
+
+class Provider(enum.StrEnum):
+    AUTO = "auto"
+    VALUE = "value"
+    OFFICIAL = "official"
+
+
+class RequestType(enum.StrEnum):
+    ASYNC = "async"
+    CALLBACK = "callback"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A validation failure tied to the form field (`field` is the request attribute name) it belongs to."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    prompt: str
+    mode: Mode = Mode.TEXT_TO_VIDEO
+    duration: int = 10
+    aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
+    image_urls: tuple[str, ...] = ()
+    remove_watermark: bool = True
+    provider: Provider = Provider.AUTO
+    request_type: RequestType = RequestType.ASYNC
+    callback_url: str | None = None
+
+    def validate(self) -> list[FieldError]:
+        """Every rule the service applies, so a bad request is explained here instead of costing a round trip."""
+        errors: list[FieldError] = []
+        if not self.prompt.strip():
+            errors.append(FieldError("prompt", "Write a prompt: describe the video you want."))
+        elif len(self.prompt) > MAX_PROMPT_CHARS:
+            errors.append(
+                FieldError(
+                    "prompt",
+                    f"The prompt is {len(self.prompt):,} characters; the service takes at most {MAX_PROMPT_CHARS:,}.",
+                )
+            )
+        if not _is_member(self.mode, Mode):
+            errors.append(FieldError("mode", f"Unknown mode {self.mode!r}: choose text-to-video or image-to-video."))
+        if self.duration not in ALLOWED_DURATIONS or isinstance(self.duration, bool):
+            errors.append(FieldError("duration", f"Duration must be 10 or 15 seconds, not {self.duration!r}."))
+        if not _is_member(self.aspect_ratio, AspectRatio):
+            errors.append(FieldError("aspect_ratio", f"Aspect ratio must be landscape or portrait, not {self.aspect_ratio!r}."))
+        if not _is_member(self.provider, Provider):
+            errors.append(FieldError("provider", f"Provider must be auto, value or official, not {self.provider!r}."))
+        errors.extend(self._image_errors())
+        errors.extend(self._delivery_errors())
+        return errors
+
+    def _image_errors(self) -> list[FieldError]:
+        if self.mode == Mode.IMAGE_TO_VIDEO and not self.image_urls:
+            return [FieldError("image_urls", "Image-to-video needs at least one reference image.")]
+        if self.mode == Mode.TEXT_TO_VIDEO and self.image_urls:
+            return [
+                FieldError(
+                    "image_urls",
+                    "Text-to-video takes no images: switch to image-to-video or remove the images.",
+                )
+            ]
+        for url in self.image_urls:
+            if not is_http_url(url):
+                return [FieldError("image_urls", f"Image address {url!r} must be a full http:// or https:// URL.")]
+        return []
+
+    def _delivery_errors(self) -> list[FieldError]:
+        if not _is_member(self.request_type, RequestType):
+            return [FieldError("request_type", f"Delivery must be polling or callback, not {self.request_type!r}.")]
+        if self.request_type == RequestType.CALLBACK:
+            url = (self.callback_url or "").strip()
+            if not url:
+                return [FieldError("callback_url", "Callback delivery needs a callback URL the service can reach.")]
+            parts = urlsplit(url)
+            if parts.scheme != "https" or not parts.hostname:
+                return [FieldError("callback_url", "The callback URL must be a public https:// address.")]
+        return []
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON body of `POST /api/v1/generateTask/sora-2`."""
+        payload: dict[str, Any] = {
+            "request_type": str(self.request_type),
+            "provider": str(self.provider),
+            "input": {
+                "mode": str(self.mode),
+                "prompt": self.prompt,
+                "duration": self.duration,
+                "aspect_ratio": str(self.aspect_ratio),
+                "remove_watermark": self.remove_watermark,
+            },
+        }
+        if self.image_urls:
+            payload["input"]["image_urls"] = list(self.image_urls)
+        if self.request_type == RequestType.CALLBACK and self.callback_url:
+            payload["callback_url"] = self.callback_url
+        return payload
+
+    def to_dict(self) -> dict[str, Any]:
+        """A flat, JSON-safe form for storage (SQLite, sidecars); `from_dict` reads it back."""
+        return {
+            "prompt": self.prompt,
+            "mode": str(self.mode),
+            "duration": self.duration,
+            "aspect_ratio": str(self.aspect_ratio),
+            "image_urls": list(self.image_urls),
+            "remove_watermark": self.remove_watermark,
+            "provider": str(self.provider),
+            "request_type": str(self.request_type),
+            "callback_url": self.callback_url,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GenerationRequest:
+        return cls(
+            prompt=str(data.get("prompt", "")),
+            mode=Mode(data.get("mode", Mode.TEXT_TO_VIDEO)),
+            duration=int(data.get("duration", 10)),
+            aspect_ratio=AspectRatio(data.get("aspect_ratio", AspectRatio.LANDSCAPE)),
+            image_urls=tuple(data.get("image_urls") or ()),
+            remove_watermark=bool(data.get("remove_watermark", True)),
+            provider=Provider(data.get("provider", Provider.AUTO)),
+            request_type=RequestType(data.get("request_type", RequestType.ASYNC)),
+            callback_url=data.get("callback_url") or None,
+        )
+
+
+def is_http_url(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_member(value: object, enum_type: type[enum.Enum]) -> bool:
+    return any(value == member.value for member in enum_type)  # StrEnum members equal their values

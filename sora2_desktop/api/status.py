@@ -1,0 +1,104 @@
+"""TaskStatus: the service's answer to a status query, parsed; tolerant of states, fields and codes it does not know."""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+class TaskState(enum.StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    SUCCESS = "success"
+    FAILED = "failed"
+    # A state the service added after this client was written: shown as-is and polled on, never a crash.
+    UNKNOWN = "unknown"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (TaskState.SUCCESS, TaskState.FAILED)
+
+
+KNOWN_FAIL_CODES = ("CONTENT_VIOLATION", "INVALID_IMAGE_URL")
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    task_id: str
+    state: TaskState
+    raw_state: str
+    result_urls: tuple[str, ...] = ()
+    fail_code: str | None = None
+    fail_message: str | None = None
+    create_time: datetime | None = None
+    complete_time: datetime | None = None
+    cost_time_ms: int | None = None
+    # Every field of `data` as it came, so nothing the service says is lost even when we do not model it.
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> TaskStatus:
+        """Parse the envelope's `data` object. Raises ValueError only when there is no task id at all."""
+        task_id = data.get("taskId")
+        if not isinstance(task_id, str) or not task_id:
+            raise ValueError("status answer has no taskId")
+        raw_state = str(data.get("state") or "")
+        try:
+            state = TaskState(raw_state.lower())
+        except ValueError:
+            state = TaskState.UNKNOWN
+        fail_code = data.get("failCode")
+        fail_message = data.get("failMsg")
+        return cls(
+            task_id=task_id,
+            state=state,
+            raw_state=raw_state,
+            result_urls=_result_urls(data.get("resultJson")),
+            fail_code=str(fail_code) if fail_code not in (None, "") else None,
+            fail_message=str(fail_message) if fail_message not in (None, "") else None,
+            create_time=_from_millis(data.get("createTime")),
+            complete_time=_from_millis(data.get("completeTime")),
+            cost_time_ms=_int_or_none(data.get("costTime")),
+            raw=dict(data),
+        )
+
+
+def _result_urls(result_json: Any) -> tuple[str, ...]:
+    """`resultJson` is a JSON document inside a string; some answers may already send it as an object."""
+    if result_json in (None, ""):
+        return ()
+    document: Any = result_json
+    if isinstance(result_json, str):
+        try:
+            document = json.loads(result_json)
+        except json.JSONDecodeError:
+            return ()
+    if not isinstance(document, dict):
+        return ()
+    urls = document.get("resultUrls") or []
+    if not isinstance(urls, list):
+        return ()
+    return tuple(u for u in urls if isinstance(u, str) and u)
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _from_millis(value: Any) -> datetime | None:
+    millis = _int_or_none(value)
+    if millis is None or millis <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(millis / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

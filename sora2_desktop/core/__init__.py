@@ -1,0 +1,1 @@
+"""The application: tasks, polling, downloads, settings, secrets. QtCore only, never QtWidgets."""

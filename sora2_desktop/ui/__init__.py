@@ -1,0 +1,1 @@
+"""Widgets and Qt models: they show state and emit intents; no HTTP, no SQL."""
