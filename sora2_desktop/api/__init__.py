@@ -1,8 +1,10 @@
 """The APIXO Sora 2 protocol: typed requests and statuses, errors, and an async httpx client. No Qt here."""
 
+from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.api.errors import (
     ApiError,
     AuthError,
+    DownloadError,
     InvalidRequestError,
     ProtocolError,
     RateLimitedError,
@@ -26,14 +28,16 @@ __all__ = [
     "MAX_PROMPT_CHARS",
     "ApiError",
     "ApiKey",
+    "ApixoClient",
     "AspectRatio",
     "AuthError",
+    "DownloadError",
     "FieldError",
     "GenerationRequest",
     "InvalidRequestError",
     "Mode",
-    "Provider",
     "ProtocolError",
+    "Provider",
     "RateLimitedError",
     "RequestType",
     "TaskState",

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Sequence
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sora2_desktop.api.request import FieldError
+
 
 class ApiError(Exception):
     """Base of every fault the client reports. `user_message` is safe to show; it never holds the key."""
@@ -15,11 +25,22 @@ class ApiError(Exception):
 
 
 class InvalidRequestError(ApiError):
-    """400: the service refused the request; `service_message` is its text, verbatim (e.g. "Insufficient credits")."""
+    """400: the service refused the request; `service_message` is its text verbatim ("Insufficient credits").
 
-    def __init__(self, service_message: str, *, status_code: int | None = 400) -> None:
+    Also raised before any network call when the request breaks the service's rules: then `field_errors`
+    lists each broken rule with the form field it belongs to, and `status_code` is None.
+    """
+
+    def __init__(
+        self,
+        service_message: str,
+        *,
+        status_code: int | None = 400,
+        field_errors: Sequence[FieldError] = (),
+    ) -> None:
         super().__init__(service_message or "The service refused the request.", status_code=status_code)
         self.service_message = service_message
+        self.field_errors: tuple[FieldError, ...] = tuple(field_errors)
 
 
 class AuthError(ApiError):
@@ -27,7 +48,8 @@ class AuthError(ApiError):
 
     def __init__(self, user_message: str = "", *, status_code: int | None = 401) -> None:
         super().__init__(
-            user_message or "The API key was refused. Check it in Settings → API key.", status_code=status_code
+            user_message or "The API key was refused. Check it in Settings → API key.",
+            status_code=status_code,
         )
 
 
@@ -37,7 +59,9 @@ class RateLimitedError(ApiError):
     retryable = True
 
     def __init__(self, retry_after: float | None = None, *, status_code: int | None = 429) -> None:
-        super().__init__("The service is rate-limiting this key; waiting before trying again.", status_code=status_code)
+        super().__init__(
+            "The service is rate-limiting this key; waiting before trying again.", status_code=status_code
+        )
         self.retry_after = retry_after
 
 
@@ -59,3 +83,25 @@ class DownloadError(ApiError):
     def __init__(self, user_message: str, *, retryable: bool, status_code: int | None = None) -> None:
         super().__init__(user_message, status_code=status_code)
         self.retryable = retryable
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (seconds or an HTTP-date); None if absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        # "nan"/"inf" parse as floats but mean nothing to a scheduler.
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT; a zone-less one is read the same way
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)

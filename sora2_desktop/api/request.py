@@ -1,4 +1,4 @@
-"""GenerationRequest: one Sora 2 generation as the service accepts it, with the service's own validation rules."""
+"""GenerationRequest: one Sora 2 generation as the service accepts it, with the service's own rules."""
 
 from __future__ import annotations
 
@@ -55,30 +55,51 @@ class GenerationRequest:
     callback_url: str | None = None
 
     def validate(self) -> list[FieldError]:
-        """Every rule the service applies, so a bad request is explained here instead of costing a round trip."""
+        """Every rule the service applies, so a bad request is explained here, not after a round trip."""
         errors: list[FieldError] = []
-        if not self.prompt.strip():
+        if not isinstance(self.prompt, str) or not self.prompt.strip():
             errors.append(FieldError("prompt", "Write a prompt: describe the video you want."))
         elif len(self.prompt) > MAX_PROMPT_CHARS:
             errors.append(
                 FieldError(
                     "prompt",
-                    f"The prompt is {len(self.prompt):,} characters; the service takes at most {MAX_PROMPT_CHARS:,}.",
+                    f"The prompt is {len(self.prompt):,} characters; "
+                    f"the service takes at most {MAX_PROMPT_CHARS:,}.",
                 )
             )
         if not _is_member(self.mode, Mode):
-            errors.append(FieldError("mode", f"Unknown mode {self.mode!r}: choose text-to-video or image-to-video."))
-        if self.duration not in ALLOWED_DURATIONS or isinstance(self.duration, bool):
-            errors.append(FieldError("duration", f"Duration must be 10 or 15 seconds, not {self.duration!r}."))
+            errors.append(
+                FieldError("mode", f"Unknown mode {self.mode!r}: choose text-to-video or image-to-video.")
+            )
+        # bool is an int and 10.0 == 10: both would slip through a plain `in` test and reach the JSON body.
+        if type(self.duration) is not int or self.duration not in ALLOWED_DURATIONS:
+            errors.append(
+                FieldError("duration", f"Duration must be 10 or 15 seconds, not {self.duration!r}.")
+            )
         if not _is_member(self.aspect_ratio, AspectRatio):
-            errors.append(FieldError("aspect_ratio", f"Aspect ratio must be landscape or portrait, not {self.aspect_ratio!r}."))
+            errors.append(
+                FieldError(
+                    "aspect_ratio", f"Aspect ratio must be landscape or portrait, not {self.aspect_ratio!r}."
+                )
+            )
+        if not isinstance(self.remove_watermark, bool):
+            errors.append(
+                FieldError(
+                    "remove_watermark", f"Remove watermark must be on or off, not {self.remove_watermark!r}."
+                )
+            )
         if not _is_member(self.provider, Provider):
-            errors.append(FieldError("provider", f"Provider must be auto, value or official, not {self.provider!r}."))
+            errors.append(
+                FieldError("provider", f"Provider must be auto, value or official, not {self.provider!r}.")
+            )
         errors.extend(self._image_errors())
         errors.extend(self._delivery_errors())
         return errors
 
     def _image_errors(self) -> list[FieldError]:
+        # A bare string is iterable too: without this check its letters would be checked as URLs.
+        if isinstance(self.image_urls, str) or not all(isinstance(url, str) for url in self.image_urls):
+            return [FieldError("image_urls", "Image addresses must be a list of URLs.")]
         if self.mode == Mode.IMAGE_TO_VIDEO and not self.image_urls:
             return [FieldError("image_urls", "Image-to-video needs at least one reference image.")]
         if self.mode == Mode.TEXT_TO_VIDEO and self.image_urls:
@@ -90,18 +111,25 @@ class GenerationRequest:
             ]
         for url in self.image_urls:
             if not is_http_url(url):
-                return [FieldError("image_urls", f"Image address {url!r} must be a full http:// or https:// URL.")]
+                return [
+                    FieldError("image_urls", f"Image address {url!r} must be a full http:// or https:// URL.")
+                ]
         return []
 
     def _delivery_errors(self) -> list[FieldError]:
         if not _is_member(self.request_type, RequestType):
-            return [FieldError("request_type", f"Delivery must be polling or callback, not {self.request_type!r}.")]
+            return [
+                FieldError(
+                    "request_type", f"Delivery must be polling or callback, not {self.request_type!r}."
+                )
+            ]
         if self.request_type == RequestType.CALLBACK:
             url = (self.callback_url or "").strip()
             if not url:
-                return [FieldError("callback_url", "Callback delivery needs a callback URL the service can reach.")]
-            parts = urlsplit(url)
-            if parts.scheme != "https" or not parts.hostname:
+                return [
+                    FieldError("callback_url", "Callback delivery needs a URL the service can reach.")
+                ]
+            if not is_http_url(url, schemes=("https",)):
                 return [FieldError("callback_url", "The callback URL must be a public https:// address.")]
         return []
 
@@ -119,9 +147,9 @@ class GenerationRequest:
             },
         }
         if self.image_urls:
-            payload["input"]["image_urls"] = list(self.image_urls)
+            payload["input"]["image_urls"] = [url.strip() for url in self.image_urls]
         if self.request_type == RequestType.CALLBACK and self.callback_url:
-            payload["callback_url"] = self.callback_url
+            payload["callback_url"] = self.callback_url.strip()
         return payload
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,9 +181,12 @@ class GenerationRequest:
         )
 
 
-def is_http_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+def is_http_url(url: str, *, schemes: tuple[str, ...] = ("http", "https")) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme in schemes and bool(parts.hostname)
+    except ValueError:  # urlsplit refuses some malformed input, e.g. an unclosed "[::1"
+        return False
 
 
 def _is_member(value: object, enum_type: type[enum.Enum]) -> bool:

@@ -28,6 +28,6 @@ class ApiKey:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str | tuple[object, ...]:
         # Pickling would write the key somewhere we cannot see; refuse rather than leak.
         raise TypeError("ApiKey cannot be pickled")

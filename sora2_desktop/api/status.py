@@ -1,9 +1,10 @@
-"""TaskStatus: the service's answer to a status query, parsed; tolerant of states, fields and codes it does not know."""
+"""TaskStatus: the service's answer to a status query, parsed; tolerant of states, fields, codes it lacks."""
 
 from __future__ import annotations
 
 import enum
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -61,7 +62,7 @@ class TaskStatus:
             fail_message=str(fail_message) if fail_message not in (None, "") else None,
             create_time=_from_millis(data.get("createTime")),
             complete_time=_from_millis(data.get("completeTime")),
-            cost_time_ms=_int_or_none(data.get("costTime")),
+            cost_time_ms=_duration_or_none(data.get("costTime")),
             raw=dict(data),
         )
 
@@ -84,14 +85,30 @@ def _result_urls(result_json: Any) -> tuple[str, ...]:
     return tuple(u for u in urls if isinstance(u, str) and u)
 
 
+# Past a signed 64-bit integer SQLite refuses the value; no real time or duration comes near it.
+_INT64_MAX = 2**63 - 1
+
+
 def _int_or_none(value: Any) -> int | None:
+    number: int | None = None
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        # Python's json module accepts NaN and Infinity; int() of either raises instead of returning.
+        number = int(value) if math.isfinite(value) else None
+    # isdigit() alone accepts "²", which int() then refuses.
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value)
+    if number is None or abs(number) > _INT64_MAX:
+        return None
+    return number
+
+
+def _duration_or_none(value: Any) -> int | None:
+    millis = _int_or_none(value)
+    return millis if millis is not None and millis >= 0 else None
 
 
 def _from_millis(value: Any) -> datetime | None:

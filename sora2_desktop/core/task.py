@@ -14,7 +14,9 @@ class TaskPhase(enum.StrEnum):
 
     QUEUED = "queued"  # waiting locally: the key already has 1,000 tasks running
     SUBMITTING = "submitting"  # row written, submit request on its way
-    SUBMIT_UNKNOWN = "submit_unknown"  # the submit's answer was lost: it may or may not be charged; never resent blindly
+    SUBMIT_UNKNOWN = (
+        "submit_unknown"  # the submit's answer was lost: it may or may not be charged; never resent blindly
+    )
     REJECTED = "rejected"  # the service refused the submit (400/401): `error_message` says why
     PENDING = "pending"
     PROCESSING = "processing"

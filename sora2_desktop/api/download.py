@@ -1,0 +1,235 @@
+"""Streaming, resumable download of one result file: a `.part` file, Range resume, checks, atomic rename."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+import httpx
+
+from sora2_desktop.api.errors import DownloadError, RateLimitedError, parse_retry_after
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int | None], None]
+"""Called with (bytes on disk so far, total size or None when the server does not say)."""
+
+OpenResponse = Callable[[Mapping[str, str]], AbstractAsyncContextManager[httpx.Response]]
+"""Opens a streamed GET of the result URL with these extra headers (the client adds auth, redirects)."""
+
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(?:(\d+)-(\d+)|\*)\s*/\s*(\d+|\*)\s*$", re.IGNORECASE)
+
+
+def part_path(dest: Path) -> Path:
+    """Where the unfinished bytes of `dest` live until the download completes."""
+    return dest.with_name(dest.name + ".part")
+
+
+class _Restart(Exception):
+    """The server's answer does not fit the bytes already on disk: drop them and ask for the whole file."""
+
+
+async def stream_to_file(
+    open_response: OpenResponse,
+    dest: Path,
+    *,
+    progress: Progress | None = None,
+    expect_content_type_prefix: str | None = "video/",
+) -> Path:
+    """Download into `dest`, resuming an earlier `.part`; return `dest` once it holds the complete file.
+
+    Raises DownloadError (`retryable` says whether trying again can help; a cut-short download keeps its
+    `.part` so the next try resumes) or RateLimitedError. Two downloads to the same `dest` at once are the
+    caller's to prevent.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = part_path(dest)
+    try:
+        for _attempt in range(2):
+            try:
+                await _fetch(open_response, part, progress, expect_content_type_prefix)
+                break
+            except _Restart as restart:
+                log.info("download of %s restarts from zero: %s", dest.name, restart)
+                part.unlink(missing_ok=True)
+        else:
+            raise DownloadError(
+                "The file server keeps answering resume requests wrongly; try the download again later.",
+                retryable=True,
+            )
+    except httpx.TimeoutException:
+        failure = DownloadError(
+            "The file server stopped sending data in time; the download will resume from where it stopped.",
+            retryable=True,
+        )
+    except httpx.TransportError:
+        # Only the type is logged: httpx messages are safe today, but nothing from a request goes into text.
+        failure = DownloadError(
+            "The connection to the file server broke; the download will resume from where it stopped.",
+            retryable=True,
+        )
+    else:
+        await asyncio.to_thread(_commit, part, dest)
+        return dest
+    # Raised outside the except blocks so the httpx exception (which holds the request) is not chained on.
+    raise failure
+
+
+async def _fetch(
+    open_response: OpenResponse,
+    part: Path,
+    progress: Progress | None,
+    expect_content_type_prefix: str | None,
+) -> None:
+    offset = part.stat().st_size if part.exists() else 0
+    # identity: Content-Length and Range offsets must count the bytes that land in the file, not gzip bytes.
+    headers = {"Accept-Encoding": "identity"}
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
+    async with open_response(headers) as response:
+        status = response.status_code
+        if status == 416 and offset:
+            total = _content_range(response.headers.get("content-range"))[2]
+            if total == offset:
+                log.debug("%s was already complete (%d bytes)", part.name, offset)
+                if progress is not None:
+                    progress(offset, offset)
+                return
+            raise _Restart(f"416 with the file at {total} bytes while {offset} are on disk")
+        _raise_for_status(response, part)
+        _check_content_type(response, part, expect_content_type_prefix)
+        length = _int_header(response.headers.get("content-length"))
+        if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+            # The server compressed despite being asked not to: Content-Length counts other bytes than ours.
+            length = None
+        if status == 206:
+            start, _end, total = _content_range(response.headers.get("content-range"))
+            if start != offset:
+                raise _Restart(f"206 from byte {start} while {offset} are on disk")
+            if total is None and length is not None:
+                total = offset + length
+        else:
+            # 200: the server ignored Range (or there was none); what is on disk is replaced.
+            offset = 0
+            total = length
+        received = await _write_body(
+            response, part, append=status == 206, offset=offset, total=total, progress=progress
+        )
+        if length is not None and received < length:
+            raise DownloadError(
+                f"The file server stopped after {offset + received:,} of {offset + length:,} bytes; "
+                "the download will resume from where it stopped.",
+                retryable=True,
+            )
+    if part.stat().st_size == 0:
+        part.unlink(missing_ok=True)
+        raise DownloadError(
+            "The file server sent an empty file; the download will be tried again.", retryable=True
+        )
+
+
+async def _write_body(
+    response: httpx.Response,
+    part: Path,
+    *,
+    append: bool,
+    offset: int,
+    total: int | None,
+    progress: Progress | None,
+) -> int:
+    """Write the body to `part`; return how many bytes were written."""
+    done = offset
+    if progress is not None:
+        progress(done, total)
+    # Chunks are written as they arrive (no re-chunking buffer), so bytes received before a cut are kept for
+    # the resume. Each write lands in the page cache (well under a millisecond), so it stays on the loop;
+    # the slow part, fsync, runs in a worker thread in _commit.
+    with part.open("ab" if append else "wb") as file:
+        async for chunk in response.aiter_bytes():
+            file.write(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    return done - offset
+
+
+def _raise_for_status(response: httpx.Response, part: Path) -> None:
+    status = response.status_code
+    if status in (200, 206):
+        return
+    if status == 429:
+        raise RateLimitedError(parse_retry_after(response.headers.get("retry-after")))
+    if status in (408, 425) or status >= 500:
+        raise DownloadError(
+            f"The file server had a problem (HTTP {status}); the download will be tried again.",
+            retryable=True,
+            status_code=status,
+        )
+    if status in (401, 403, 404, 410):
+        # Result links live 15 days; past that the CDN answers 403 or 404 and no retry brings the file back.
+        part.unlink(missing_ok=True)
+        raise DownloadError(
+            f"The result file is no longer available (HTTP {status}); result links expire after 15 days.",
+            retryable=False,
+            status_code=status,
+        )
+    part.unlink(missing_ok=True)
+    raise DownloadError(
+        f"The file server refused the download (HTTP {status}).", retryable=False, status_code=status
+    )
+
+
+def _check_content_type(response: httpx.Response, part: Path, prefix: str | None) -> None:
+    if prefix is None:
+        return
+    content_type = response.headers.get("content-type", "").strip().lower()
+    if content_type.startswith(prefix.lower()):
+        return
+    # Whatever this is (an HTML error page, JSON), it must not be appended to or renamed into a video file.
+    part.unlink(missing_ok=True)
+    shown = content_type.split(";")[0] or "no type"
+    raise DownloadError(
+        f"The result link answered with {shown} instead of a video; the file was not saved.",
+        retryable=False,
+        status_code=response.status_code,
+    )
+
+
+def _content_range(value: str | None) -> tuple[int | None, int | None, int | None]:
+    """(first byte, last byte, total) from `Content-Range`; None for each part that is absent or `*`."""
+    match = _CONTENT_RANGE.match(value or "")
+    if match is None:
+        return None, None, None
+    first, last, total = match.groups()
+    return (
+        int(first) if first is not None else None,
+        int(last) if last is not None else None,
+        int(total) if total not in (None, "*") else None,
+    )
+
+
+def _int_header(value: str | None) -> int | None:
+    if value is None or not value.strip().isascii() or not value.strip().isdigit():
+        return None
+    return int(value)
+
+
+def _commit(part: Path, dest: Path) -> None:
+    """fsync the finished `.part`, rename it onto `dest` in one step, then fsync the folder (POSIX)."""
+    with part.open("rb+") as file:
+        os.fsync(file.fileno())
+    # os.replace is atomic on one file system: a reader sees the old file or the whole new one, never half.
+    os.replace(part, dest)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            directory = os.open(dest.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)

@@ -1,0 +1,110 @@
+"""Start-up: command line, QApplication, the qasync loop, and wiring the session to the main window."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from sora2_desktop import __version__
+
+log = logging.getLogger("sora2_desktop")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="sora2-desktop",
+        description="Generate videos with OpenAI's Sora 2 through the APIXO API.",
+        epilog="With no API key configured the app offers demo mode: a local stand-in of the service.",
+    )
+    parser.add_argument("--demo", action="store_true", help="run against the built-in stand-in of the service")
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="keep settings, database, downloads and logs under DIR"
+    )
+    parser.add_argument("--api-base", metavar="URL", help="the API's base URL (https; plain http only for loopback)")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages to the terminal as well")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # qasync picks PyQt6 first when both are installed; this app is PySide6.
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from sora2_desktop.core.logging_setup import setup_logging
+    from sora2_desktop.core.profile import Profile
+    from sora2_desktop.core.settings import validate_api_base_url
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Sora 2 Desktop")
+    app.setOrganizationName("Sora2Desktop")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("sora2-desktop")
+
+    if args.api_base and (problem := validate_api_base_url(args.api_base)):
+        print(f"sora2-desktop: --api-base: {problem}", file=sys.stderr)
+        return 2
+    profile = Profile.from_dir(args.profile) if args.profile else Profile.default()
+    profile.ensure()
+    log_path = setup_logging(profile.logs_dir, verbose=args.verbose)
+    log.info("Sora 2 Desktop %s starting; profile %s; log %s", __version__, profile.root, log_path)
+    return int(qasync.run(_run(args, profile)) or 0)
+
+
+async def _run(args: argparse.Namespace, profile: object) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from sora2_desktop.core.profile import Profile
+    from sora2_desktop.core.secrets import SecretStore
+    from sora2_desktop.core.session import Session
+    from sora2_desktop.core.settings import AppSettings
+    from sora2_desktop.ui.main_window import MainWindow
+
+    assert isinstance(profile, Profile)
+    app = QApplication.instance()
+    assert app is not None
+    settings = AppSettings(profile)
+    session = Session(profile, settings, SecretStore(), api_base_override=args.api_base)
+    window = MainWindow(session)
+    _install_excepthook(window)
+    quit_requested = asyncio.Event()
+    app.aboutToQuit.connect(quit_requested.set)
+    app.lastWindowClosed.connect(quit_requested.set)
+    window.show()
+    if args.demo:
+        window.activate(demo=True)
+    elif session.stored_key() is not None:
+        window.activate()
+    await quit_requested.wait()
+    await session.aclose()
+    return 0
+
+
+def _install_excepthook(window: object) -> None:
+    """An uncaught error is logged with its traceback and told to the person, instead of silently vanishing."""
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if isinstance(window, QWidget) and window.isVisible():
+            QMessageBox.warning(
+                window,
+                window.tr("Unexpected error"),
+                window.tr("Something went wrong: {0}\n\nDetails are in the log (Help → Open log folder).").format(
+                    value
+                ),
+            )
+
+    sys.excepthook = hook
+
+
+if __name__ == "__main__":
+    sys.exit(main())

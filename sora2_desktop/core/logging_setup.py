@@ -1,0 +1,59 @@
+"""Logging: a rotating log file in the profile, with anything that looks like a secret scrubbed out."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import sys
+from pathlib import Path
+
+_BEARER = re.compile(r"(?i)(bearer\s+)[^\s'\"]+")
+_known_secrets: set[str] = set()
+
+
+def forget_secret_patterns() -> None:
+    _known_secrets.clear()
+
+
+def register_secret(value: str) -> None:
+    """Any log record that somehow contains this exact string gets it replaced; a second line of defence."""
+    if len(value) >= 4:
+        _known_secrets.add(value)
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = _BEARER.sub(r"\1<hidden>", message)
+        for secret in _known_secrets:
+            cleaned = cleaned.replace(secret, "<hidden>")
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def setup_logging(logs_dir: Path, *, verbose: bool = False) -> Path:
+    """Logs to `logs_dir/sora2-desktop.log` (5 × 1 MB) and to stderr; returns the file's path."""
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    path = logs_dir / "sora2-desktop.log"
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_sora2", False):
+            root.removeHandler(handler)
+            handler.close()
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    stream_handler = logging.StreamHandler(sys.stderr)
+    stream_handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    handlers: list[logging.Handler] = [file_handler, stream_handler]
+    for handler in handlers:
+        handler.setFormatter(fmt)
+        handler.addFilter(RedactingFilter())
+        handler._sora2 = True  # marks ours, so a second setup (tests) replaces instead of doubling
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # httpx logs every request URL at INFO; URLs carry no key, but keep the file about the app.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    return path

@@ -1,0 +1,28 @@
+"""PollTiming: when to ask the service about a task, following its advice (first at ~180 s, then every 10 s)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sora2_desktop.api import GenerationRequest, RequestType
+
+
+@dataclass(frozen=True)
+class PollTiming:
+    first_delay_s: float = 180.0  # for a 10 s video; a 15 s one takes about a minute longer
+    interval_s: float = 10.0
+    callback_interval_s: float = 60.0  # callback mode: polling is only the safety net
+    # Demo mode runs the stand-in's clock fast; every delay shrinks by the same factor.
+    time_scale: float = 1.0
+
+    def first_delay(self, request: GenerationRequest) -> float:
+        extra = 60.0 if request.duration >= 15 else 0.0
+        return (self.first_delay_s + extra) * self.time_scale
+
+    def interval(self, request: GenerationRequest) -> float:
+        base = self.callback_interval_s if request.request_type == RequestType.CALLBACK else self.interval_s
+        return base * self.time_scale
+
+    def expected_total_s(self, request: GenerationRequest) -> float:
+        """Typical generation time (the service's 3–5 min for 10 s, 4–6 min for 15 s), for the progress bar."""
+        return (240.0 if request.duration < 15 else 300.0) * self.time_scale

@@ -1,0 +1,374 @@
+"""TaskTableModel: every task as one table row, newest first; cell text is computed only when it is shown."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from sora2_desktop.api import AspectRatio, Mode
+from sora2_desktop.core.failure_text import explain_failure
+from sora2_desktop.core.task import Task, TaskPhase
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROLE = Qt.ItemDataRole
+
+# The service's typical generation time is 3–5 min for a 10 s video and 4–6 min for 15 s; the midpoint is what
+# the progress bar expects, so a task on schedule reaches the cap at about the time it usually finishes.
+EXPECTED_SECONDS: dict[int, float] = {10: 240.0, 15: 300.0}
+# Below 1.0 until the service says success: a bar that sits full while still running would be a lie.
+PROGRESS_CAP = 0.95
+_PROMPT_EXCERPT_CHARS = 240  # the view elides to the column width; this only bounds the work per paint
+
+# One colour per phase: mid-tones so they read on light and dark palettes alike.
+_PHASE_COLORS: dict[TaskPhase, str] = {
+    TaskPhase.QUEUED: "#8a8f98",
+    TaskPhase.SUBMITTING: "#3b82f6",
+    TaskPhase.PENDING: "#d4a017",
+    TaskPhase.PROCESSING: "#3b82f6",
+    TaskPhase.SUCCESS: "#22a35a",
+    TaskPhase.FAILED: "#dc3c3c",
+    TaskPhase.REJECTED: "#dc3c3c",
+    TaskPhase.SUBMIT_UNKNOWN: "#e07b1f",
+    TaskPhase.UNKNOWN: "#9b59b6",
+}
+_HOLLOW_PHASES = (TaskPhase.QUEUED, TaskPhase.SUBMITTING)  # not at the service yet: drawn as a ring
+_TINTED_TEXT_PHASES = (TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_elapsed(seconds: float) -> str:
+    """'2:41' under an hour, '1:02:41' past it."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _seconds_between(start: datetime, end: datetime) -> float:
+    # timestamp() reads naive datetimes as local time and aware ones by their zone: mixed inputs still agree.
+    return max(0.0, end.timestamp() - start.timestamp())
+
+
+def _runs(rows: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Sorted row numbers → (first, last) of each consecutive run: a block of running rows is one signal."""
+    first = last = -2
+    for row in rows:
+        if row != last + 1:
+            if first >= 0:
+                yield first, last
+            first = row
+        last = row
+    if first >= 0:
+        yield first, last
+
+
+class TaskTableModel(QAbstractTableModel):
+    """Rows are tasks, newest first. `upsert` touches one row; `tick` refreshes only running rows' clocks."""
+
+    COL_PROMPT, COL_SETTINGS, COL_STATE, COL_ELAPSED, COL_PROGRESS, COL_DETAIL = range(6)
+    COLUMN_COUNT = 6
+
+    TaskRole = int(_ROLE.UserRole) + 1  # the Task object
+    TaskIdRole = int(_ROLE.UserRole) + 2  # Task.id, the local (SQLite) row id
+    ProgressRole = int(_ROLE.UserRole) + 3  # expected progress, float 0..1
+    PhaseRole = (
+        int(_ROLE.UserRole) + 4
+    )  # TaskPhase (arrives as plain str through a proxy: TaskPhase(x) restores)
+    SearchTextRole = int(_ROLE.UserRole) + 5  # casefolded prompt, task id and failure text
+
+    _icons: ClassVar[dict[TaskPhase, QIcon]] = {}
+
+    def __init__(self, parent: QObject | None = None, *, now: Callable[[], datetime] | None = None) -> None:
+        super().__init__(parent)
+        self._now = now or _utc_now
+        # Stored oldest first, so row r is _tasks[-1 - r]: a new task is an append and moves no stored index.
+        self._tasks: list[Task] = []
+        self._position: dict[int, int] = {}  # Task.id → index in _tasks
+        self._running: set[int] = set()  # ids of tasks that are not final: the only rows `tick` touches
+        self._search_text: dict[int, str] = {}  # filled lazily, dropped when the task changes
+
+    # -- the public API ------------------------------------------------------------------------------------
+
+    def set_tasks(self, tasks: list[Task]) -> None:
+        """Replace everything with `tasks`, given newest first (a repeated id keeps its first, newest row)."""
+        self.beginResetModel()
+        kept: list[Task] = []
+        ids: list[int] = []
+        seen: set[int] = set()
+        for task in tasks:
+            task_id = self._require_id(task)
+            if task_id not in seen:
+                seen.add(task_id)
+                kept.append(task)
+                ids.append(task_id)
+        kept.reverse()
+        ids.reverse()
+        self._tasks = kept
+        self._position = {task_id: index for index, task_id in enumerate(ids)}
+        self._running = {task_id for task_id, task in zip(ids, kept, strict=True) if not task.phase.is_final}
+        self._search_text.clear()
+        self.endResetModel()
+
+    def upsert(self, task: Task) -> int:
+        """Update the row of `task.id`, or insert it at the top when it is new; returns its row."""
+        task_id = self._require_id(task)
+        self._search_text.pop(task_id, None)
+        position = self._position.get(task_id)
+        if position is None:
+            self.beginInsertRows(QModelIndex(), 0, 0)
+            self._position[task_id] = len(self._tasks)
+            self._tasks.append(task)
+            self._track_running(task_id, task)
+            self.endInsertRows()
+            return 0
+        self._tasks[position] = task
+        self._track_running(task_id, task)
+        row = self._row_at(position)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMN_COUNT - 1))
+        return row
+
+    def remove(self, task_id: int) -> bool:
+        """Drop the row of local id `task_id`; False when it is not shown."""
+        position = self._position.get(task_id)
+        if position is None:
+            return False
+        row = self._row_at(position)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._tasks[position]
+        del self._position[task_id]
+        # Only the (newer) tasks stored after it move; removing is rare, so this walk is fine.
+        for index in range(position, len(self._tasks)):
+            self._position[self._require_id(self._tasks[index])] = index
+        self._running.discard(task_id)
+        self._search_text.pop(task_id, None)
+        self.endRemoveRows()
+        return True
+
+    def task_at(self, row: int) -> Task:
+        if not 0 <= row < len(self._tasks):
+            raise IndexError(f"no task at row {row}")
+        return self._tasks[-1 - row]
+
+    def row_of(self, task_id: int) -> int | None:
+        position = self._position.get(task_id)
+        return None if position is None else self._row_at(position)
+
+    def tick(self) -> None:
+        """Tell views that the Elapsed and Progress cells of unfinished tasks moved on (drive at 1 Hz)."""
+        rows = sorted(self._row_at(self._position[task_id]) for task_id in self._running)
+        roles = [int(_ROLE.DisplayRole), self.ProgressRole]
+        for first, last in _runs(rows):
+            self.dataChanged.emit(
+                self.index(first, self.COL_ELAPSED), self.index(last, self.COL_PROGRESS), roles
+            )
+
+    def expected_progress(self, task: Task) -> float:
+        """0..1 against the service's typical time for the task's duration; 1.0 only once it succeeded."""
+        if task.phase == TaskPhase.SUCCESS:
+            return 1.0
+        if task.phase.is_final or task.submitted_at is None:
+            return 0.0
+        expected = EXPECTED_SECONDS.get(task.request.duration, EXPECTED_SECONDS[15])
+        return min(_seconds_between(task.submitted_at, self._now()) / expected, PROGRESS_CAP)
+
+    def elapsed_seconds(self, task: Task) -> float | None:
+        """Since submit (since created while still local); the total once final; None when unknowable."""
+        if task.phase.is_final:
+            end = task.completed_at or task.updated_at
+            if task.submitted_at is None or end is None:
+                return None
+            return _seconds_between(task.submitted_at, end)
+        return _seconds_between(task.submitted_at or task.created_at, self._now())
+
+    # -- QAbstractTableModel -------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
+        return 0 if parent.isValid() else len(self._tasks)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMN_COUNT:
+            return None
+        if role == _ROLE.DisplayRole:
+            titles = (
+                self.tr("Prompt"), self.tr("Settings"), self.tr("State"),
+                self.tr("Elapsed"), self.tr("Progress"), self.tr("Detail"),
+            )  # fmt: skip
+            return titles[section]
+        if role == _ROLE.ToolTipRole and section == self.COL_PROGRESS:
+            return self.tr("Expected progress: the service usually takes 3–5 min for 10 s, 4–6 min for 15 s.")
+        return None
+
+    def data(self, index: AnyIndex, role: int = _ROLE.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._tasks):
+            return None
+        task = self._tasks[-1 - index.row()]
+        column = index.column()
+        if role == _ROLE.DisplayRole:
+            return self._display(task, column)
+        if role == _ROLE.ToolTipRole:
+            return self._tooltip(task, column)
+        if role == _ROLE.DecorationRole:
+            return self._icon(task.phase) if column == self.COL_STATE else None
+        if role == _ROLE.ForegroundRole:
+            tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
+            return QColor(_PHASE_COLORS[task.phase]) if tinted else None
+        if role == _ROLE.TextAlignmentRole and column == self.COL_ELAPSED:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == self.TaskRole:
+            return task
+        if role == self.TaskIdRole:
+            return task.id
+        if role == self.ProgressRole:
+            return self.expected_progress(task)
+        if role == self.PhaseRole:
+            return task.phase
+        if role == self.SearchTextRole:
+            return self._search_text_of(task)
+        return None
+
+    # -- text, computed per visible cell ---------------------------------------------------------------------
+
+    def _display(self, task: Task, column: int) -> str:
+        if column == self.COL_PROMPT:
+            return " ".join(task.request.prompt[: _PROMPT_EXCERPT_CHARS * 2].split())[:_PROMPT_EXCERPT_CHARS]
+        if column == self.COL_SETTINGS:
+            return self.settings_text(task)
+        if column == self.COL_STATE:
+            return self.state_text(task)
+        if column == self.COL_ELAPSED:
+            seconds = self.elapsed_seconds(task)
+            return "" if seconds is None else format_elapsed(seconds)
+        if column == self.COL_PROGRESS:
+            if task.phase == TaskPhase.SUCCESS or task.phase.is_polled:
+                return f"{round(self.expected_progress(task) * 100)}%"
+            return ""
+        return self._detail_text(task)
+
+    def settings_text(self, task: Task) -> str:
+        request = task.request
+        mode = self.tr("I2V") if request.mode == Mode.IMAGE_TO_VIDEO else self.tr("T2V")
+        aspect = self.tr("portrait") if request.aspect_ratio == AspectRatio.PORTRAIT else self.tr("landscape")
+        return self.tr("{mode} · {seconds} s · {aspect}").format(
+            mode=mode, seconds=request.duration, aspect=aspect
+        )
+
+    def state_text(self, task: Task) -> str:
+        words = {
+            TaskPhase.QUEUED: self.tr("Queued"),
+            TaskPhase.SUBMITTING: self.tr("Submitting…"),
+            TaskPhase.PENDING: self.tr("Pending"),
+            TaskPhase.PROCESSING: self.tr("Processing"),
+            TaskPhase.SUCCESS: self.tr("Done"),
+            TaskPhase.FAILED: self.tr("Failed"),
+            TaskPhase.REJECTED: self.tr("Rejected"),
+            TaskPhase.SUBMIT_UNKNOWN: self.tr("Answer lost"),
+        }
+        if task.phase in words:
+            return words[task.phase]
+        return self.tr('Unknown state "{raw}"').format(raw=task.raw_state or "")
+
+    def _detail_text(self, task: Task) -> str:
+        if task.phase == TaskPhase.SUCCESS:
+            count = len(task.result_urls) or 1
+            return self.tr("1 video") if count == 1 else self.tr("{count} videos").format(count=count)
+        if not task.phase.is_final:
+            # Core notes why an unfinished task waits (no key, rate limit) in error_message.
+            if task.error_message:
+                return task.error_message
+            if task.phase == TaskPhase.QUEUED:
+                return self.tr("Waiting: 1,000 tasks are already running on this key")
+            return ""
+        return explain_failure(task).summary
+
+    def _tooltip(self, task: Task, column: int) -> str | None:
+        if column == self.COL_PROMPT:
+            return _rich(task.request.prompt)
+        if column == self.COL_SETTINGS:
+            lines = [self.settings_text(task), self.tr("Provider: {name}").format(name=task.request.provider)]
+            lines += [self.tr("Image: {url}").format(url=url) for url in task.request.image_urls]
+            return _rich("\n".join(lines))
+        if column == self.COL_STATE:
+            if task.task_id:
+                return self.tr("Task id: {task_id}").format(task_id=task.task_id)
+            return self.tr("No task id yet")
+        if column == self.COL_DETAIL:
+            explanation = explain_failure(task)
+            return _rich(explanation.detail) if explanation else None
+        return None
+
+    def _search_text_of(self, task: Task) -> str:
+        key = task.id if task.id is not None else -1
+        text = self._search_text.get(key)
+        if text is None:
+            parts = (
+                task.request.prompt, task.task_id, explain_failure(task).summary,
+                task.fail_code, task.fail_message, task.error_message,
+            )  # fmt: skip
+            text = "\n".join(part for part in parts if part).casefold()
+            self._search_text[key] = text
+        return text
+
+    # -- helpers -------------------------------------------------------------------------------------------
+
+    def _row_at(self, position: int) -> int:
+        return len(self._tasks) - 1 - position
+
+    def _track_running(self, task_id: int, task: Task) -> None:
+        if task.phase.is_final:
+            self._running.discard(task_id)
+        else:
+            self._running.add(task_id)
+
+    @staticmethod
+    def _require_id(task: Task) -> int:
+        if task.id is None:
+            raise ValueError("a task is shown only once it is stored: Task.id is None")
+        return task.id
+
+    @classmethod
+    def _icon(cls, phase: TaskPhase) -> QIcon:
+        icon = cls._icons.get(phase)
+        if icon is None:  # made on first use: a QPixmap needs the QGuiApplication to exist
+            icon = cls._icons[phase] = _dot_icon(QColor(_PHASE_COLORS[phase]), hollow=phase in _HOLLOW_PHASES)
+        return icon
+
+
+def _dot_icon(color: QColor, *, hollow: bool) -> QIcon:
+    pixmap = QPixmap(32, 32)  # drawn large and scaled down by the view, so it stays crisp on HiDPI
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if hollow:
+        pen = painter.pen()
+        pen.setColor(color)
+        pen.setWidthF(4.0)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(8, 8, 16, 16)
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawEllipse(6, 6, 20, 20)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _rich(text: str) -> str:
+    # Rich text makes Qt word-wrap the tooltip; plain text would draw a 10,000-character prompt on one line.
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""

@@ -1,0 +1,20 @@
+"""Fixtures for the stand-in's own tests: an httpx client aimed at the `sim` fixture's API origin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import ManualSim
+from tests.sim.helpers import KEY
+
+
+@pytest.fixture
+def api(sim: ManualSim) -> Iterator[httpx.Client]:
+    # trust_env=False: a proxy from the environment must never see loopback test traffic.
+    with httpx.Client(
+        base_url=sim.api_base, headers={"Authorization": f"Bearer {KEY}"}, trust_env=False, timeout=10
+    ) as client:
+        yield client

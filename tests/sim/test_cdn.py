@@ -1,0 +1,87 @@
+"""The CDN origin serves results like a real CDN: types, lengths, byte ranges, 404s, expiry, and big blobs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from sora2_desktop.sim import blob_bytes
+from tests.conftest import ManualSim
+from tests.sim.helpers import result_url, status, submit
+
+
+@pytest.fixture
+def video_url(sim: ManualSim, api: httpx.Client) -> str:
+    task_id = submit(api)
+    sim.finish_all()
+    return result_url(status(api, task_id))
+
+
+def test_cdn_is_a_different_origin(sim: ManualSim, video_url: str) -> None:
+    assert sim.cdn_base != sim.api_base and video_url.startswith(sim.cdn_base + "/videos/")
+
+
+def test_full_download_has_type_length_and_accept_ranges(sim: ManualSim, video_url: str) -> None:
+    answer = httpx.get(video_url, trust_env=False)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "video/mp4"
+    assert answer.headers["content-length"] == str(len(sim.clip))
+    assert answer.headers["accept-ranges"] == "bytes"
+
+
+@pytest.mark.parametrize(
+    ("spec", "first", "last"),
+    [("bytes=1000-", 1000, None), ("bytes=10-19", 10, 19), ("bytes=-100", -100, None)],
+)
+def test_range_requests_answer_206_with_the_right_bytes(
+    sim: ManualSim, video_url: str, spec: str, first: int, last: int | None
+) -> None:
+    size = len(sim.clip)
+    answer = httpx.get(video_url, headers={"Range": spec}, trust_env=False)
+    expected = sim.clip[first : None if last is None else last + 1]
+    assert answer.status_code == 206
+    assert answer.content == expected
+    start = first % size
+    assert answer.headers["content-range"] == f"bytes {start}-{start + len(expected) - 1}/{size}"
+    assert answer.headers["content-length"] == str(len(expected))
+
+
+def test_range_past_the_end_answers_416(sim: ManualSim, video_url: str) -> None:
+    answer = httpx.get(video_url, headers={"Range": f"bytes={len(sim.clip)}-"}, trust_env=False)
+    assert answer.status_code == 416 and answer.headers["content-range"] == f"bytes */{len(sim.clip)}"
+
+
+def test_head_gives_headers_only(sim: ManualSim, video_url: str) -> None:
+    answer = httpx.head(video_url, trust_env=False)
+    assert answer.status_code == 200 and answer.headers["content-length"] == str(len(sim.clip))
+
+
+def test_unknown_unfinished_and_expired_results_are_404(
+    sim: ManualSim, api: httpx.Client, video_url: str
+) -> None:
+    assert httpx.get(f"{sim.cdn_base}/videos/task_00000000.mp4", trust_env=False).status_code == 404
+    running = submit(api)
+    assert httpx.get(f"{sim.cdn_base}/videos/{running}.mp4", trust_env=False).status_code == 404
+    sim.clock.advance(14 * 24 * 3600)
+    assert httpx.get(video_url, trust_env=False).status_code == 200
+    sim.clock.advance(2 * 24 * 3600)  # result URLs live 15 days
+    assert httpx.get(video_url, trust_env=False).status_code == 404
+
+
+def test_blob_streams_n_deterministic_bytes_with_ranges(sim: ManualSim) -> None:
+    size = 3 * 1024 * 1024 + 7
+    url = f"{sim.cdn_base}/blob/{size}.mp4"
+    whole = httpx.get(url, trust_env=False)
+    assert whole.headers["content-length"] == str(size) and whole.content == blob_bytes(0, size)
+    assert whole.content[:3] == b"\x00\x01\x02" and whole.content[251] == 0
+    part = httpx.get(url, headers={"Range": "bytes=1000000-"}, trust_env=False)
+    assert part.status_code == 206 and part.content == blob_bytes(1_000_000, size - 1_000_000)
+
+
+def test_big_blob_streams_without_trouble(sim: ManualSim) -> None:
+    size = 64 * 1024 * 1024
+    received = 0
+    with httpx.stream("GET", f"{sim.cdn_base}/blob/{size}.mp4", trust_env=False) as answer:
+        for chunk in answer.iter_bytes():
+            received += len(chunk)
+    assert received == size
