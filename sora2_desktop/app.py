@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     from sora2_desktop.core.profile import Profile
     from sora2_desktop.core.settings import validate_api_base_url
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Sora 2 Desktop")
     app.setOrganizationName("Sora2Desktop")
     app.setApplicationVersion(__version__)
@@ -70,7 +71,7 @@ async def _run(args: argparse.Namespace, profile: object) -> int:
 
     assert isinstance(profile, Profile)
     app = QApplication.instance()
-    assert app is not None
+    assert isinstance(app, QApplication)
     settings = AppSettings(profile)
     session = Session(profile, settings, SecretStore(), api_base_override=args.api_base)
     window = MainWindow(session)

@@ -1,11 +1,18 @@
-"""Shared fixtures: `sim`, a started local stand-in of the APIXO service whose clock the test moves by hand."""
+"""Shared fixtures: `sim` (the local stand-in of the service, on a clock the test moves), `run_async` (a coroutine
+on the same qasync loop the app uses) and `wait_until` (poll a condition on that loop; no fixed sleeps)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
-import pytest
+# Headless by default, and PySide6 even where PyQt is installed too (qasync would pick PyQt first).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+import pytest  # noqa: E402
 
 from sora2_desktop.sim import ManualClock, SimServer
 
@@ -50,3 +57,42 @@ def sim_factory() -> Iterator[Callable[..., ManualSim]]:
     finally:
         for server in started:
             server.stop()
+
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def run_async(qapp: Any) -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
+    """Runs a test's coroutine on a fresh qasync loop: Qt events and asyncio tasks progress together, as in the app."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+
+    def run(coro: Coroutine[Any, Any, T]) -> T:
+        return loop.run_until_complete(coro)
+
+    try:
+        yield run
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+async def wait_until(predicate: Callable[[], bool | Awaitable[bool]], timeout: float = 20.0, what: str = "") -> None:
+    """Polls `predicate` every 10 ms on the running loop; fails with `what` after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = predicate()
+        if not isinstance(result, bool) and result is not None:
+            result = await result  # type: ignore[misc]
+        if result:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+        await asyncio.sleep(0.01)
+
+
+from tests.s3_server import s3_server  # noqa: E402,F401  (a fixture for core and end-to-end tests)

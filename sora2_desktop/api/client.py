@@ -119,7 +119,10 @@ class ApixoClient:
         field_errors = request.validate()
         if field_errors:
             raise InvalidRequestError(
-                " ".join(error.message for error in field_errors), status_code=None, field_errors=field_errors
+                " ".join(problem.message for problem in field_errors),
+                status_code=None,
+                field_errors=field_errors,
+                request_sent=False,
             )
         data = await self._call("POST", SUBMIT_PATH, json=request.to_payload())
         task_id = data.get("taskId") if isinstance(data, dict) else None
@@ -187,6 +190,15 @@ class ApixoClient:
             response = await self._send(
                 method, self._base_url + path, json=json, params=params, headers=_JSON_ACCEPT
             )
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # No connection, so not one byte of the request left: resending is safe even for a submit.
+            failure, kind = (
+                TransientError(
+                    "Could not connect to the service; check the network. The request will be tried again.",
+                    request_sent=False,
+                ),
+                type(exc).__name__,
+            )
         except httpx.TimeoutException as exc:
             failure, kind = (
                 TransientError("The service did not answer in time; the request will be tried again."),
@@ -200,8 +212,7 @@ class ApixoClient:
         except httpx.RequestError as exc:
             failure, kind = (
                 TransientError(
-                    "The connection to the service failed or broke; check the network. "
-                    "The request will be tried again."
+                    "The connection to the service broke; the request will be tried again."
                 ),
                 type(exc).__name__,
             )

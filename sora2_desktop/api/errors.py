@@ -14,21 +14,27 @@ if TYPE_CHECKING:
 
 
 class ApiError(Exception):
-    """Base of every fault the client reports. `user_message` is safe to show; it never holds the key."""
+    """Base of every fault the client reports. `user_message` is safe to show; it never holds the key.
+
+    `request_sent` is False only when the request certainly never reached the service (local validation,
+    a refused connection): then resending cannot create a second task or charge twice.
+    """
 
     retryable: bool = False
 
-    def __init__(self, user_message: str, *, status_code: int | None = None) -> None:
+    def __init__(self, user_message: str, *, status_code: int | None = None, request_sent: bool = True) -> None:
         super().__init__(user_message)
         self.user_message = user_message
         self.status_code = status_code
+        self.request_sent = request_sent
 
 
 class InvalidRequestError(ApiError):
     """400: the service refused the request; `service_message` is its text verbatim ("Insufficient credits").
 
     Also raised before any network call when the request breaks the service's rules: then `field_errors`
-    lists each broken rule with the form field it belongs to, and `status_code` is None.
+    lists each broken rule with the form field it belongs to, `service_message` joins their messages and
+    `status_code` is None.
     """
 
     def __init__(
@@ -37,8 +43,13 @@ class InvalidRequestError(ApiError):
         *,
         status_code: int | None = 400,
         field_errors: Sequence[FieldError] = (),
+        request_sent: bool = True,
     ) -> None:
-        super().__init__(service_message or "The service refused the request.", status_code=status_code)
+        super().__init__(
+            service_message or "The service refused the request.",
+            status_code=status_code,
+            request_sent=request_sent,
+        )
         self.service_message = service_message
         self.field_errors: tuple[FieldError, ...] = tuple(field_errors)
 

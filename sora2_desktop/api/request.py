@@ -98,7 +98,7 @@ class GenerationRequest:
 
     def _image_errors(self) -> list[FieldError]:
         # A bare string is iterable too: without this check its letters would be checked as URLs.
-        if isinstance(self.image_urls, str) or not all(isinstance(url, str) for url in self.image_urls):
+        if not isinstance(self.image_urls, tuple | list) or not all(isinstance(u, str) for u in self.image_urls):
             return [FieldError("image_urls", "Image addresses must be a list of URLs.")]
         if self.mode == Mode.IMAGE_TO_VIDEO and not self.image_urls:
             return [FieldError("image_urls", "Image-to-video needs at least one reference image.")]

@@ -50,7 +50,7 @@ def setup_logging(logs_dir: Path, *, verbose: bool = False) -> Path:
     for handler in handlers:
         handler.setFormatter(fmt)
         handler.addFilter(RedactingFilter())
-        handler._sora2 = True  # marks ours, so a second setup (tests) replaces instead of doubling
+        handler._sora2 = True  # type: ignore[attr-defined]  # marks ours: a second setup replaces, not doubles
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # httpx logs every request URL at INFO; URLs carry no key, but keep the file about the app.

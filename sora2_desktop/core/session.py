@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from sora2_desktop.api import ApiKey, GenerationRequest
 from sora2_desktop.api.client import ApixoClient
-from sora2_desktop.core.image_host import ImageHost, image_host_from_settings
+from sora2_desktop.core.image_host import DEFAULT_PREFIX, ImageHost, image_host_from_settings
 from sora2_desktop.core.image_resolver import ImageResolver, ImageSource
 from sora2_desktop.core.logging_setup import register_secret
 from sora2_desktop.core.poll_timing import PollTiming
@@ -141,7 +141,7 @@ class Session(QObject):
             access_key_id=s.s3_access_key_id,
             secret_access_key=self.secrets.load_secret("s3_secret_access_key") or "",
             public_base_url=s.s3_public_base_url or None,
-            prefix=s.s3_prefix,
+            prefix=s.s3_prefix or DEFAULT_PREFIX,
         )
 
     async def aclose(self) -> None:

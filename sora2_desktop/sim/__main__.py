@@ -15,12 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="API port (default: a free port)")
     parser.add_argument("--cdn-port", type=int, default=0, help="CDN port (default: a free port)")
-    parser.add_argument(
-        "--speed", type=float, default=1.0, help="clock speed-up; 10 makes a 10 s video take ~20-30 s"
-    )
-    parser.add_argument(
-        "--require-key", default=None, help="accept only this API key (default: any non-empty key)"
-    )
+    parser.add_argument("--speed", type=float, default=1.0, help="clock speed-up; 10 makes a 10 s video take ~20-30 s")
+    parser.add_argument("--require-key", default=None, help="accept only this API key (default: any non-empty key)")
     args = parser.parse_args(argv)
     if args.speed <= 0:
         parser.error("--speed must be positive")
@@ -41,12 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # SIGINT explicitly too: a shell starting us in the background (`&`) leaves SIGINT ignored otherwise.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         sim.stop()
     return 0

@@ -74,9 +74,7 @@ class FaultPlan:
                     return params
         return None
 
-    def take_first(
-        self, kinds: tuple[str, ...], origin: Origin | None = None
-    ) -> tuple[str, dict[str, Any]] | None:
+    def take_first(self, kinds: tuple[str, ...], origin: Origin | None = None) -> tuple[str, dict[str, Any]] | None:
         """Use up the earliest-injected fault among `kinds`: a request or task acts out one per group."""
         with self._lock:
             for fault in self._faults:

@@ -6,6 +6,7 @@ import json
 import re
 import socket
 import time
+import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -49,9 +50,7 @@ class OriginServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], sim: SimServer
-    ) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], sim: SimServer) -> None:
         super().__init__(address, handler)
         self.sim = sim
 
@@ -83,8 +82,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_GET
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._answered = True
+        super().send_response(code, message)
+
     def _dispatch(self) -> None:
-        self._discard = False
+        self._discard = self._answered = False
         try:
             body = self._read_body()
             path = urlsplit(self.path).path
@@ -94,6 +97,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.handle_request(path, body)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+        except Exception as exc:
+            # A bug in the stand-in must not pass for a "drop" fault: say so loudly, and answer if still possible.
+            traceback.print_exc()
+            self.close_connection = True
+            if not self._answered:
+                self._discard = False
+                self.send(500, envelope(500, f"stand-in error: {type(exc).__name__}: {exc}"))
 
     def _read_body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -107,7 +117,10 @@ class _Handler(BaseHTTPRequestHandler):
                 data += self.rfile.read(size)
                 self.rfile.readline()
             return bytes(data)
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
         return self.rfile.read(min(length, MAX_BODY)) if length > 0 else b""
 
     def handle_request(self, path: str, body: bytes) -> None:
@@ -246,9 +259,7 @@ class CdnHandler(_Handler):
             if task is None:
                 self.send(404, b"<html><body>404 Not Found</body></html>", "text/html")
             elif task.not_video:
-                self.send(
-                    200, b"<!doctype html><html><body>Link expired or invalid.</body></html>", "text/html"
-                )
+                self.send(200, b"<!doctype html><html><body>Link expired or invalid.</body></html>", "text/html")
             else:
                 clip = self.sim.clip
                 self._serve(len(clip), lambda start, n: clip[start : start + n])

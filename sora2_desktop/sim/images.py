@@ -52,9 +52,7 @@ def check_image_url(url: str) -> str | None:
 def _fetch_problem(url: str, scheme: str, host: str, port: int | None, path: str, query: str) -> str | None:
     conn: http.client.HTTPConnection
     if scheme == "https":
-        conn = http.client.HTTPSConnection(
-            host, port, timeout=FETCH_TIMEOUT_S, context=ssl.create_default_context()
-        )
+        conn = http.client.HTTPSConnection(host, port, timeout=FETCH_TIMEOUT_S, context=ssl.create_default_context())
     else:
         conn = http.client.HTTPConnection(host, port, timeout=FETCH_TIMEOUT_S)
     try:

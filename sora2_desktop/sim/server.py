@@ -155,9 +155,7 @@ class SimServer:
 
     def _send_callbacks(self) -> None:
         for task in self.service.take_finished_callbacks():
-            threading.Thread(
-                target=self._post_callback, args=(task,), name="sim-callback", daemon=True
-            ).start()
+            threading.Thread(target=self._post_callback, args=(task,), name="sim-callback", daemon=True).start()
 
     def _post_callback(self, task: SimTask) -> None:
         url = task.callback_url or ""

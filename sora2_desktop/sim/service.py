@@ -106,9 +106,7 @@ def validate(raw: bytes) -> dict[str, Any]:
     if not isinstance(prompt, str) or not prompt.strip():
         raise ServiceError(400, "input.prompt is required and must not be empty")
     if len(prompt) > MAX_PROMPT_CHARS:
-        raise ServiceError(
-            400, f"input.prompt is too long: {len(prompt)} characters (at most {MAX_PROMPT_CHARS})"
-        )
+        raise ServiceError(400, f"input.prompt is too long: {len(prompt)} characters (at most {MAX_PROMPT_CHARS})")
     mode = inp.get("mode")
     if mode not in ("text-to-video", "image-to-video"):
         raise ServiceError(400, f"input.mode must be text-to-video or image-to-video, not {json.dumps(mode)}")
@@ -122,9 +120,7 @@ def validate(raw: bytes) -> dict[str, Any]:
         )
     body.setdefault("provider", "auto")
     if body["provider"] not in ("auto", "value", "official"):
-        raise ServiceError(
-            400, f"provider must be auto, value or official, not {json.dumps(body['provider'])}"
-        )
+        raise ServiceError(400, f"provider must be auto, value or official, not {json.dumps(body['provider'])}")
     urls = inp.get("image_urls")
     if urls is not None and (not isinstance(urls, list) or not all(isinstance(u, str) for u in urls)):
         raise ServiceError(400, "input.image_urls must be a list of URLs")
@@ -135,9 +131,7 @@ def validate(raw: bytes) -> dict[str, Any]:
         raise ServiceError(400, "input.remove_watermark must be true or false")
     body.setdefault("request_type", "async")
     if body["request_type"] not in ("async", "callback"):
-        raise ServiceError(
-            400, f"request_type must be async or callback, not {json.dumps(body['request_type'])}"
-        )
+        raise ServiceError(400, f"request_type must be async or callback, not {json.dumps(body['request_type'])}")
     callback = body.get("callback_url")
     if body["request_type"] == "callback" and (not isinstance(callback, str) or not callback.strip()):
         raise ServiceError(400, "callback_url is required when request_type is callback")
@@ -193,9 +187,7 @@ class SimService:
                 hits.popleft()
             if len(hits) >= self.rate_limit_per_minute:
                 wait = max(1, math.ceil(hits[0] + 60.0 - now))
-                raise ServiceError(
-                    429, "Rate limit exceeded: too many requests, try again later", retry_after=wait
-                )
+                raise ServiceError(429, "Rate limit exceeded: too many requests, try again later", retry_after=wait)
             hits.append(now)
 
     # --- tasks ------------------------------------------------------------------------------------
@@ -208,9 +200,7 @@ class SimService:
         if running >= self.max_running_tasks:
             # 429, not 400: the request is fine and will succeed once tasks finish, so the client should wait
             # and retry (API.md's rule for 429), not show an error and give up the draft (its rule for 400).
-            raise ServiceError(
-                429, f"Too many running tasks: at most {self.max_running_tasks} per key", retry_after=10
-            )
+            raise ServiceError(429, f"Too many running tasks: at most {self.max_running_tasks} per key", retry_after=10)
         if self.faults.take("insufficient_credits") is not None:
             raise ServiceError(400, "Insufficient credits")
         task = self._new_task(key, body, now)

@@ -119,12 +119,14 @@ class GenerationForm(QWidget):
         self._callback.setToolTip(
             self.tr("A public https:// address the service can reach; used only for callback delivery"))
         self._callback.setClearButtonEnabled(True)
-        self._focus["callback_url"] = self._callback.setFocus
         self._takes = QSpinBox(self)
         self._takes.setRange(1, MAX_TAKES)
         self._takes.setToolTip(
             self.tr("How many videos to make from this request; each one is a task of its own"))
 
+        # A disabled field cannot take the focus: then the way to fix it is the delivery choice.
+        self._focus["callback_url"] = lambda: (
+            self._callback.setFocus() if self._callback.isEnabled() else self._focus["request_type"]())
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self._row(form, self.tr("&Mode:"), self._mode[1], "mode")
@@ -169,6 +171,13 @@ class GenerationForm(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self._request_generate)
         self._generate.clicked.connect(self._request_generate)
+        # Layouts reparent widgets into their cells, which scrambles the focus chain: Tab goes top to bottom.
+        chain: list[QWidget] = [self.prompt_editor, *self._mode[0].buttons(), self.image_picker,
+                                *self._aspect[0].buttons(), *self._duration[0].buttons(), self._provider,
+                                self._watermark, *self._delivery[0].buttons(), self._callback, self._takes,
+                                self._generate]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         self._wire()
         self._sync_enabled()
 
@@ -219,9 +228,11 @@ class GenerationForm(QWidget):
             box.addWidget(field)
         if error is not None:
             box.addWidget(self._errors[error])
-        cell.setFocusProxy(field)
         label = QLabel(text, self)
-        label.setBuddy(cell)
+        label.setBuddy(field)
+        # Qt finds a buddy's name only among siblings; the cell makes them cousins, so name it outright.
+        if not field.accessibleName():
+            field.setAccessibleName(text.replace("&", "").rstrip(":"))
         form.addRow(label, cell)
 
     def _wire(self) -> None:

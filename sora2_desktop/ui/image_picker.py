@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -209,7 +210,7 @@ class ImagePicker(QWidget):
         self._view.setModel(self._model)
         self._view.setAccessibleName(self.tr("Reference images"))
         self._view.empty_text = self.tr(
-            "Drop JPG, PNG or WebP images here (10 MB each at most), or add files.")
+            "Drop JPG, PNG or WebP images here (10\u00a0MB each at most), or add files.")
         self._view.setMinimumHeight(THUMBNAIL_SIZE * 2 + 24)
         self._view.setMinimumWidth(180)
 
@@ -238,15 +239,18 @@ class ImagePicker(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view, 0, 0, 4, 3)
-        layout.addWidget(add_button, 0, 3, 1, 2)
-        layout.addWidget(self._remove_button, 1, 3, 1, 2)
-        layout.addWidget(self._up_button, 2, 3)
-        layout.addWidget(self._down_button, 2, 4)
+        layout.addWidget(add_button, 0, 3)
+        layout.addWidget(self._remove_button, 1, 3)
+        arrows = QHBoxLayout()
+        arrows.addWidget(self._up_button)
+        arrows.addWidget(self._down_button)
+        arrows.addStretch(1)
+        layout.addLayout(arrows, 2, 3)
         layout.setRowStretch(3, 1)
         layout.addWidget(url_label, 4, 0)
         layout.addWidget(self._url_edit, 4, 1, 1, 2)
-        layout.addWidget(self._add_url_button, 4, 3, 1, 2)
-        layout.addWidget(self._error, 5, 0, 1, 5)
+        layout.addWidget(self._add_url_button, 4, 3)
+        layout.addWidget(self._error, 5, 0, 1, 4)
         layout.setColumnStretch(1, 1)
         self.setFocusProxy(self._view)
 
@@ -378,7 +382,8 @@ class ImagePicker(QWidget):
             checked = check_local_image(path.absolute())
         except ImageRejected as rejected:
             return rejected.reason
-        detail = QLocale().formattedDataSize(checked.size)
+        # "KB/MB" counted in 1024s, as the service's "10 MB" limit is; not the IEC "KiB" default.
+        detail = QLocale().formattedDataSize(checked.size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
         if checked.width and checked.height:
             detail = self.tr("{0} · {1} × {2}").format(detail, checked.width, checked.height)
         placeholder = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)

@@ -42,12 +42,12 @@ class ProgressDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(_MARGIN, 0, -_MARGIN, 0)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if task.phase == TaskPhase.SUCCESS:
-            _paint_check(painter, rect, _CHECK_COLOR)
-        elif task.phase == TaskPhase.SUBMIT_UNKNOWN:
-            _paint_cross(painter, rect, _LOST_COLOR)
+            _paint_mark(painter, rect, _CHECK_COLOR, check=True, halo=selected)
         elif task.phase.is_final:
-            _paint_cross(painter, rect, _CROSS_COLOR)
+            color = _LOST_COLOR if task.phase == TaskPhase.SUBMIT_UNKNOWN else _CROSS_COLOR
+            _paint_mark(painter, rect, color, check=False, halo=selected)
         else:
             self._paint_bar(painter, option, index, rect, style, show_text=task.phase.is_polled)
         painter.restore()
@@ -93,25 +93,21 @@ class ProgressDelegate(QStyledItemDelegate):
         )
 
 
-def _mark_box(rect: QRect) -> tuple[QPointF, float]:
-    size = float(min(rect.height() - 10, 12))
-    return QPointF(rect.left() + size / 2 + 2, rect.center().y() + 0.5), max(size, 6.0)
-
-
-def _paint_check(painter: QPainter, rect: QRect, color: QColor) -> None:
-    center, size = _mark_box(rect)
-    path = QPainterPath(center + QPointF(-size / 2, 0))
-    path.lineTo(center + QPointF(-size / 8, size * 0.38))
-    path.lineTo(center + QPointF(size / 2, -size * 0.42))
-    painter.setPen(
-        QPen(color, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-    )
-    painter.drawPath(path)
-
-
-def _paint_cross(painter: QPainter, rect: QRect, color: QColor) -> None:
-    center, size = _mark_box(rect)
-    half = size * 0.4
-    painter.setPen(QPen(color, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-    painter.drawLine(center + QPointF(-half, -half), center + QPointF(half, half))
-    painter.drawLine(center + QPointF(-half, half), center + QPointF(half, -half))
+def _paint_mark(painter: QPainter, rect: QRect, color: QColor, *, check: bool, halo: bool) -> None:
+    size = max(float(min(rect.height() - 10, 12)), 6.0)
+    center = QPointF(rect.left() + size / 2 + 2, rect.center().y() + 0.5)
+    path = QPainterPath()
+    if check:
+        path.moveTo(center + QPointF(-size / 2, 0))
+        path.lineTo(center + QPointF(-size / 8, size * 0.38))
+        path.lineTo(center + QPointF(size / 2, -size * 0.42))
+    else:
+        half = size * 0.4
+        path.moveTo(center + QPointF(-half, -half))
+        path.lineTo(center + QPointF(half, half))
+        path.moveTo(center + QPointF(-half, half))
+        path.lineTo(center + QPointF(half, -half))
+    cap, join = Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    if halo:  # on the selection highlight a green or red mark alone is hard to see
+        painter.strokePath(path, QPen(QColor("white"), 5.0, Qt.PenStyle.SolidLine, cap, join))
+    painter.strokePath(path, QPen(color, 2.2, Qt.PenStyle.SolidLine, cap, join))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QMimeData, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCursor
+from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -92,6 +92,8 @@ class ErrorLabel(QLabel):
         self.hide()
 
     def show_message(self, message: str | None) -> None:
+        if (message or "") == self.text() and self.isHidden() != bool(message):
+            return  # called on every keystroke: skip the relayout when nothing changes
         self.setText(message or "")
         self.setVisible(bool(message))
 
@@ -104,6 +106,13 @@ def _inserts_text(text: str) -> bool:
 def _utf16_len(text: str) -> int:
     # Document positions count UTF-16 units; Python counts code points (they differ for emoji).
     return len(text.encode("utf-16-le")) // 2
+
+
+def _insert_as_one_step(cursor: QTextCursor, text: str) -> None:
+    # An explicit edit block is its own undo step; a bare insert would merge with adjacent typing.
+    cursor.beginEditBlock()
+    cursor.insertText(text)
+    cursor.endEditBlock()
 
 
 def _py_index(text: str, utf16_position: int) -> int:
@@ -149,7 +158,10 @@ class _LimitedTextEdit(QPlainTextEdit):
         super().insertFromMimeData(source)
 
     def _guard(self, _position: int, _removed: int, _added: int) -> None:
-        """Last line of defence (input methods, programmatic cursors): undo any change that overshoots."""
+        """Last line of defence (input methods, programmatic cursors): undo any change that overshoots.
+
+        contentsChange comes after Qt closed the edit, so changing the document here is safe; Qt reports
+        no nested contentsChange for it, and `_reverting` guards anyway."""
         if self._reverting:
             return
         text = self.toPlainText()
@@ -163,25 +175,32 @@ class _LimitedTextEdit(QPlainTextEdit):
         ).format(grouped(self._limit), grouped(len(text) - len(self._accepted))))
 
     def _revert(self, current: str) -> None:
-        old = self._accepted
-        # Diff rather than trust contentsChange's ranges, which Qt sometimes reports wider than the edit.
-        start = 0
-        while start < min(len(old), len(current)) and old[start] == current[start]:
-            start += 1
-        tail = 0
-        while tail < min(len(old), len(current)) - start and old[-1 - tail] == current[-1 - tail]:
-            tail += 1
-        cursor = QTextCursor(self.document())
-        # Joined to the offending edit block, so one undo step holds both: undo/redo never see the overshoot.
-        cursor.joinPreviousEditBlock()
+        document = self.document()
         self._reverting = True
         try:
-            cursor.setPosition(_utf16_len(current[:start]))
-            cursor.setPosition(_utf16_len(current[: len(current) - tail]), QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(old[start : len(old) - tail])
+            # Undo takes the offending step off the history; Qt may have merged it with earlier typing, so
+            # whatever the undo took too much is then typed back as a step of its own.
+            if document.isUndoAvailable():
+                document.undo()
+            current = self.toPlainText()
+            if current != self._accepted:
+                self._replace_difference(current, self._accepted)
+            # Never offer the refused change again through Redo.
+            document.clearUndoRedoStacks(QTextDocument.Stacks.RedoStack)
         finally:
-            cursor.endEditBlock()
             self._reverting = False
+
+    def _replace_difference(self, current: str, wanted: str) -> None:
+        start = 0
+        while start < min(len(wanted), len(current)) and wanted[start] == current[start]:
+            start += 1
+        tail = 0
+        while tail < min(len(wanted), len(current)) - start and wanted[-1 - tail] == current[-1 - tail]:
+            tail += 1
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(_utf16_len(current[:start]))
+        cursor.setPosition(_utf16_len(current[: len(current) - tail]), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(wanted[start : len(wanted) - tail])
 
 
 class PromptEditor(QWidget):
@@ -255,7 +274,7 @@ class PromptEditor(QWidget):
                 "The prompt can hold at most {0} characters; the text of {1} characters was not loaded."
             ).format(grouped(MAX_PROMPT_CHARS), grouped(len(text))))
             return False
-        cursor.insertText(text)
+        _insert_as_one_step(cursor, text)
         self._editor.setTextCursor(cursor)
         return True
 
@@ -303,7 +322,7 @@ class PromptEditor(QWidget):
             return False
         cursor.setPosition(_utf16_len(head))
         cursor.setPosition(_utf16_len(text[:end]), QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(inserted)
+        _insert_as_one_step(cursor, inserted)
         self._editor.setTextCursor(cursor)
         return True
 

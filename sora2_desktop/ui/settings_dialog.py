@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFrame,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -66,7 +68,7 @@ class SettingsDialog(QDialog):
             (self.image_host_page, self.tr("Image host")),
             (self.notifications_page, self.tr("Notifications")),
         ):
-            self.tabs.addTab(page, title)
+            self.tabs.addTab(_scrolling(page), title)
         self.button_box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -76,14 +78,11 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.button_box)
 
-        a, d, p, i = self.account_page, self.downloads_page, self.polling_page, self.image_host_page
+        a, d, i = self.account_page, self.downloads_page, self.image_host_page
         self._fields: dict[str, tuple[str, ValidatedField]] = {
             "api_key": ("account", a.api_key_field),
             "api_base_url": ("account", a.base_url_field),
             "download_dir": ("downloads", d.download_dir_field),
-            "first_poll_delay_s": ("polling", p.first_delay_field),
-            "poll_interval_s": ("polling", p.interval_field),
-            "callback_poll_interval_s": ("polling", p.callback_interval_field),
             "s3_endpoint": ("image_host", i.endpoint_field),
             "s3_bucket": ("image_host", i.bucket_field),
             "s3_region": ("image_host", i.region_field),
@@ -96,7 +95,8 @@ class SettingsDialog(QDialog):
         self._load()
         self._connect()
         self.select_tab(initial_tab or "account")
-        if self.tabs.currentWidget() is a and not a.api_key_edit.text() and not a.api_key_edit.isReadOnly():
+        self._fit_to_pages()
+        if self.current_tab() == "account" and not a.api_key_edit.text() and not a.api_key_edit.isReadOnly():
             a.api_key_edit.setFocus()
 
     # -- public ----------------------------------------------------------------------------------------------
@@ -104,6 +104,9 @@ class SettingsDialog(QDialog):
     def select_tab(self, key: str) -> None:
         if key in TAB_KEYS:
             self.tabs.setCurrentIndex(TAB_KEYS.index(key))
+
+    def current_tab(self) -> str:
+        return TAB_KEYS[self.tabs.currentIndex()]
 
     def field(self, name: str) -> ValidatedField:
         return self._fields[name][1]
@@ -257,6 +260,14 @@ class SettingsDialog(QDialog):
         for box, value in zip(self._polling_boxes(), values, strict=True):
             box.setValue(round(value))
 
+    def _fit_to_pages(self) -> None:
+        # Scroll areas hint small; open at the size that shows the tallest page whole when the screen allows.
+        pages = (self.account_page, self.downloads_page, self.polling_page, self.image_host_page)
+        tallest = max(page.sizeHint().height() for page in pages)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        limit = screen.height() - 80 if screen is not None else tallest + 120
+        self.resize(max(640, self.sizeHint().width()), min(tallest + 120, limit))
+
     def _polling_boxes(self) -> tuple[QSpinBox, QSpinBox, QSpinBox]:
         p = self.polling_page
         return (p.first_delay_box, p.interval_box, p.callback_interval_box)
@@ -281,6 +292,18 @@ class SettingsDialog(QDialog):
         elif not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
             return self.tr("This folder does not exist and cannot be created there.")
         return None
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """The page in a frameless scroll area, so error lines push fields down instead of squeezing them."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(page)
+    area.viewport().setAutoFillBackground(False)
+    page.setAutoFillBackground(False)
+    return area
 
 
 def _seconds_for_box(seconds: float, minimum: int) -> int:

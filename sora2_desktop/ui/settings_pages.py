@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -130,6 +131,7 @@ def _seconds_box(minimum: int, maximum: int) -> QSpinBox:
     box.setSuffix(" s")
     box.setAccelerated(True)
     box.setMinimumWidth(110)
+    box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return box
 
 
@@ -197,13 +199,12 @@ class PollingPage(QWidget):
         self.first_delay_box = _seconds_box(0, 3600)
         self.interval_box = _seconds_box(1, 3600)
         self.callback_interval_box = _seconds_box(1, 3600)
-        self.first_delay_field = ValidatedField(self.first_delay_box)
-        self.interval_field = ValidatedField(self.interval_box)
-        self.callback_interval_field = ValidatedField(self.callback_interval_box)
-        form.addRow(self.tr("First query after:"), self.first_delay_field)
-        form.addRow(self.tr("Then ask every:"), self.interval_field)
-        form.addRow(self.tr("Callback safety net every:"), self.callback_interval_field)
+        # The boxes' ranges are the rules, so these fields can never be wrong and need no error line.
+        form.addRow(self.tr("First query after:"), self.first_delay_box)
+        form.addRow(self.tr("Then ask every:"), self.interval_box)
+        form.addRow(self.tr("Callback safety net every:"), self.callback_interval_box)
         self.restore_defaults_button = QPushButton(self.tr("Restore recommended values"))
+        self.restore_defaults_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         form.addRow("", self.restore_defaults_button)
 
 

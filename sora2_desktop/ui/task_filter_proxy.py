@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+)
 
 from sora2_desktop.core.task import Task, TaskPhase
 from sora2_desktop.ui.task_table_model import TaskTableModel
@@ -41,6 +46,10 @@ class TaskFilterProxy(QSortFilterProxyModel):
         # Re-check a row when its data changes, so a task that just finished leaves the Running view itself;
         # the 1 Hz tick re-checks only running rows, and their search text is cached in the model.
         self.setDynamicSortFilter(True)
+        # The 1 Hz tick announces only Display and Progress changes; with filtering and sorting keyed to other
+        # roles, Qt forwards those changes without re-filtering thousands of rows every second.
+        self.setFilterRole(TaskTableModel.SearchTextRole)
+        self.setSortRole(TaskTableModel.TaskRole)
 
     @property
     def phases(self) -> frozenset[TaskPhase] | None:
@@ -74,19 +83,21 @@ class TaskFilterProxy(QSortFilterProxyModel):
         return task if isinstance(task, Task) else None
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        if model is None:
+        if self._phases is None and not self._words:
             return True
-        index = model.index(source_row, 0, source_parent)
-        if self._phases is not None:
-            # Through the C++ layer a StrEnum comes back as a plain str; TaskPhase(...) restores the member.
+        model = self.sourceModel()
+        if isinstance(model, TaskTableModel):
+            # Straight to the model's rows: going through index() and data() costs ~5x for 10,000 rows.
+            phase: object = model.task_at(source_row).phase
+            haystack = model.search_text(source_row) if self._words else ""
+        else:
+            index = model.index(source_row, 0, source_parent)
             phase = model.data(index, TaskTableModel.PhaseRole)
-            if phase is None or TaskPhase(phase) not in self._phases:
-                return False
-        if self._words:
-            haystack = model.data(index, TaskTableModel.SearchTextRole) or ""
-            return all(word in haystack for word in self._words)
-        return True
+            haystack = (model.data(index, TaskTableModel.SearchTextRole) or "") if self._words else ""
+        # Through the C++ layer a StrEnum comes back as a plain str; TaskPhase(...) restores the member.
+        if self._phases is not None and (phase is None or TaskPhase(str(phase)) not in self._phases):
+            return False
+        return all(word in haystack for word in self._words)
 
     # Qt 6.10 brought a begin/end pair for filter changes; older Qt (our floor is 6.7) re-filters after.
     def _begin_filter_change(self) -> None:

@@ -95,6 +95,11 @@ class TaskListView(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected, ready to type over (Ctrl+F)."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
     def apply_search(self) -> None:
         """Filter by the search box now instead of after the typing pause."""
         self._search_timer.stop()
@@ -133,7 +138,7 @@ class TaskListView(QWidget):
         metrics = self.fontMetrics()
         samples = {
             TaskTableModel.COL_SETTINGS: "I2V · 15 s · landscape",
-            TaskTableModel.COL_STATE: "Processing" + "MMMM",  # room for the state dot
+            TaskTableModel.COL_STATE: "Unknown state \"MMMM\"",  # with room for the state dot
             TaskTableModel.COL_ELAPSED: "Elapsed",
             TaskTableModel.COL_PROGRESS: "100% " + "M" * 8,
             TaskTableModel.COL_DETAIL: "M" * 22,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from sora2_desktop.api import AspectRatio, Mode
 from sora2_desktop.core.failure_text import explain_failure
@@ -37,6 +37,9 @@ _PHASE_COLORS: dict[TaskPhase, str] = {
     TaskPhase.UNKNOWN: "#9b59b6",
 }
 _HOLLOW_PHASES = (TaskPhase.QUEUED, TaskPhase.SUBMITTING)  # not at the service yet: drawn as a ring
+# Built once: OR-ing Python enum flags on every call shows up when a view paints hundreds of cells.
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_ELAPSED_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TINTED_TEXT_PHASES = (TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN)
 
 
@@ -157,6 +160,10 @@ class TaskTableModel(QAbstractTableModel):
             raise IndexError(f"no task at row {row}")
         return self._tasks[-1 - row]
 
+    def search_text(self, row: int) -> str:
+        """What the search box matches in `row`: prompt, task id and failure text, casefolded."""
+        return self._search_text_of(self.task_at(row))
+
     def row_of(self, task_id: int) -> int | None:
         position = self._position.get(task_id)
         return None if position is None else self._row_at(position)
@@ -199,7 +206,7 @@ class TaskTableModel(QAbstractTableModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMN_COUNT:
@@ -229,7 +236,7 @@ class TaskTableModel(QAbstractTableModel):
             tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
             return QColor(_PHASE_COLORS[task.phase]) if tinted else None
         if role == _ROLE.TextAlignmentRole and column == self.COL_ELAPSED:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            return _ELAPSED_ALIGNMENT
         if role == self.TaskRole:
             return task
         if role == self.TaskIdRole:
@@ -303,10 +310,12 @@ class TaskTableModel(QAbstractTableModel):
             lines = [self.settings_text(task), self.tr("Provider: {name}").format(name=task.request.provider)]
             lines += [self.tr("Image: {url}").format(url=url) for url in task.request.image_urls]
             return _rich("\n".join(lines))
-        if column == self.COL_STATE:
+        if column == self.COL_STATE:  # the full state word too: "Unknown state …" may be elided in the cell
             if task.task_id:
-                return self.tr("Task id: {task_id}").format(task_id=task.task_id)
-            return self.tr("No task id yet")
+                task_line = self.tr("Task id: {task_id}").format(task_id=task.task_id)
+            else:
+                task_line = self.tr("No task id yet")
+            return f"{self.state_text(task)}\n{task_line}"
         if column == self.COL_DETAIL:
             explanation = explain_failure(task)
             return _rich(explanation.detail) if explanation else None
@@ -350,23 +359,31 @@ class TaskTableModel(QAbstractTableModel):
 
 
 def _dot_icon(color: QColor, *, hollow: bool) -> QIcon:
+    icon = QIcon(_dot_pixmap(color, hollow=hollow, outline=None))
+    # On a selected row the dot sits on the highlight colour (often blue, like "Processing"): ring it in white.
+    icon.addPixmap(_dot_pixmap(color, hollow=hollow, outline=QColor("white")), QIcon.Mode.Selected)
+    return icon
+
+
+def _dot_pixmap(color: QColor, *, hollow: bool, outline: QColor | None) -> QPixmap:
     pixmap = QPixmap(32, 32)  # drawn large and scaled down by the view, so it stays crisp on HiDPI
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if outline is not None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(outline)
+        painter.drawEllipse(3, 3, 26, 26)
     if hollow:
-        pen = painter.pen()
-        pen.setColor(color)
-        pen.setWidthF(4.0)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(color, 4.0))
+        painter.setBrush(Qt.GlobalColor.white if outline is not None else Qt.BrushStyle.NoBrush)
         painter.drawEllipse(8, 8, 16, 16)
     else:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawEllipse(6, 6, 20, 20)
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
 def _rich(text: str) -> str:

@@ -214,6 +214,21 @@ def test_a_dropped_connection_is_transient(sim: ManualSim) -> None:
     assert error.status_code is None
 
 
+def test_a_refused_connection_was_never_sent(sim: ManualSim) -> None:
+    sim.stop()  # nothing listens on the port any more
+    error = fails(sim, submit)
+    assert isinstance(error, TransientError) and error.retryable
+    assert not error.request_sent
+
+
+def test_a_submit_lost_after_the_service_took_it_may_have_been_sent(sim: ManualSim) -> None:
+    sim.faults.inject("drop", processed=True)
+    error = fails(sim, submit)
+    assert isinstance(error, TransientError)
+    assert error.request_sent
+    assert len(sim.service.tasks()) == 1  # why: resending would have made (and charged) a second task
+
+
 def test_malformed_json_is_a_protocol_error(sim: ManualSim) -> None:
     sim.faults.inject("malformed")
     error = fails(sim, submit)

@@ -162,6 +162,7 @@ def test_invalid_request_is_refused_without_a_network_call() -> None:
     assert [e.field for e in error.field_errors] == ["prompt", "duration"]
     assert "Write a prompt" in error.user_message and "10 or 15" in error.user_message
     assert not error.retryable
+    assert not error.request_sent
 
 
 # --- every error the envelope or the HTTP status can carry -------------------------------------------------
@@ -198,6 +199,7 @@ def test_error_mapping(handler: Handler, error_type: type[ApiError], status_code
         assert error.status_code == status_code
         assert error.user_message
         assert error.retryable is (error_type in (RateLimitedError, TransientError, ProtocolError))
+        assert error.request_sent
 
 
 @pytest.mark.parametrize(
@@ -263,17 +265,20 @@ def test_retry_after_absent_or_unreadable(header: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "exception",
+    ("exception", "request_sent"),
     [
-        httpx.ConnectError("[Errno 111] Connection refused"),
-        httpx.ReadError("[Errno 104] Connection reset by peer"),
-        httpx.RemoteProtocolError("Server disconnected without sending a response."),
-        httpx.ConnectTimeout("timed out"),
-        httpx.ReadTimeout("timed out"),
-        httpx.PoolTimeout("timed out"),
+        (httpx.ConnectError("[Errno 111] Connection refused"), False),
+        (httpx.ConnectTimeout("timed out"), False),
+        (httpx.PoolTimeout("timed out"), False),
+        (httpx.ReadError("[Errno 104] Connection reset by peer"), True),
+        (httpx.WriteError("[Errno 32] Broken pipe"), True),
+        (httpx.RemoteProtocolError("Server disconnected without sending a response."), True),
+        (httpx.ReadTimeout("timed out"), True),
     ],
 )
-def test_network_faults_are_transient_and_carry_no_request(exception: httpx.RequestError) -> None:
+def test_network_faults_are_transient_and_carry_no_request(
+    exception: httpx.RequestError, request_sent: bool
+) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         # The real exceptions hold the request, Authorization header included.
         exception.request = request
@@ -284,6 +289,8 @@ def test_network_faults_are_transient_and_carry_no_request(exception: httpx.Requ
     assert error.retryable
     assert error.__cause__ is None and error.__context__ is None
     assert "Errno" not in error.user_message
+    # Only a request that certainly never left may be resent without risking a second (charged) task.
+    assert error.request_sent is request_sent
 
 
 def test_timeout_has_its_own_sentence() -> None:

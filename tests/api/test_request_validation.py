@@ -84,6 +84,9 @@ BAD_REQUESTS = [
         id="images-as-one-string",
     ),
     pytest.param(
+        bad(mode=Mode.IMAGE_TO_VIDEO, image_urls=None), "image_urls", "must be a list of URLs", id="images-none"
+    ),
+    pytest.param(
         bad(request_type="webhook"), "request_type", "must be polling or callback, not 'webhook'", id="hook"
     ),
     pytest.param(

@@ -19,7 +19,7 @@ from sora2_desktop.core.image_host import (
     S3ImageHost,
     image_host_from_settings,
 )
-from tests.core.conftest import S3Server
+from tests.s3_server import S3Server
 from tests.core.test_image_check import encode_image
 
 

@@ -1,4 +1,4 @@
-"""Profile: `--profile DIR` keeps every file under DIR; the default follows QStandardPaths; nothing lands in the code."""
+"""Profile: `--profile DIR` keeps every file under DIR; the default follows QStandardPaths; none is in the code."""
 
 from __future__ import annotations
 

@@ -15,6 +15,13 @@ from tests.sim.helpers import KEY
 def api(sim: ManualSim) -> Iterator[httpx.Client]:
     # trust_env=False: a proxy from the environment must never see loopback test traffic.
     with httpx.Client(
-        base_url=sim.api_base, headers={"Authorization": f"Bearer {KEY}"}, trust_env=False, timeout=10
+        base_url=sim.api_base, headers={"Authorization": f"Bearer {KEY}"}, trust_env=False, verify=False, timeout=10
     ) as client:
+        yield client
+
+
+@pytest.fixture
+def web() -> Iterator[httpx.Client]:
+    """A plain client for CDN URLs and key-less calls (verify=False: no CA bundle to load for loopback http)."""
+    with httpx.Client(trust_env=False, verify=False, timeout=10) as client:
         yield client

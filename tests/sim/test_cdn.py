@@ -21,8 +21,8 @@ def test_cdn_is_a_different_origin(sim: ManualSim, video_url: str) -> None:
     assert sim.cdn_base != sim.api_base and video_url.startswith(sim.cdn_base + "/videos/")
 
 
-def test_full_download_has_type_length_and_accept_ranges(sim: ManualSim, video_url: str) -> None:
-    answer = httpx.get(video_url, trust_env=False)
+def test_full_download_has_type_length_and_accept_ranges(sim: ManualSim, video_url: str, web: httpx.Client) -> None:
+    answer = web.get(video_url)
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "video/mp4"
     assert answer.headers["content-length"] == str(len(sim.clip))
@@ -34,10 +34,10 @@ def test_full_download_has_type_length_and_accept_ranges(sim: ManualSim, video_u
     [("bytes=1000-", 1000, None), ("bytes=10-19", 10, 19), ("bytes=-100", -100, None)],
 )
 def test_range_requests_answer_206_with_the_right_bytes(
-    sim: ManualSim, video_url: str, spec: str, first: int, last: int | None
+    sim: ManualSim, video_url: str, spec: str, first: int, last: int | None, web: httpx.Client
 ) -> None:
     size = len(sim.clip)
-    answer = httpx.get(video_url, headers={"Range": spec}, trust_env=False)
+    answer = web.get(video_url, headers={"Range": spec})
     expected = sim.clip[first : None if last is None else last + 1]
     assert answer.status_code == 206
     assert answer.content == expected
@@ -46,42 +46,42 @@ def test_range_requests_answer_206_with_the_right_bytes(
     assert answer.headers["content-length"] == str(len(expected))
 
 
-def test_range_past_the_end_answers_416(sim: ManualSim, video_url: str) -> None:
-    answer = httpx.get(video_url, headers={"Range": f"bytes={len(sim.clip)}-"}, trust_env=False)
+def test_range_past_the_end_answers_416(sim: ManualSim, video_url: str, web: httpx.Client) -> None:
+    answer = web.get(video_url, headers={"Range": f"bytes={len(sim.clip)}-"})
     assert answer.status_code == 416 and answer.headers["content-range"] == f"bytes */{len(sim.clip)}"
 
 
-def test_head_gives_headers_only(sim: ManualSim, video_url: str) -> None:
-    answer = httpx.head(video_url, trust_env=False)
+def test_head_gives_headers_only(sim: ManualSim, video_url: str, web: httpx.Client) -> None:
+    answer = web.head(video_url)
     assert answer.status_code == 200 and answer.headers["content-length"] == str(len(sim.clip))
 
 
 def test_unknown_unfinished_and_expired_results_are_404(
-    sim: ManualSim, api: httpx.Client, video_url: str
+    sim: ManualSim, api: httpx.Client, video_url: str, web: httpx.Client
 ) -> None:
-    assert httpx.get(f"{sim.cdn_base}/videos/task_00000000.mp4", trust_env=False).status_code == 404
+    assert web.get(f"{sim.cdn_base}/videos/task_00000000.mp4").status_code == 404
     running = submit(api)
-    assert httpx.get(f"{sim.cdn_base}/videos/{running}.mp4", trust_env=False).status_code == 404
+    assert web.get(f"{sim.cdn_base}/videos/{running}.mp4").status_code == 404
     sim.clock.advance(14 * 24 * 3600)
-    assert httpx.get(video_url, trust_env=False).status_code == 200
+    assert web.get(video_url).status_code == 200
     sim.clock.advance(2 * 24 * 3600)  # result URLs live 15 days
-    assert httpx.get(video_url, trust_env=False).status_code == 404
+    assert web.get(video_url).status_code == 404
 
 
-def test_blob_streams_n_deterministic_bytes_with_ranges(sim: ManualSim) -> None:
+def test_blob_streams_n_deterministic_bytes_with_ranges(sim: ManualSim, web: httpx.Client) -> None:
     size = 3 * 1024 * 1024 + 7
     url = f"{sim.cdn_base}/blob/{size}.mp4"
-    whole = httpx.get(url, trust_env=False)
+    whole = web.get(url)
     assert whole.headers["content-length"] == str(size) and whole.content == blob_bytes(0, size)
     assert whole.content[:3] == b"\x00\x01\x02" and whole.content[251] == 0
-    part = httpx.get(url, headers={"Range": "bytes=1000000-"}, trust_env=False)
+    part = web.get(url, headers={"Range": "bytes=1000000-"})
     assert part.status_code == 206 and part.content == blob_bytes(1_000_000, size - 1_000_000)
 
 
-def test_big_blob_streams_without_trouble(sim: ManualSim) -> None:
+def test_big_blob_streams_without_trouble(sim: ManualSim, web: httpx.Client) -> None:
     size = 64 * 1024 * 1024
     received = 0
-    with httpx.stream("GET", f"{sim.cdn_base}/blob/{size}.mp4", trust_env=False) as answer:
+    with web.stream("GET", f"{sim.cdn_base}/blob/{size}.mp4") as answer:
         for chunk in answer.iter_bytes():
             received += len(chunk)
     assert received == size

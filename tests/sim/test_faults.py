@@ -13,17 +13,13 @@ from tests.conftest import ManualSim
 from tests.sim.helpers import STATUS, SUBMIT, body, result_url, status, submit
 
 
-def _finished(
-    sim: ManualSim, api: httpx.Client, payload: dict[str, object] | None = None
-) -> dict[str, object]:
+def _finished(sim: ManualSim, api: httpx.Client, payload: dict[str, object] | None = None) -> dict[str, object]:
     task_id = submit(api, payload)
     sim.finish_all()
     return status(api, task_id)
 
 
-def test_rate_limit_answers_429_with_retry_after_for_count_requests(
-    sim: ManualSim, api: httpx.Client
-) -> None:
+def test_rate_limit_answers_429_with_retry_after_for_count_requests(sim: ManualSim, api: httpx.Client) -> None:
     sim.faults.inject("rate_limit", count=2, retry_after=7)
     for _ in range(2):
         answer = api.post(SUBMIT, json=body())
@@ -121,45 +117,51 @@ def test_early_failures_come_soon_after_pending(sim: ManualSim, api: httpx.Clien
     assert status(api, task_id)["state"] == "failed"
 
 
-def test_truncate_download_promises_everything_and_sends_part(sim: ManualSim, api: httpx.Client) -> None:
+def test_truncate_download_promises_everything_and_sends_part(
+    sim: ManualSim, api: httpx.Client, web: httpx.Client
+) -> None:
     url = result_url(_finished(sim, api))
     sim.faults.inject("truncate_download", after_bytes=1000)
     received = bytearray()
-    with pytest.raises(httpx.TransportError), httpx.stream("GET", url, trust_env=False) as answer:
+    with pytest.raises(httpx.TransportError), web.stream("GET", url) as answer:
         assert answer.headers["content-length"] == str(len(sim.clip))
         for chunk in answer.iter_raw():
             received += chunk
     assert bytes(received) == sim.clip[:1000]
-    assert httpx.get(url, trust_env=False).content == sim.clip
+    assert web.get(url).content == sim.clip
     sim.faults.inject("truncate_download")  # default: half
     with pytest.raises(httpx.TransportError):
-        httpx.get(url, trust_env=False)
+        web.get(url)
 
 
-def test_not_video_serves_html_at_the_result_url(sim: ManualSim, api: httpx.Client) -> None:
+def test_not_video_serves_html_at_the_result_url(sim: ManualSim, api: httpx.Client, web: httpx.Client) -> None:
     sim.faults.inject("not_video")
-    answer = httpx.get(result_url(_finished(sim, api)), trust_env=False)
+    answer = web.get(result_url(_finished(sim, api)))
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
 
 
-def test_evil_name_ends_the_result_url_in_a_traversal_name(sim: ManualSim, api: httpx.Client) -> None:
+def test_evil_name_ends_the_result_url_in_a_traversal_name(
+    sim: ManualSim, api: httpx.Client, web: httpx.Client
+) -> None:
     sim.faults.inject("evil_name")
     url = result_url(_finished(sim, api))
     assert url.endswith("/..%2F..%2Fevil.mp4")
-    answer = httpx.get(url, trust_env=False)
+    answer = web.get(url)
     assert answer.status_code == 200 and answer.content == sim.clip
 
 
-def test_request_faults_aim_at_the_api_unless_told_otherwise(sim: ManualSim, api: httpx.Client) -> None:
+def test_request_faults_aim_at_the_api_unless_told_otherwise(
+    sim: ManualSim, api: httpx.Client, web: httpx.Client
+) -> None:
     url = result_url(_finished(sim, api))
     sim.faults.inject("server_error", status=503)
-    assert httpx.get(url, trust_env=False).status_code == 200  # the CDN is untouched…
+    assert web.get(url).status_code == 200  # the CDN is untouched…
     assert api.post(SUBMIT, json=body()).status_code == 503  # …the API takes it
     sim.faults.inject("rate_limit", origin="cdn")
     assert api.post(SUBMIT, json=body()).status_code == 200
-    assert httpx.get(url, trust_env=False).status_code == 429
+    assert web.get(url).status_code == 429
     sim.faults.inject("server_error", count=2, origin="any")
-    assert httpx.get(url, trust_env=False).status_code == 500
+    assert web.get(url).status_code == 500
     assert api.post(SUBMIT, json=body()).status_code == 500
 
 

@@ -15,7 +15,7 @@ from tests.sim.helpers import KEY, PNG, STATUS, SUBMIT, body, loopback_site, res
 
 
 def test_task_runs_pending_processing_success_and_cdn_serves_the_clip(
-    sim: ManualSim, api: httpx.Client
+    sim: ManualSim, api: httpx.Client, web: httpx.Client
 ) -> None:
     answer = api.post(SUBMIT, json=body())
     assert answer.status_code == 200
@@ -41,7 +41,7 @@ def test_task_runs_pending_processing_success_and_cdn_serves_the_clip(
 
     url = result_url(done)
     assert url == f"{sim.cdn_base}/videos/{task_id}.mp4"
-    video = httpx.get(url, trust_env=False)
+    video = web.get(url)
     assert video.status_code == 200
     assert video.headers["content-type"] == "video/mp4"
     assert video.content == resource_path("demo_clip.mp4").read_bytes() == sim.clip
@@ -52,7 +52,9 @@ def test_speed_scales_generation_time(
     sim_factory: Callable[..., ManualSim], duration: int, low: float, high: float
 ) -> None:
     fast = sim_factory(speed=10)
-    with httpx.Client(base_url=fast.api_base, headers={"Authorization": "Bearer k"}, trust_env=False) as api:
+    with httpx.Client(
+        base_url=fast.api_base, headers={"Authorization": "Bearer k"}, verify=False, trust_env=False
+    ) as api:
         ids = [submit(api, body(duration=duration)) for _ in range(12)]
         fast.clock.advance(low - 0.01)
         assert all(status(api, i)["state"] in ("pending", "processing") for i in ids)
@@ -127,31 +129,32 @@ def test_prompt_of_exactly_10000_chars_and_defaults_are_accepted(sim: ManualSim,
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Basic dXNlcjpwdw==", "test-key"])
 @pytest.mark.parametrize("path", [SUBMIT, STATUS + "?taskId=task_00000000"])
-def test_missing_or_empty_key_answers_401(sim: ManualSim, header: str | None, path: str) -> None:
+def test_missing_or_empty_key_answers_401(sim: ManualSim, header: str | None, path: str, web: httpx.Client) -> None:
     headers = {} if header is None else {"Authorization": header}
     method = "POST" if path == SUBMIT else "GET"
-    answer = httpx.request(method, sim.api_base + path, json=body(), headers=headers, trust_env=False)
+    answer = web.request(method, sim.api_base + path, json=body(), headers=headers)
     assert (answer.status_code, answer.json()["code"]) == (401, 401)
 
 
-def test_require_key_accepts_only_that_key(sim_factory: Callable[..., ManualSim]) -> None:
+def test_require_key_accepts_only_that_key(sim_factory: Callable[..., ManualSim], web: httpx.Client) -> None:
     strict = sim_factory(require_key="right-key")
     url = strict.api_base + SUBMIT
-    wrong = httpx.post(url, json=body(), headers={"Authorization": "Bearer wrong"}, trust_env=False)
+    wrong = web.post(url, json=body(), headers={"Authorization": "Bearer wrong"})
     assert (wrong.status_code, wrong.json()["code"]) == (401, 401)
-    right = httpx.post(url, json=body(), headers={"Authorization": "Bearer right-key"}, trust_env=False)
+    right = web.post(url, json=body(), headers={"Authorization": "Bearer right-key"})
     assert right.status_code == 200
 
 
-def test_status_of_unknown_missing_or_foreign_task_answers_400(sim: ManualSim, api: httpx.Client) -> None:
+def test_status_of_unknown_missing_or_foreign_task_answers_400(
+    sim: ManualSim, api: httpx.Client, web: httpx.Client
+) -> None:
     assert api.get(STATUS, params={"taskId": "task_deadbeef"}).json()["code"] == 400
     assert api.get(STATUS).status_code == 400
     task_id = submit(api)
-    other = httpx.get(
+    other = web.get(
         sim.api_base + STATUS,
         params={"taskId": task_id},
         headers={"Authorization": "Bearer other"},
-        trust_env=False,
     )
     assert (other.status_code, other.json()["code"]) == (400, 400)
     assert "not found" in other.json()["message"].lower()
@@ -164,20 +167,18 @@ def test_unknown_route_404_and_wrong_method_405(api: httpx.Client) -> None:
 
 
 def test_rate_limit_per_key_answers_429_until_the_minute_passes(
-    sim_factory: Callable[..., ManualSim],
+    sim_factory: Callable[..., ManualSim], web: httpx.Client
 ) -> None:
     limited = sim_factory(rate_limit_per_minute=3)
     with httpx.Client(
-        base_url=limited.api_base, headers={"Authorization": "Bearer a"}, trust_env=False
+        base_url=limited.api_base, headers={"Authorization": "Bearer a"}, trust_env=False, verify=False
     ) as api:
         task_id = submit(api)
         assert [api.get(STATUS, params={"taskId": task_id}).status_code for _ in range(2)] == [200, 200]
         refused = api.get(STATUS, params={"taskId": task_id})
         assert (refused.status_code, refused.json()["code"]) == (429, 429)
         assert 1 <= int(refused.headers["retry-after"]) <= 60
-        other_key = httpx.post(
-            limited.api_base + SUBMIT, json=body(), headers={"Authorization": "Bearer b"}, trust_env=False
-        )
+        other_key = web.post(limited.api_base + SUBMIT, json=body(), headers={"Authorization": "Bearer b"})
         assert other_key.status_code == 200
         limited.clock.advance(60)
         assert api.get(STATUS, params={"taskId": task_id}).status_code == 200
@@ -185,7 +186,9 @@ def test_rate_limit_per_key_answers_429_until_the_minute_passes(
 
 def test_running_task_limit_answers_429_until_tasks_finish(sim_factory: Callable[..., ManualSim]) -> None:
     small = sim_factory(max_running_tasks=2)
-    with httpx.Client(base_url=small.api_base, headers={"Authorization": "Bearer a"}, trust_env=False) as api:
+    with httpx.Client(
+        base_url=small.api_base, headers={"Authorization": "Bearer a"}, trust_env=False, verify=False
+    ) as api:
         submit(api)
         submit(api)
         refused = api.post(SUBMIT, json=body())
@@ -240,12 +243,14 @@ def test_public_image_hosts_are_assumed_fine(sim: ManualSim, api: httpx.Client) 
     assert status(api, task_id)["state"] == "success"
 
 
-def test_requests_log_records_origin_method_path_headers_and_body(sim: ManualSim, api: httpx.Client) -> None:
+def test_requests_log_records_origin_method_path_headers_and_body(
+    sim: ManualSim, api: httpx.Client, web: httpx.Client
+) -> None:
     payload = body()
     task_id = submit(api, payload)
     sim.finish_all()
     url = result_url(status(api, task_id))
-    httpx.get(url, trust_env=False)
+    web.get(url)
     api.get("/_sim/requests")  # control calls are not logged
     api_first, api_second, cdn = sim.requests
     assert (api_first.origin, api_first.method, api_first.path) == ("api", "POST", SUBMIT)

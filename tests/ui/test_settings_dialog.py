@@ -101,7 +101,7 @@ def test_bad_base_url_is_shown_at_its_field_and_not_saved(
     field = dialog.field("api_base_url")
     assert field.error and "https" in field.error
     assert field.error_label.isVisible()
-    assert dialog.tabs.currentWidget() is dialog.account_page
+    assert dialog.current_tab() == "account"
     assert dialog.focusWidget() is dialog.account_page.base_url_edit
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
     assert dialog.account_page.base_url_edit.text() == "http://example.com"  # what was typed is kept
@@ -228,7 +228,7 @@ def test_s3_secret_goes_to_the_keychain(
     qtbot: QtBot, settings: AppSettings, secrets: SecretStore, memory_keyring: MemoryKeyring
 ) -> None:
     dialog = open_dialog(qtbot, settings, secrets, tab="image_host")
-    assert dialog.tabs.currentWidget() is dialog.image_host_page
+    assert dialog.current_tab() == "image_host"
     fill_image_host(dialog)
     dialog.image_host_page.public_base_url_edit.setText("https://images.example.com/")
     dialog.image_host_page.prefix_edit.setText("/sora/")
@@ -255,7 +255,7 @@ def test_incomplete_image_host_errors_at_each_field_and_saves_nothing(
     assert names == ["s3_endpoint", "s3_bucket", "s3_access_key_id", "s3_secret_access_key"]
     for name in names:
         assert dialog.field(name).error_label.isVisible()
-    assert dialog.tabs.currentWidget() is dialog.image_host_page
+    assert dialog.current_tab() == "image_host"
     assert dialog.focusWidget() is dialog.image_host_page.endpoint_edit
     assert settings.notifications_enabled is True  # nothing saved while anything is wrong
     assert settings.s3_bucket == ""
@@ -286,7 +286,7 @@ def test_first_error_in_tab_order_gets_focus(
     dialog.image_host_page.bucket_edit.setText("b")
     dialog.downloads_page.download_dir_edit.setText("relative/folder")
     dialog.accept()
-    assert dialog.tabs.currentWidget() is dialog.downloads_page
+    assert dialog.current_tab() == "downloads"
     assert dialog.focusWidget() is dialog.downloads_page.download_dir_edit
     assert dialog.field("download_dir").error_label.isVisible()
     assert dialog.field("s3_bucket").error is not None  # shown too, on its (now hidden) tab

@@ -145,3 +145,11 @@ def test_current_task_follows_selection_and_updates_not_ticks(
     assert seen[-1] is view.current_task() and seen[-1] is not None and seen[-1].id != 1
     view.table.clearSelection()
     assert seen[-1] is None
+
+
+def test_focus_search_selects_the_text_to_type_over(qtbot, view: TaskListView) -> None:
+    view.search_edit.setText("fox")
+    view.table.setFocus()
+    view.focus_search()
+    qtbot.waitUntil(view.search_edit.hasFocus)
+    assert view.search_edit.selectedText() == "fox"

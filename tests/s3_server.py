@@ -1,4 +1,4 @@
-"""Fixtures for core tests: a real S3-compatible server (moto) on loopback, shared by the whole session."""
+"""The `s3_server` fixture: a real S3-compatible server (moto) on loopback for the whole session; any key pair works."""
 
 from __future__ import annotations
 
