@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-import pytest  # noqa: E402
+import pytest
 
 from sora2_desktop.sim import ManualClock, SimServer
 

@@ -75,16 +75,17 @@ class GenerationForm(QWidget):
         self._quiet = False  # set while the form is filled in bulk: one draft_changed at the end, not dozens
         self._busy = False
         self.prompt_editor = PromptEditor(self)
-        self.image_picker = ImagePicker(self)
         self._errors: dict[str, ErrorLabel] = {field: ErrorLabel(self) for field in FIELDS}
-        self._focus: dict[str, Callable[[], None]] = {
-            "prompt": self.prompt_editor.focus_editor, "image_urls": self.image_picker.setFocus}
+        self._focus: dict[str, Callable[[], None]] = {"prompt": self.prompt_editor.focus_editor}
 
+        # Controls are created top to bottom as shown: the focus chain (the Tab order) is creation order.
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
         self._mode = self._choices("mode", [
             (Mode.TEXT_TO_VIDEO, self.tr("Text to video"), self.tr("Generate from the prompt alone"), None),
             (Mode.IMAGE_TO_VIDEO, self.tr("Image to video"),
              self.tr("Start from reference images (JPG, PNG or WebP, 10 MB each at most)"), None)])
+        self.image_picker = ImagePicker(self)
+        self._focus["image_urls"] = self.image_picker.setFocus
         self._aspect = self._choices("aspect_ratio", [
             (AspectRatio.LANDSCAPE, self.tr("Landscape 16:9"), self.tr("For film, TV and desktop screens"),
              frame_icon(16, 9, text_color)),
@@ -94,12 +95,6 @@ class GenerationForm(QWidget):
             (seconds, self.tr("{0} s").format(seconds),
              self.tr("Try 10 s first; go to 15 s once the result is what you want"), None)
             for seconds in ALLOWED_DURATIONS])
-        self._delivery = self._choices("request_type", [
-            (RequestType.ASYNC, self.tr("Polling"),
-             self.tr("The app asks the service for the result (works anywhere)"), None),
-            (RequestType.CALLBACK, self.tr("Callback"),
-             self.tr("The service posts the result to a public URL you run"), None)])
-
         self._provider = QComboBox(self)
         for provider, text, tip in (
             (Provider.AUTO, self.tr("Auto"), self.tr("Auto: the service routes the task")),
@@ -114,6 +109,11 @@ class GenerationForm(QWidget):
         self._watermark = QCheckBox(self.tr("Remove &watermark"), self)
         self._watermark.setChecked(True)
         self._watermark.setToolTip(self.tr("Ask the service for the video without the Sora watermark"))
+        self._delivery = self._choices("request_type", [
+            (RequestType.ASYNC, self.tr("Polling"),
+             self.tr("The app asks the service for the result (works anywhere)"), None),
+            (RequestType.CALLBACK, self.tr("Callback"),
+             self.tr("The service posts the result to a public URL you run"), None)])
         self._callback = QLineEdit(self)
         self._callback.setPlaceholderText(self.tr("https://example.com/sora-callback"))
         self._callback.setToolTip(
@@ -171,13 +171,6 @@ class GenerationForm(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self._request_generate)
         self._generate.clicked.connect(self._request_generate)
-        # Layouts reparent widgets into their cells, which scrambles the focus chain: Tab goes top to bottom.
-        chain: list[QWidget] = [self.prompt_editor, *self._mode[0].buttons(), self.image_picker,
-                                *self._aspect[0].buttons(), *self._duration[0].buttons(), self._provider,
-                                self._watermark, *self._delivery[0].buttons(), self._callback, self._takes,
-                                self._generate]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
         self._wire()
         self._sync_enabled()
 
@@ -203,6 +196,8 @@ class GenerationForm(QWidget):
         box.addStretch(1)
         group.buttons()[0].setChecked(True)
         row.setFocusProxy(group.buttons()[0])
+        # A label's mnemonic ignores a NoFocus buddy; Tab skips proxied widgets, so this only enables Alt+key.
+        row.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         # The label's mnemonic should land on the chosen option, not always on the first one.
         def follow(button: QAbstractButton, on: bool) -> None:
             if on:

@@ -76,14 +76,13 @@ class MainWindow(QMainWindow):
 
         self.connection_label = QLabel()
         self.statusBar().addPermanentWidget(self.connection_label)
-        self._build_menus()
-        self._wire()
-
         self._draft_timer = QTimer(self, singleShot=True, interval=400)
         self._draft_timer.timeout.connect(self._save_draft)
         self._tick_timer = QTimer(self, interval=1000)
         self._tick_timer.timeout.connect(self.model.tick)
         self._tick_timer.start()
+        self._build_menus()
+        self._wire()
 
         self._restore()
         self.model.set_tasks(session.store.all())

@@ -72,6 +72,9 @@ class VideoPlayer(QWidget):
         self._message.setWordWrap(True)
         self._message.setMargin(24)
         self._message.setPalette(muted_palette(self._message))
+        message_font = self._message.font()
+        message_font.setPointSizeF(message_font.pointSizeF() * 1.15)
+        self._message.setFont(message_font)
         self._surface = QStackedWidget()
         self._surface.addWidget(self._message)
         self._surface.addWidget(self._video)
@@ -153,6 +156,8 @@ class VideoPlayer(QWidget):
         self._set_controls_enabled(True)
         self._frame_ms = _FALLBACK_FRAME_MS
         self.media_player.setSource(as_url(source))
+        # durationChanged only fires on a change: after a failed file the bar must learn the duration here.
+        self._on_duration(self.media_player.duration())
         if autoplay:
             self.media_player.play()
 
@@ -160,7 +165,6 @@ class VideoPlayer(QWidget):
         self.media_player.stop()
         self.media_player.setSource(QUrl())
         self._show_message(self.tr("No video selected"))
-        self._on_duration(0)
 
     def play(self) -> None:
         self.media_player.play()
@@ -341,6 +345,9 @@ class VideoPlayer(QWidget):
         self._message.setText(text)
         self._surface.setCurrentWidget(self._message)
         self._set_controls_enabled(False)
+        # A failed file can leave the last good file's duration in the player; the bar must not show it.
+        self.seek_slider.setRange(0, 0)
+        self.time_label.setText(f"{format_clock(0)} / {format_clock(0)}")
 
     def _set_controls_enabled(self, enabled: bool) -> None:
         for widget in (

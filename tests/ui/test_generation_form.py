@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,33 @@ def test_draft_changed_on_every_kind_of_edit(qtbot: QtBot, form: GenerationForm)
     for edit in edits:
         with qtbot.waitSignal(form.draft_changed, timeout=500):
             edit()
+
+
+def test_tab_walks_the_form_top_to_bottom(qtbot: QtBot, form: GenerationForm) -> None:
+    form.restore_draft({"mode": "image-to-video", "request_type": "callback"})
+    form.prompt_editor.focus_editor()
+    seen: list[QWidget] = []
+    for _ in range(16):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        seen.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    picker_view = form.image_picker.findChild(QListView)
+    order = [form.prompt_editor.editor(), radio(form, "Image to video"), picker_view, radio(form, "Landscape 16:9"),
+             radio(form, "10 s"), form.findChild(QComboBox), form.findChild(QCheckBox), radio(form, "Callback"),
+             callback_edit(form), form.findChild(QSpinBox), generate_button(form)]
+    assert [seen.index(widget) for widget in order] == sorted(seen.index(widget) for widget in order)
+
+
+@pytest.mark.parametrize(
+    ("key", "target"),
+    [(Qt.Key.Key_O, lambda f: f.findChild(QComboBox)), (Qt.Key.Key_T, lambda f: f.findChild(QSpinBox)),
+     (Qt.Key.Key_P, lambda f: f.prompt_editor.editor()), (Qt.Key.Key_D, lambda f: radio(f, "10 s")),
+     (Qt.Key.Key_M, lambda f: radio(f, "Text to video"))],
+)
+def test_label_mnemonics_reach_their_fields(
+    qtbot: QtBot, form: GenerationForm, key: Qt.Key, target: Callable[[GenerationForm], QWidget]
+) -> None:
+    widget = target(form)
+    qtbot.keyClick(generate_button(form), key, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=1000)

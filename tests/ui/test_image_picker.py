@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QListView
 from pytestqt.qtbot import QtBot
@@ -201,6 +201,8 @@ def test_paste_of_nothing_useful_explains(picker: ImagePicker) -> None:
     assert picker.error() == "The clipboard holds no image file or web address."
 
 
+# QDragEnterEvent has only the QPoint constructor, which PySide marks deprecated.
+@pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 def test_drop_of_files_and_links(qtbot: QtBot, picker: ImagePicker, tmp_path: Path) -> None:
     good = make_image(tmp_path, "dropped.png", "PNG")
     bad = write_gif(tmp_path / "anim.png")
@@ -208,7 +210,7 @@ def test_drop_of_files_and_links(qtbot: QtBot, picker: ImagePicker, tmp_path: Pa
     mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(bad)), QUrl("https://example.com/x.jpg")])
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(10, 10), actions, mime, buttons, modifiers)
+    enter = QDragEnterEvent(QPoint(10, 10), actions, mime, buttons, modifiers)
     QApplication.sendEvent(view(picker).viewport(), enter)
     assert enter.isAccepted()
     event = QDropEvent(QPointF(10, 10), actions, mime, buttons, modifiers)

@@ -174,10 +174,12 @@ def test_bad_file_shows_a_readable_error(qtbot: QtBot, player: VideoPlayer, tmp_
     message = blocker.args[0]
     assert "broken.mp4" in message
     assert player.message_text() == message
+    assert player.time_label.text() == "0:00 / 0:00"
     assert not player.play_button.isEnabled()
     # The player recovers: the next good file plays.
     start_demo(qtbot, player)
     assert player.message_text() == ""
+    assert player.seek_slider.maximum() == player.media_player.duration() > 0
 
 
 def test_clear_returns_to_the_placeholder(qtbot: QtBot, player: VideoPlayer) -> None:

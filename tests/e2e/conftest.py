@@ -1,0 +1,131 @@
+"""End-to-end fixtures: the real MainWindow and Session against the stand-in served over loopback HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import pytest
+
+from sora2_desktop.core.poll_timing import PollTiming
+from sora2_desktop.core.profile import Profile
+from sora2_desktop.core.secrets import SecretStore
+from sora2_desktop.core.session import Session
+from sora2_desktop.core.settings import AppSettings
+from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.sim import SimServer
+from sora2_desktop.ui.main_window import MainWindow
+
+# The stand-in runs 100x faster than the service: a 10 s video is ready in 1.8-3 s of real time. The app polls on
+# the same scale (first query 0.6 s after submit, then every 0.1 s) so every state is seen on the way.
+SPEED = 100.0
+TIMING = PollTiming(first_delay_s=60.0, interval_s=10.0, callback_interval_s=20.0, time_scale=1.0 / SPEED)
+E2E_KEY = "e2e-key-0123456789"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keychain in a dict; never the machine's own (tests must not touch it)."""
+
+    priority = 0  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    monkeypatch.delenv("APIXO_API_KEY", raising=False)
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    try:
+        yield ring
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def live_sim() -> Iterator[SimServer]:
+    """The stand-in on a real (sped-up) clock, so the app's own timers drive the whole flow."""
+    server = SimServer(speed=SPEED).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class AppUnderTest:
+    window: MainWindow
+    session: Session
+    sim: SimServer
+    profile: Profile
+    keyring: MemoryKeyring
+    # Every phase each task row went through, in order, as the task list model received it.
+    phases: dict[int, list[TaskPhase]] = field(default_factory=dict)
+
+    def record(self, task: Task) -> None:
+        assert task.id is not None
+        seen = self.phases.setdefault(task.id, [])
+        if not seen or seen[-1] != task.phase:
+            seen.append(task.phase)
+
+    def row_task(self, row: int = 0) -> Task:
+        task = self.window.model.task_at(row)
+        assert task is not None
+        return task
+
+    def stored(self, task_id: int) -> Task:
+        task = self.session.store.get(task_id)
+        assert task is not None
+        return task
+
+
+@pytest.fixture
+def make_app(
+    qtbot: Any, tmp_path: Path, memory_keyring: MemoryKeyring, live_sim: SimServer, run_async: Any
+) -> Iterator[Callable[..., AppUnderTest]]:
+    """`make_app(key=..., activate=True)`: a shown MainWindow on a fresh profile, its session on the stand-in."""
+    made: list[AppUnderTest] = []
+
+    def make(*, key: str | None = E2E_KEY, activate: bool = True, sim: SimServer | None = None) -> AppUnderTest:
+        target = sim or live_sim
+        profile = Profile.from_dir(tmp_path / f"profile{len(made)}").ensure()
+        secrets = SecretStore()
+        if key is not None:
+            from sora2_desktop.api import ApiKey
+
+            secrets.save_api_key(ApiKey(key))
+        session = Session(profile, AppSettings(profile), secrets, api_base_override=target.api_base, timing=TIMING)
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        app = AppUnderTest(window, session, target, profile, memory_keyring)
+        session.activated.connect(lambda: session.runner.task_changed.connect(app.record))  # type: ignore[union-attr]
+        window.show()
+        if activate:
+
+            async def start() -> None:
+                window.activate()
+
+            run_async(start())
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.window.close()
+        run_async(app.session.aclose())
