@@ -9,15 +9,16 @@ from sora2_desktop.api import GenerationRequest, RequestType
 
 @dataclass(frozen=True)
 class PollTiming:
-    first_delay_s: float = 180.0  # for a 10 s video; a 15 s one takes about a minute longer
+    first_delay_s: float = 180.0  # for a 10 s video; a 15 s one waits a third longer
     interval_s: float = 10.0
     callback_interval_s: float = 60.0  # callback mode: polling is only the safety net
     # Demo mode runs the stand-in's clock fast; every delay shrinks by the same factor.
     time_scale: float = 1.0
 
     def first_delay(self, request: GenerationRequest) -> float:
-        extra = 60.0 if request.duration >= 15 else 0.0
-        return (self.first_delay_s + extra) * self.time_scale
+        # A 15 s video takes about a third longer (4-6 min against 3-5 min): so does the wait before asking.
+        factor = 4.0 / 3.0 if request.duration >= 15 else 1.0
+        return self.first_delay_s * factor * self.time_scale
 
     def interval(self, request: GenerationRequest) -> float:
         base = self.callback_interval_s if request.request_type == RequestType.CALLBACK else self.interval_s

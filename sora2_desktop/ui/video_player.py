@@ -44,7 +44,8 @@ def as_url(source: QUrl | str | Path) -> QUrl:
 
 
 class VideoPlayer(QWidget):
-    """A video surface over one row of transport controls; keys work whenever the player or a child has focus."""
+    """A video surface over one row of transport controls; keys work while the player has focus, and a click on
+    a control leaves it there, so Space still means play/pause after pressing Mute."""
 
     position_changed = Signal(int)
     playback_error = Signal(str)
@@ -117,14 +118,10 @@ class VideoPlayer(QWidget):
 
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 2, 4, 2)
-        for widget in (self.play_button, self.step_back_button, self.step_forward_button):
-            controls.addWidget(widget)
-        controls.addWidget(self.seek_slider, 1)
-        controls.addWidget(self.time_label)
-        controls.addWidget(self.loop_button)
-        controls.addWidget(self.mute_button)
-        controls.addWidget(self.volume_slider)
-        controls.addWidget(self.full_screen_button)
+        bar: list[QWidget] = [self.play_button, self.step_back_button, self.step_forward_button, self.seek_slider]
+        bar += [self.time_label, self.loop_button, self.mute_button, self.volume_slider, self.full_screen_button]
+        for widget in bar:
+            controls.addWidget(widget, 1 if widget is self.seek_slider else 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
