@@ -369,7 +369,11 @@ class ImagePicker(QWidget):
         if not text:
             return self.tr("Give a file path or a web address.")
         url = QUrl(text)
-        if url.scheme().lower() in ("http", "https"):
+        scheme = url.scheme().lower()
+        if "://" in text and scheme not in ("http", "https", "file"):
+            return self.tr("“{0}” is a {1}:// address; the service can only fetch http:// and https:// addresses."
+                           ).format(text, scheme)
+        if scheme in ("http", "https"):
             if not url.host():
                 return self.tr("“{0}” is not a complete web address.").format(text)
             return self._append(ImageEntry(text, False), self.tr("To be checked"),

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self._jobs: set[asyncio.Task[Any]] = set()
         self._last_batch: str | None = None
+        self._checked_urls: set[str] = set()
         self.setWindowTitle(self.tr("Sora 2 Desktop"))
         self.resize(1280, 800)
 
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.form.generate_requested.connect(self.generate)
+        self.form.image_picker.entries_changed.connect(self._check_new_urls)
         self.form.draft_changed.connect(self._draft_timer.start)
         self.task_list.current_task_changed.connect(self.detail.show_task)
         self.task_list.load_requested.connect(self._load_task)
@@ -208,6 +210,21 @@ class MainWindow(QMainWindow):
         self._last_batch = tasks[0].batch_id if tasks else None
         self.statusBar().showMessage(self.tr("Submitted %n task(s).", "", len(tasks)), 5000)
         self.submitted.emit(tasks)
+
+    def _check_new_urls(self) -> None:
+        """A URL added to the picker is checked at once (answers, is an allowed image, small enough)."""
+        for entry in self.form.image_picker.entries():
+            if not entry.is_local and entry.source not in self._checked_urls:
+                self._checked_urls.add(entry.source)
+                self._spawn(self._check_url(entry.source))
+
+    async def _check_url(self, url: str) -> None:
+        reason = await self.session.images.check_url(url)
+        self.form.image_picker.set_entry_status(url, reason is None, reason or self.tr("Image checked"))
+        if reason is None:
+            return
+        self._checked_urls.discard(url)  # checked again if the person adds it again after fixing it
+        self.form.image_picker.set_error(f"{url}: {reason}")
 
     def _on_task_changed(self, task: Task) -> None:
         self.model.upsert(task)
