@@ -19,8 +19,8 @@ from sora2_desktop.core.image_host import (
     S3ImageHost,
     image_host_from_settings,
 )
-from tests.s3_server import S3Server
 from tests.core.test_image_check import encode_image
+from tests.s3_server import S3Server
 
 
 def make_host(s3: S3Server, bucket: str, public_base_url: str | None = None) -> S3ImageHost:

@@ -1,4 +1,4 @@
-"""Bad input, at least twenty kinds: each is refused with a message at the field that is wrong, and nothing typed is lost."""
+"""Bad input, twenty-odd kinds: each is refused with a message at the wrong field, and nothing typed is lost."""
 
 from __future__ import annotations
 
