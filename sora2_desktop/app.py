@@ -77,7 +77,9 @@ async def _run(args: argparse.Namespace, profile: object) -> int:
     window = MainWindow(session)
     _install_excepthook(window)
     quit_requested = asyncio.Event()
-    app.aboutToQuit.connect(quit_requested.set)
+    # Qt must not stop the loop by itself when the window closes: the session still has to close the database,
+    # the HTTP pool and the stand-in, and qasync fails a run whose loop stops under it.
+    app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(quit_requested.set)
     window.show()
     if args.demo:

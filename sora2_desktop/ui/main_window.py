@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([500, 780])
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.splitter)
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         assert runner is not None
         runner.task_changed.connect(self._on_task_changed)
         runner.auth_required.connect(self._on_auth_required)
+        self.model.time_scale = runner.timing.time_scale
         self.model.set_tasks(self.session.store.all())
         self._show_page()
 

@@ -138,10 +138,10 @@ class TaskListView(QWidget):
         metrics = self.fontMetrics()
         samples = {
             TaskTableModel.COL_SETTINGS: "I2V · 15 s · landscape",
-            TaskTableModel.COL_STATE: "Unknown state \"MMMM\"",  # with room for the state dot
+            TaskTableModel.COL_STATE: "Processing MM",  # with room for the dot; rarer long states elide
             TaskTableModel.COL_ELAPSED: "Elapsed",
-            TaskTableModel.COL_PROGRESS: "100% " + "M" * 8,
-            TaskTableModel.COL_DETAIL: "M" * 22,
+            TaskTableModel.COL_PROGRESS: "100% " + "M" * 6,
+            TaskTableModel.COL_DETAIL: "M" * 14,
         }
         for column, sample in samples.items():
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)

@@ -97,6 +97,8 @@ class TaskTableModel(QAbstractTableModel):
         self._position: dict[int, int] = {}  # Task.id → index in _tasks
         self._running: set[int] = set()  # ids of tasks that are not final: the only rows `tick` touches
         self._search_text: dict[int, str] = {}  # filled lazily, dropped when the task changes
+        # Demo mode runs the service's clock fast: the expected generation time shrinks with it.
+        self.time_scale = 1.0
 
     # -- the public API ------------------------------------------------------------------------------------
 
@@ -183,7 +185,7 @@ class TaskTableModel(QAbstractTableModel):
             return 1.0
         if task.phase.is_final or task.submitted_at is None:
             return 0.0
-        expected = EXPECTED_SECONDS.get(task.request.duration, EXPECTED_SECONDS[15])
+        expected = EXPECTED_SECONDS.get(task.request.duration, EXPECTED_SECONDS[15]) * self.time_scale
         return min(_seconds_between(task.submitted_at, self._now()) / expected, PROGRESS_CAP)
 
     def elapsed_seconds(self, task: Task) -> float | None:
