@@ -28,12 +28,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--api-base", metavar="URL", help="the API's base URL (https; plain http only for loopback)")
     parser.add_argument("--verbose", action="store_true", help="log debug messages to the terminal as well")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start offscreen, build the main window, decode a frame of the demo clip, ask which keychain answers;"
+        " print one line and exit (0 when all works)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.self_test:
+        from sora2_desktop.self_test import run as run_self_test
+
+        return run_self_test(args.profile)
     # qasync picks PyQt6 first when both are installed; this app is PySide6.
     os.environ.setdefault("QT_API", "pyside6")
     import qasync

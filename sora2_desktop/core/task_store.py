@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -263,6 +263,21 @@ class TaskStore:
         query = f"{_SELECT_DOWNLOADS} WHERE state IN ({marks}) ORDER BY task_row_id, url_index"
         rows = self._db.execute(query, states)
         return [download_from_row(row) for row in rows]
+
+    def downloads_in(self, states: Iterable[DownloadState]) -> list[Download]:
+        """Downloads in any of `states`, in task order (the downloader also retries FAILED ones at start)."""
+        wanted = [str(state) for state in states]
+        marks = ", ".join("?" * len(wanted))
+        query = f"{_SELECT_DOWNLOADS} WHERE state IN ({marks}) ORDER BY task_row_id, url_index"
+        return [download_from_row(row) for row in self._db.execute(query, wanted)]
+
+    def succeeded_without_downloads(self) -> list[Task]:
+        """Successful tasks with results but no download record: the app stopped between the two writes."""
+        return self._load(
+            f"{_SELECT_TASKS} WHERE phase = ? AND result_urls != '' "
+            "AND id NOT IN (SELECT task_row_id FROM downloads) ORDER BY id",
+            (str(TaskPhase.SUCCESS),),
+        )
 
     # --- internals -----------------------------------------------------------------------------------
 

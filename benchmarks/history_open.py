@@ -1,0 +1,200 @@
+"""A 10,000-task history opening in the real MainWindow: time and memory to first paint, then scroll frame times."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_API", "pyside6")
+
+from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
+from sora2_desktop.core.profile import Profile
+from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.core.task_store import TaskStore
+
+WORDS = "a lighthouse at golden hour slow dolly in waves crash neon alley rain cat drone shot over pine forest".split()  # noqa: SIM905
+FAILURES = [("CONTENT_VIOLATION", "Flagged by the content safety system."), ("RENDER_TIMEOUT", "Rendering timed out.")]
+
+
+def fill(profile: Profile, count: int) -> None:
+    """`count` finished tasks: takes in clicks of 1-4, prompts of 10-400 words, every mode, phase and duration."""
+    start = datetime.now(UTC) - timedelta(days=90)
+    with TaskStore(profile.database_path) as store:
+        for index in range(count):
+            click = index // 3
+            words = [WORDS[(click * 7 + i) % len(WORDS)] for i in range(10 + click % 390)]
+            image = click % 4 == 0
+            request = GenerationRequest(
+                prompt=f"Take {click}: " + " ".join(words),
+                mode=Mode.IMAGE_TO_VIDEO if image else Mode.TEXT_TO_VIDEO,
+                duration=15 if click % 3 == 0 else 10,
+                aspect_ratio=AspectRatio.PORTRAIT if click % 2 else AspectRatio.LANDSCAPE,
+                image_urls=(f"https://images.example.com/{click}.png",) if image else (),
+            )
+            created = start + timedelta(seconds=index * 700)
+            task = Task(request=request, created_at=created, phase=TaskPhase.SUCCESS, batch_id=f"b{click}",
+                        task_id=f"task_{index:012x}", submitted_at=created, polls=9, raw_state="success",
+                        service_created_at=created, completed_at=created + timedelta(seconds=200 + index % 160),
+                        cost_time_ms=(200 + index % 160) * 1000)  # fmt: skip
+            if index % 10 == 7:
+                code, message = FAILURES[index % 2]
+                task = task.with_(phase=TaskPhase.FAILED, raw_state="failed", fail_code=code, fail_message=message)
+            elif index % 50 == 3:
+                task = task.with_(phase=TaskPhase.REJECTED, task_id=None, error_message="Insufficient credits")
+            elif index % 200 == 5:
+                task = task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, task_id=None, error_message="Answer lost")
+            else:
+                task = task.with_(result_urls=(f"https://r2.apixo.ai/{index}.mp4",))
+            store.add(task)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
+    """One fresh app process: MainWindow on the profile, shown and activated as app.py does, until painted."""
+    import qasync
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from sora2_desktop.core.secrets import SecretStore
+    from sora2_desktop.core.session import Session
+    from sora2_desktop.core.settings import AppSettings
+    from sora2_desktop.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    profile = Profile.from_dir(profile_dir)
+    # A key, so the task list (not the welcome page) is what shows; the API is never reached: all tasks are final.
+    secrets = SecretStore(environ={"APIXO_API_KEY": "history-key"})
+    session = Session(profile, AppSettings(profile), secrets, api_base_override="http://127.0.0.1:9")
+    figures: dict[str, Any] = {}
+
+    class FirstPaint(QObject):
+        def __init__(self, done: asyncio.Event) -> None:
+            super().__init__()
+            self.done = done
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+            if event.type() == QEvent.Type.Paint and not self.done.is_set():
+                QTimer.singleShot(0, self.done.set)  # runs once this paint (and the flush) is over
+            return False
+
+    async def open_window() -> MainWindow:
+        painted = asyncio.Event()
+        rss_before = rss_mb()
+        if trace:
+            tracemalloc.start()
+        began = time.perf_counter()
+        window = MainWindow(session)  # store.all() + model.set_tasks()
+        figures["construct_s"] = time.perf_counter() - began
+        watcher = FirstPaint(painted)
+        window.task_list.table.viewport().installEventFilter(watcher)
+        window.show()
+        mark = time.perf_counter()
+        window.activate()  # app.py does this right after show() when a key is stored
+        figures["activate_s"] = time.perf_counter() - mark
+        await painted.wait()
+        figures["first_paint_s"] = time.perf_counter() - began
+        figures["rss_delta_mb"] = rss_mb() - rss_before
+        if trace:
+            current, peak = tracemalloc.get_traced_memory()
+            figures["py_current_mb"], figures["py_peak_mb"] = current / 2**20, peak / 2**20
+            tracemalloc.stop()
+        figures["rows"] = window.model.rowCount()
+        return window
+
+    window = loop.run_until_complete(open_window())
+    if scroll:
+        figures["frames_ms"] = scroll_frames(app, window)
+    loop.run_until_complete(session.aclose())
+    window.close()
+    return figures
+
+
+def scroll_frames(app: Any, window: Any) -> list[float]:
+    """Top to bottom a page at a time; each step is one synchronous repaint of the table plus pending events."""
+    table = window.task_list.table
+    bar = table.verticalScrollBar()
+    frames = []
+    value = 0
+    while True:
+        began = time.perf_counter()
+        bar.setValue(value)
+        table.viewport().repaint()
+        app.processEvents()
+        frames.append((time.perf_counter() - began) * 1000)
+        if value >= bar.maximum():
+            return frames
+        value = min(bar.maximum(), value + bar.pageStep())
+
+
+def run_child(profile_dir: Path, *flags: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(profile_dir), *flags], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="fresh processes per measurement")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--scroll", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.trace, args.scroll)))
+        return
+
+    with tempfile.TemporaryDirectory() as folder:
+        full = Profile.from_dir(Path(folder) / "full").ensure()
+        empty = Profile.from_dir(Path(folder) / "empty").ensure()
+        began = time.perf_counter()
+        fill(full, args.tasks)
+        fill(empty, 0)
+        print(f"history of {args.tasks:,} tasks written in {time.perf_counter() - began:.1f} s")
+        for label, profile in ((f"{args.tasks:,} tasks", full), ("empty", empty)):
+            runs = [run_child(profile.root, "--scroll") for _ in range(args.repeat)]
+            traced = run_child(profile.root, "--trace")  # tracemalloc slows allocation: its own run, not timed
+            best = min(runs, key=lambda r: r["first_paint_s"])
+            paints = ", ".join(f"{r['first_paint_s']:.3f}" for r in runs)
+            print(f"{label}: MainWindow() to first paint of the table: {paints} s (target < 0.5 s)")
+            print(
+                f"  best run: constructor {best['construct_s']:.3f} s (store.all + set_tasks), "
+                f"activate() {best['activate_s']:.3f} s (runner start + a second store.all + set_tasks)"
+            )
+            print(
+                f"  memory: RSS +{min(r['rss_delta_mb'] for r in runs):.1f} MB (target < 60 MB); Python "
+                f"(tracemalloc) {traced['py_current_mb']:.1f} MB held, {traced['py_peak_mb']:.1f} MB peak"
+            )
+            frames = [f for r in runs for f in r["frames_ms"]]
+            print(
+                f"  scroll top to bottom, {len(runs[0]['frames_ms'])} page steps x {len(runs)} runs: frame p50 "
+                f"{percentile(frames, 0.5):.1f} ms, p99 {percentile(frames, 0.99):.1f} ms, max {max(frames):.1f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()
