@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 async def _run(args: argparse.Namespace, profile: object) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from sora2_desktop.core.main_thread_gc import MainThreadGC
     from sora2_desktop.core.profile import Profile
     from sora2_desktop.core.secrets import SecretStore
     from sora2_desktop.core.session import Session
@@ -82,6 +83,7 @@ async def _run(args: argparse.Namespace, profile: object) -> int:
     assert isinstance(profile, Profile)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    collector = MainThreadGC(parent=app)
     settings = AppSettings(profile)
     session = Session(profile, settings, SecretStore(), api_base_override=args.api_base)
     window = MainWindow(session)
@@ -98,6 +100,7 @@ async def _run(args: argparse.Namespace, profile: object) -> int:
         window.activate()
     await quit_requested.wait()
     await session.aclose()
+    collector.stop()
     return 0
 
 

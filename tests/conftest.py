@@ -4,6 +4,7 @@ on the same qasync loop the app uses) and `wait_until` (poll a condition on that
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
@@ -60,6 +61,19 @@ def sim_factory() -> Iterator[Callable[..., ManualSim]]:
 
 
 T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As in the app (MainThreadGC): cycles are collected here, between tests, never from a worker thread."""
+    from sora2_desktop.core.main_thread_gc import MainThreadGC
+
+    collector = MainThreadGC(interval_ms=100)
+    try:
+        yield
+    finally:
+        collector.stop()
+        gc.collect()
 
 
 @pytest.fixture

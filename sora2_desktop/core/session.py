@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 import httpx
 from PySide6.QtCore import QObject, Signal
 
 from sora2_desktop.api import ApiKey, GenerationRequest
 from sora2_desktop.api.client import ApixoClient
+from sora2_desktop.core.download_record import Download, DownloadState
 from sora2_desktop.core.image_host import DEFAULT_PREFIX, ImageHost, image_host_from_settings
 from sora2_desktop.core.image_resolver import ImageResolver, ImageSource
 from sora2_desktop.core.logging_setup import register_secret
 from sora2_desktop.core.poll_timing import PollTiming
+from sora2_desktop.core.poster_frames import PosterMaker, poster_path_for
 from sora2_desktop.core.profile import Profile
+from sora2_desktop.core.result_downloader import ResultDownloader
 from sora2_desktop.core.secrets import SecretStore
 from sora2_desktop.core.settings import AppSettings
 from sora2_desktop.core.task import Task
@@ -32,6 +36,7 @@ class Session(QObject):
     """Built once at start-up; `activate()` connects it (to the service with a key, or to the stand-in)."""
 
     activated = Signal()
+    poster_ready = Signal(int, str)  # task row id, poster PNG path
 
     def __init__(
         self,
@@ -57,6 +62,10 @@ class Session(QObject):
         self.images = ImageResolver(self.http, self._image_host)
         self.client: ApixoClient | None = None
         self.runner: TaskRunner | None = None
+        self.downloader: ResultDownloader | None = None
+        # Parented to the session: Qt objects left to Python's cycle collector can be freed on a worker thread.
+        self.posters = PosterMaker(parent=self)
+        self.posters.poster_ready.connect(lambda key, path: self.poster_ready.emit(int(key), path))
         self.demo = False
         self._sim: object | None = None
 
@@ -104,7 +113,17 @@ class Session(QObject):
         self.demo = demo
         self.client = ApixoClient(base, key, http=self.http)
         self.runner = TaskRunner(self.store, self.client, timing, parent=self)
+        self.downloader = ResultDownloader(
+            self.store,
+            self.client,
+            lambda: Path(self.settings.download_dir),
+            retry_scale=min(1.0, timing.time_scale),
+            parent=self,
+        )
+        self.runner.succeeded.connect(self.downloader.enqueue)
+        self.downloader.file_ready.connect(self._make_poster)
         self.runner.start()
+        self.downloader.start()
         log.info("session active (%s) against %s", "demo" if demo else "service", base)
         self.activated.emit()
         return self.runner
@@ -144,7 +163,41 @@ class Session(QObject):
             prefix=s.s3_prefix or DEFAULT_PREFIX,
         )
 
+    # -- results ----------------------------------------------------------------------------------------------
+
+    def downloads_for(self, task: Task) -> list[Download]:
+        if task.id is None:
+            return []
+        if self.downloader is not None:
+            return self.downloader.downloads_for(task.id)
+        return self.store.downloads_for(task.id)
+
+    def local_video(self, task: Task) -> Path | None:
+        """The first result file of `task` that is complete on disk, if any."""
+        for record in self.downloads_for(task):
+            if record.state == DownloadState.DONE and record.path is not None and record.path.is_file():
+                return record.path
+        return None
+
+    def existing_poster(self, task: Task) -> Path | None:
+        video = self.local_video(task)
+        if video is None:
+            return None
+        poster = poster_path_for(video)
+        return poster if poster.is_file() else None
+
+    def request_poster(self, task: Task) -> None:
+        video = self.local_video(task)
+        if video is not None and task.id is not None:
+            self.posters.request(str(task.id), video)
+
+    def _make_poster(self, task: Task, path: Path) -> None:
+        if task.id is not None:
+            self.posters.request(str(task.id), path)
+
     async def aclose(self) -> None:
+        if self.downloader is not None:
+            await self.downloader.stop()
         if self.runner is not None:
             await self.runner.stop()
         await self.http.aclose()

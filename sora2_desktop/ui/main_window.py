@@ -26,8 +26,9 @@ from sora2_desktop.core.image_resolver import ImageProblem, ImageSource
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.task import Task, TaskPhase
 from sora2_desktop.ui.generation_form import GenerationForm
+from sora2_desktop.ui.result_controller import ResultController
+from sora2_desktop.ui.result_pane import ResultPane
 from sora2_desktop.ui.settings_dialog import SettingsDialog
-from sora2_desktop.ui.task_detail import TaskDetail
 from sora2_desktop.ui.task_list import TaskListView
 from sora2_desktop.ui.task_table_model import TaskTableModel
 from sora2_desktop.ui.welcome_panel import WelcomePanel
@@ -53,7 +54,9 @@ class MainWindow(QMainWindow):
         self.form = GenerationForm()
         self.model = TaskTableModel(parent=self)
         self.task_list = TaskListView(self.model)
-        self.detail = TaskDetail()
+        self.results = ResultPane()
+        self.detail = self.results.detail
+        self.result_control = ResultController(session, self.model, self.results, self)
         self.welcome = WelcomePanel()
 
         form_scroll = QScrollArea()
@@ -62,9 +65,9 @@ class MainWindow(QMainWindow):
         form_scroll.setMinimumWidth(420)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.task_list)
-        right.addWidget(self.detail)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        right.addWidget(self.results)
+        right.setStretchFactor(0, 2)
+        right.setStretchFactor(1, 3)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(form_scroll)
         self.splitter.addWidget(right)
@@ -134,7 +137,10 @@ class MainWindow(QMainWindow):
         self.form.generate_requested.connect(self.generate)
         self.form.image_picker.entries_changed.connect(self._check_new_urls)
         self.form.draft_changed.connect(self._draft_timer.start)
-        self.task_list.current_task_changed.connect(self.detail.show_task)
+        self.task_list.current_task_changed.connect(self.result_control.show_task)
+        self.results.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.result_control.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.task_list.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.task_list.load_requested.connect(self._load_task)
         self.task_list.rerun_requested.connect(self._rerun)
         self.task_list.remove_requested.connect(self._remove)
@@ -168,8 +174,10 @@ class MainWindow(QMainWindow):
         runner.task_changed.connect(self._on_task_changed)
         runner.auth_required.connect(self._on_auth_required)
         self.model.time_scale = runner.timing.time_scale
+        self.result_control.connect_downloads()
         self.model.set_tasks(self.session.store.all())
         self._show_page()
+        QTimer.singleShot(0, self.result_control.load_result_marks)
 
     def _show_page(self) -> None:
         self.stack.setCurrentWidget(self.splitter if self.session.active else self.welcome)
@@ -233,8 +241,9 @@ class MainWindow(QMainWindow):
         if task.phase == TaskPhase.REJECTED and task.batch_id == self._last_batch and task.error_message:
             # The service's own words ("Insufficient credits") beside the form; the draft stays as it is.
             self.form.show_general_error(task.error_message)
-        if self.task_list.current_task() is not None and self.task_list.current_task().id == task.id:  # type: ignore[union-attr]
-            self.detail.show_task(task)
+        current = self.results.task()
+        if current is not None and current.id == task.id:
+            self.result_control.show_task(task)
 
     def _on_auth_required(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("Polling paused: the API key was refused."))

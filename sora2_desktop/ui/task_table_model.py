@@ -99,6 +99,9 @@ class TaskTableModel(QAbstractTableModel):
         self._search_text: dict[int, str] = {}  # filled lazily, dropped when the task changes
         # Demo mode runs the service's clock fast: the expected generation time shrinks with it.
         self.time_scale = 1.0
+        # What the downloads say of a finished task ("Saved · link valid 14 more days") and its poster frame.
+        self._result_note: dict[int, str] = {}
+        self._posters: dict[int, QIcon] = {}
 
     # -- the public API ------------------------------------------------------------------------------------
 
@@ -156,6 +159,22 @@ class TaskTableModel(QAbstractTableModel):
         self._search_text.pop(task_id, None)
         self.endRemoveRows()
         return True
+
+    def set_result_note(self, task_id: int, note: str) -> None:
+        """The Detail cell of a finished task: its download's progress, state and link expiry."""
+        if self._result_note.get(task_id) != note:
+            self._result_note[task_id] = note
+            self._changed(task_id, self.COL_DETAIL)
+
+    def set_poster(self, task_id: int, icon: QIcon) -> None:
+        """A frame of the task's own video, shown beside its prompt."""
+        self._posters[task_id] = icon
+        self._changed(task_id, self.COL_PROMPT)
+
+    def _changed(self, task_id: int, column: int) -> None:
+        row = self.row_of(task_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, column), self.index(row, column))
 
     def task_at(self, row: int) -> Task:
         if not 0 <= row < len(self._tasks):
@@ -233,6 +252,8 @@ class TaskTableModel(QAbstractTableModel):
         if role == _ROLE.ToolTipRole:
             return self._tooltip(task, column)
         if role == _ROLE.DecorationRole:
+            if column == self.COL_PROMPT and task.id is not None:
+                return self._posters.get(task.id)
             return self._icon(task.phase) if column == self.COL_STATE else None
         if role == _ROLE.ForegroundRole:
             tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
@@ -294,6 +315,8 @@ class TaskTableModel(QAbstractTableModel):
 
     def _detail_text(self, task: Task) -> str:
         if task.phase == TaskPhase.SUCCESS:
+            if task.id is not None and task.id in self._result_note:
+                return self._result_note[task.id]
             count = len(task.result_urls) or 1
             return self.tr("1 video") if count == 1 else self.tr("{count} videos").format(count=count)
         if not task.phase.is_final:

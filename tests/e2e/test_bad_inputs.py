@@ -232,8 +232,11 @@ def test_bad_form_input_is_shown_at_its_field(
     async def scenario() -> None:
         if case.generate:
             app.window.generate()
-        await wait_until(lambda: case.expected.lower() in form_message(app, case.field).lower(), timeout=10,
-                         what=f"{case.expected!r} at {case.field} (shown: {form_message(app, case.field)!r})")
+        await wait_until(
+            lambda: case.expected.lower() in form_message(app, case.field).lower(),
+            timeout=10,
+            what=f"{case.expected!r} at {case.field} (shown: {form_message(app, case.field)!r})",
+        )
 
     run_async(scenario())
     assert app.window.model.rowCount() == 0  # nothing was submitted

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Builds the Linux installers of Sora 2 Desktop from this checkout:
+#
+#   packaging/build_linux.sh [--out DIR] [--python PYTHON] [--no-appimage]
+#
+#   1. a fresh build venv (DIR/venv): the app's runtime dependencies from pyproject.toml + PyInstaller (pinned in
+#      packaging/requirements-build.txt); reused while those two files are unchanged
+#   2. the bundle: PyInstaller with packaging/sora2-desktop.spec  -> DIR/dist/sora2-desktop/
+#   3. the .deb (dpkg-deb): bundle in /usr/lib/sora2-desktop, /usr/bin/sora2-desktop, menu entry, icons, AppStream
+#                                                               -> DIR/sora2-desktop_<version>_<arch>.deb
+#   4. the AppDir (AppRun, .desktop, icons, the same bundle)    -> DIR/AppDir/
+#   5. the AppImage, when appimagetool is found (APPIMAGETOOL=/path, or on PATH; it is not in PyPI's or Debian's
+#      registries, so the hosted CI downloads it)                -> DIR/Sora_2_Desktop-<version>-<arch>.AppImage
+#
+# Needs a Debian/Ubuntu-like system with Python 3.11-3.13, binutils (PyInstaller's ldd/objdump) and dpkg-deb; the
+# missing Debian packages are installed when running as root (or with sudo), as dev.sh does.
+# Prints `built: <path> <size>` for every artefact. Running the result: `DIR/dist/sora2-desktop/sora2-desktop --self-test`.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$REPO/build/linux"
+PYTHON="${PYTHON:-python3}"
+WANT_APPIMAGE=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) OUT="$2"; shift 2 ;;
+    --python) PYTHON="$2"; shift 2 ;;
+    --no-appimage) WANT_APPIMAGE=0; shift ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "build_linux.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+
+log() { printf '\033[1m[build_linux]\033[0m %s\n' "$*" >&2; }
+human() { numfmt --to=iec --suffix=B --format='%.1f' "$1"; }
+STARTED=$(date +%s)
+
+# -- build tools -------------------------------------------------------------------------------------------------
+need_packages=()
+command -v objdump >/dev/null || need_packages+=(binutils)
+command -v dpkg-deb >/dev/null || need_packages+=(dpkg)
+"$PYTHON" -c 'import ensurepip' 2>/dev/null || need_packages+=(python3-venv)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null || { log "missing tools (${need_packages[*]}) and no apt-get: install them"; exit 1; }
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+fi
+"$PYTHON" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))' \
+  || { log "Python 3.11-3.13 is required (found $("$PYTHON" --version))"; exit 1; }
+
+# -- 1. build venv -------------------------------------------------------------------------------------------------
+# The app's runtime dependencies (read from pyproject.toml) and PyInstaller; the app's own code is analysed straight
+# from the checkout (the spec's pathex), so nothing is built or written inside the checkout.
+VENV="$OUT/venv"
+stamp="$VENV/.built-$(cat "$REPO/pyproject.toml" "$REPO/packaging/requirements-build.txt" | sha1sum | cut -c1-12)"
+if [ ! -e "$stamp" ]; then
+  log "making a fresh build venv in $VENV"
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -c 'import sys, tomllib; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"]))' \
+    "$REPO/pyproject.toml" > "$OUT/requirements-app.txt"
+  "$VENV/bin/python" -m pip install -q -r "$OUT/requirements-app.txt" -r "$REPO/packaging/requirements-build.txt"
+  touch "$stamp"
+else
+  log "reusing the build venv in $VENV (its inputs are unchanged)"
+fi
+VERSION="$(cd "$REPO" && "$VENV/bin/python" -c 'import sora2_desktop; print(sora2_desktop.__version__)')"
+ARCH="$(dpkg --print-architecture 2>/dev/null || uname -m)"
+case "$(uname -m)" in x86_64) APPIMAGE_ARCH=x86_64 ;; aarch64) APPIMAGE_ARCH=aarch64 ;; *) APPIMAGE_ARCH="$(uname -m)" ;; esac
+
+# -- 2. bundle -----------------------------------------------------------------------------------------------------
+log "bundling with PyInstaller (about a minute)"
+(cd "$OUT" && "$VENV/bin/python" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath "$OUT/dist" --workpath "$OUT/pyinstaller" "$REPO/packaging/sora2-desktop.spec")
+BUNDLE="$OUT/dist/sora2-desktop"
+[ -x "$BUNDLE/sora2-desktop" ] || { log "PyInstaller made no $BUNDLE/sora2-desktop"; exit 1; }
+
+# -- shared: menu entry, icons, AppStream --------------------------------------------------------------------------
+# install_desktop_files ROOT: the freedesktop files under ROOT/usr/share (the .deb's root or the AppDir)
+install_desktop_files() {
+  local root="$1" size
+  install -Dm644 "$REPO/resources/sora2-desktop.desktop" "$root/usr/share/applications/sora2-desktop.desktop"
+  for size in 16 22 24 32 48 64 128 256 512; do
+    install -Dm644 "$REPO/resources/icons/sora2-desktop-$size.png" \
+      "$root/usr/share/icons/hicolor/${size}x${size}/apps/sora2-desktop.png"
+  done
+  install -Dm644 "$REPO/resources/icons/sora2-desktop.svg" "$root/usr/share/icons/hicolor/scalable/apps/sora2-desktop.svg"
+  mkdir -p "$root/usr/share/metainfo"
+  sed -e "s/@VERSION@/$VERSION/" -e "s/@DATE@/$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%F)/" \
+    "$REPO/packaging/linux/sora2-desktop.metainfo.xml.in" > "$root/usr/share/metainfo/sora2-desktop.metainfo.xml"
+  chmod 644 "$root/usr/share/metainfo/sora2-desktop.metainfo.xml"
+}
+
+# -- 3. .deb -------------------------------------------------------------------------------------------------------
+log "making the .deb"
+DEBROOT="$OUT/deb-root"
+rm -rf "$DEBROOT"
+mkdir -p "$DEBROOT/usr/lib" "$DEBROOT/usr/bin" "$DEBROOT/DEBIAN" "$DEBROOT/usr/share/doc/sora2-desktop"
+cp -a "$BUNDLE" "$DEBROOT/usr/lib/sora2-desktop"
+ln -s ../lib/sora2-desktop/sora2-desktop "$DEBROOT/usr/bin/sora2-desktop"
+install_desktop_files "$DEBROOT"
+cat > "$DEBROOT/usr/share/doc/sora2-desktop/copyright" <<'EOF'
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: sora2-desktop
+
+Files: *
+License: MIT
+Comment: The bundle in /usr/lib/sora2-desktop also carries CPython (PSF License), Qt 6 and PySide6 (LGPL-3.0),
+ FFmpeg (LGPL-2.1+), httpx, keyring, qasync and minio, each under its own license (see their dist-info folders).
+EOF
+# libc6: the newest GLIBC_ symbol version any file in the bundle asks for.
+glibc="$(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -exec objdump -T {} + 2>/dev/null \
+  | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)"
+depends="libc6 (>= ${glibc:-2.28})"
+while read -r pkg; do
+  case "$pkg" in ''|'#'*) continue ;; esac
+  depends="$depends, $pkg"
+done < "$REPO/packaging/linux/depends.txt"
+installed_kb="$(du -sk --apparent-size "$DEBROOT" | cut -f1)"
+sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@INSTALLED_SIZE@/$installed_kb/" \
+  -e "s/@DEPENDS@/$depends/" -e "s/@MAINTAINER@/${DEB_MAINTAINER:-Sora 2 Desktop maintainers <maintainers@sora2-desktop.invalid>}/" \
+  "$REPO/packaging/linux/control.in" > "$DEBROOT/DEBIAN/control"
+# Debian's desktop-file-utils and hicolor-icon-theme refresh the menu and icon caches through dpkg triggers on
+# /usr/share/applications and /usr/share/icons/hicolor: no maintainer scripts are needed.
+find "$DEBROOT" -type d -exec chmod 755 {} +
+DEB="$OUT/sora2-desktop_${VERSION}_${ARCH}.deb"
+rm -f "$OUT"/sora2-desktop_*.deb
+dpkg-deb --root-owner-group -Zxz --build "$DEBROOT" "$DEB" >/dev/null
+
+# -- 4. AppDir -----------------------------------------------------------------------------------------------------
+log "making the AppDir"
+APPDIR="$OUT/AppDir"
+rm -rf "$APPDIR"
+mkdir -p "$APPDIR/usr/lib"
+cp -a "$BUNDLE" "$APPDIR/usr/lib/sora2-desktop"
+install -m755 "$REPO/packaging/linux/AppRun" "$APPDIR/AppRun"
+install_desktop_files "$APPDIR"
+install -m644 "$REPO/resources/sora2-desktop.desktop" "$APPDIR/sora2-desktop.desktop"
+install -m644 "$REPO/resources/icons/sora2-desktop-256.png" "$APPDIR/sora2-desktop.png"
+ln -s sora2-desktop.png "$APPDIR/.DirIcon"
+
+# -- 5. AppImage ---------------------------------------------------------------------------------------------------
+APPIMAGE=""
+if [ "$WANT_APPIMAGE" = 1 ]; then
+  tool="${APPIMAGETOOL:-$(command -v appimagetool || command -v "appimagetool-$APPIMAGE_ARCH.AppImage" || true)}"
+  if [ -n "$tool" ]; then
+    log "making the AppImage with $tool"
+    APPIMAGE="$OUT/Sora_2_Desktop-$VERSION-$APPIMAGE_ARCH.AppImage"
+    rm -f "$APPIMAGE"
+    # APPIMAGE_EXTRACT_AND_RUN: appimagetool is itself an AppImage; this runs it where FUSE is missing (containers, CI).
+    ARCH="$APPIMAGE_ARCH" APPIMAGE_EXTRACT_AND_RUN=1 VERSION="$VERSION" \
+      "$tool" --no-appstream "$APPDIR" "$APPIMAGE" >&2
+    chmod +x "$APPIMAGE"
+  else
+    log "no appimagetool here (set APPIMAGETOOL=/path/to/appimagetool): the AppDir is ready, the AppImage is skipped"
+  fi
+fi
+
+log "done in $(( $(date +%s) - STARTED )) s"
+echo "built: $BUNDLE $(du -sb "$BUNDLE" | cut -f1 | xargs -I{} numfmt --to=iec --suffix=B --format='%.1f' {}) (bundle, unpacked)"
+echo "built: $DEB $(human "$(stat -c %s "$DEB")")"
+echo "built: $APPDIR/AppRun (AppDir)"
+[ -z "$APPIMAGE" ] || echo "built: $APPIMAGE $(human "$(stat -c %s "$APPIMAGE")")"

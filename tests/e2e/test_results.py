@@ -1,0 +1,189 @@
+"""Results end to end: a finished task's video is saved, traced by its sidecar, played in the window, and a
+download killed half-way finishes after a restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtMultimedia import QVideoFrame
+
+from sora2_desktop.api import GenerationRequest
+from sora2_desktop.core.download_record import DownloadState
+from sora2_desktop.core.profile import Profile
+from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.core.task_store import TaskStore
+from sora2_desktop.sim import SimServer
+from tests.conftest import wait_until
+from tests.e2e.conftest import AppUnderTest
+
+pytestmark = pytest.mark.e2e
+
+PROMPT = "A hummingbird hovering at a red flower, macro, soft diffused light"
+
+
+def finished_task(app: AppUnderTest, run_async: Any, **faults: dict[str, Any]) -> Task:
+    for kind, params in faults.items():
+        app.sim.faults.inject(kind, **params)
+    app.window.form.prompt_editor.set_text(PROMPT)
+    app.window.generate()
+
+    async def scenario() -> Task:
+        await wait_until(lambda: app.window.model.rowCount() == 1, what="the row")
+        await wait_until(lambda: app.row_task().phase == TaskPhase.SUCCESS, what="success")
+        return app.row_task()
+
+    return run_async(scenario())
+
+
+def test_a_finished_video_is_saved_with_its_sidecar_and_plays_in_the_window(
+    make_app: Callable[..., AppUnderTest], run_async: Any
+) -> None:
+    app = make_app()
+    task = finished_task(app, run_async)
+    assert task.id is not None
+
+    async def saved() -> None:
+        await wait_until(lambda: app.session.local_video(task) is not None, what="the file on disk")
+
+    run_async(saved())
+    video = app.session.local_video(task)
+    assert video is not None and video.read_bytes() == app.sim.clip
+    assert video.parent == Path(app.session.settings.download_dir)
+    assert task.task_id is not None and task.task_id in video.name and "hummingbird" in video.name
+    sidecar = json.loads(video.with_suffix(".json").read_text(encoding="utf-8"))
+    assert PROMPT in json.dumps(sidecar)
+    assert task.result_urls[0] in json.dumps(sidecar)
+    assert "landscape" in json.dumps(sidecar) and task.task_id in json.dumps(sidecar)
+    # The Detail cell says it is saved, with the link's life left.
+    detail = app.window.model.index(0, app.window.model.COL_DETAIL).data()
+    assert "Saved" in detail
+
+    frames: list[QVideoFrame] = []
+    player = app.window.results.player
+    player.video_sink().videoFrameChanged.connect(lambda f: frames.append(f) if f.isValid() else None)
+    app.window.task_list.select_task(task.id)
+
+    async def plays() -> None:
+        await wait_until(lambda: len(frames) >= 3, timeout=15, what="decoded frames in the embedded player")
+        start = player.media_player.position()
+        await wait_until(lambda: player.media_player.position() > start + 200, timeout=10, what="playback")
+        await wait_until(
+            lambda: app.window.model.index(0, app.window.model.COL_PROMPT).data(1) is not None,  # DecorationRole
+            timeout=15,
+            what="the poster frame in the list",
+        )
+
+    run_async(plays())
+    assert frames[-1].width() == 640
+    assert player.media_player.source().toLocalFile() == str(video)
+    assert app.window.results.export_action.isEnabled() and app.window.results.reveal_action.isEnabled()
+
+
+def test_a_result_that_is_not_a_video_is_refused_with_a_message(
+    make_app: Callable[..., AppUnderTest], run_async: Any
+) -> None:
+    app = make_app()
+    task = finished_task(app, run_async, not_video={})
+
+    async def refused() -> None:
+        await wait_until(
+            lambda: any(d.state == DownloadState.FAILED for d in app.session.downloads_for(task)), what="refusal"
+        )
+
+    run_async(refused())
+    detail = app.window.model.index(0, app.window.model.COL_DETAIL).data()
+    assert "Not saved" in detail and "video" in detail.lower()
+    assert not [p for p in Path(app.session.settings.download_dir).iterdir() if p.suffix == ".mp4"]
+
+
+def _start_app(profile: Path, sim: SimServer) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "APIXO_API_KEY": "download-test-key"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "sora2_desktop", "--profile", str(profile), "--api-base", sim.api_base],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_sigkill_mid_download_then_restart_finishes_the_file(tmp_path: Path) -> None:
+    sim = SimServer(speed=50.0).start()
+    try:
+        # A task that finished at the service; its video is still to be saved.
+        with httpx.Client(base_url=sim.api_base, headers={"Authorization": "Bearer download-test-key"}) as http:
+            task_id = http.post(
+                "/api/v1/generateTask/sora-2",
+                json={"request_type": "async", "input": {"mode": "text-to-video", "prompt": PROMPT, "duration": 10}},
+            ).json()["data"]["taskId"]
+            sim.finish_all()
+            data = http.get("/api/v1/statusTask/sora-2", params={"taskId": task_id}).json()["data"]
+        url = json.loads(data["resultJson"])["resultUrls"][0]
+        profile = Profile.from_dir(tmp_path / "profile").ensure()
+        now = datetime.now(UTC)
+        with TaskStore(profile.database_path) as store:
+            row = store.add(
+                Task(
+                    request=GenerationRequest(prompt=PROMPT),
+                    created_at=now,
+                    phase=TaskPhase.SUCCESS,
+                    task_id=task_id,
+                    submitted_at=now,
+                    result_urls=(url,),
+                    completed_at=now,
+                )
+            )
+        assert row.id is not None
+        half = len(sim.clip) // 2
+        # The first download is cut half-way; the retry then hangs on the server, and the app is killed meanwhile.
+        sim.faults.inject("truncate_download", after_bytes=half)
+        downloads = profile.downloads_dir
+
+        def part_size() -> int:
+            return sum(p.stat().st_size for p in downloads.glob("*.part"))
+
+        first = _start_app(profile.root, sim)
+        try:
+            _wait(lambda: part_size() == half, 60, "half the file in a .part")
+            sim.faults.inject("slow", seconds=30, origin="cdn")
+            _wait(lambda: sum(1 for r in sim.requests if r.origin == "cdn") >= 2, 30, "the retry")
+            assert part_size() == half
+            first.send_signal(signal.SIGKILL)
+            first.wait(10)
+        finally:
+            if first.poll() is None:
+                first.kill()
+        sim.faults.clear()
+
+        second = _start_app(profile.root, sim)
+        try:
+            _wait(lambda: any(p.suffix == ".mp4" for p in downloads.iterdir()), 60, "the finished file")
+        finally:
+            second.terminate()
+            second.wait(10)
+        (video,) = [p for p in downloads.iterdir() if p.suffix == ".mp4"]
+        assert video.read_bytes() == sim.clip
+        resumed = [r for r in sim.requests if r.origin == "cdn"][-1]
+        assert resumed.headers.get("range") == f"bytes={half}-"
+        assert not list(downloads.glob("*.part"))
+        assert all("authorization" not in r.headers for r in sim.requests if r.origin == "cdn")
+    finally:
+        sim.stop()
