@@ -25,11 +25,13 @@ from sora2_desktop.api import FieldError, GenerationRequest, Mode
 from sora2_desktop.core.image_resolver import ImageProblem, ImageSource
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.ui.app_icon import app_icon
 from sora2_desktop.ui.generation_form import GenerationForm
 from sora2_desktop.ui.result_controller import ResultController
 from sora2_desktop.ui.result_pane import ResultPane
 from sora2_desktop.ui.settings_dialog import SettingsDialog
 from sora2_desktop.ui.task_list import TaskListView
+from sora2_desktop.ui.task_notifier import TaskNotifier
 from sora2_desktop.ui.task_table_model import TaskTableModel
 from sora2_desktop.ui.welcome_panel import WelcomePanel
 
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.splitter)
         self.setCentralWidget(self.stack)
 
+        self.setWindowIcon(app_icon())
+        self.notifier = TaskNotifier(self, lambda: session.settings.notifications_enabled, self.windowIcon())
         self.connection_label = QLabel()
         self.statusBar().addPermanentWidget(self.connection_label)
         self._draft_timer = QTimer(self, singleShot=True, interval=400)
@@ -147,6 +151,7 @@ class MainWindow(QMainWindow):
         self.welcome.demo_requested.connect(lambda: self.activate(demo=True))
         self.welcome.enter_key_requested.connect(lambda: self.open_settings("account"))
         self.session.activated.connect(self._on_activated)
+        self.notifier.task_activated.connect(self.task_list.select_task)
 
     def _restore(self) -> None:
         s = self.session.settings
@@ -172,6 +177,7 @@ class MainWindow(QMainWindow):
         runner = self.session.runner
         assert runner is not None
         runner.task_changed.connect(self._on_task_changed)
+        runner.task_changed.connect(self.notifier.task_changed)
         runner.auth_required.connect(self._on_auth_required)
         self.model.time_scale = runner.timing.time_scale
         self.result_control.connect_downloads()
