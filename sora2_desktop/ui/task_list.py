@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,6 +28,14 @@ from sora2_desktop.ui.task_table_model import TaskTableModel
 # Typing in the search box re-filters up to 10,000 rows; waiting for a pause keeps each keystroke instant.
 SEARCH_DELAY_MS = 150
 LONGER_DURATION = 15
+
+
+class PosterDelegate(QStyledItemDelegate):
+    """The prompt cell's poster frame at a 16:9 size; the view's icon size stays small for the state dots."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.decorationSize = QSize(40, 22)
 
 
 class TaskListView(QWidget):
@@ -121,13 +131,14 @@ class TaskListView(QWidget):
         table.setIconSize(QSize(14, 14))
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.setItemDelegateForColumn(TaskTableModel.COL_PROMPT, PosterDelegate(table))
         table.customContextMenuRequested.connect(self._show_context_menu)
 
         # Fixed row heights: the view never asks 10,000 rows for their size.
         rows = table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        rows.setDefaultSectionSize(max(self.fontMetrics().height() + 12, 30))
 
         header = table.horizontalHeader()
         header.setHighlightSections(False)
