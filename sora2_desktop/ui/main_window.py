@@ -112,6 +112,18 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close))
 
         edit_menu = bar.addMenu(self.tr("&Edit"))
+        editor = self.form.prompt_editor.editor()
+        # The editor handles these keys itself while it has the focus; the menu entries show and reach them.
+        undo = self._action(self.tr("&Undo"), QKeySequence.StandardKey.Undo, editor.undo)
+        redo = self._action(self.tr("&Redo"), QKeySequence.StandardKey.Redo, editor.redo)
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        editor.undoAvailable.connect(undo.setEnabled)
+        editor.redoAvailable.connect(redo.setEnabled)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        edit_menu.addActions([undo, redo])
+        edit_menu.addSeparator()
         edit_menu.addMenu(self.form.prompt_editor.craft_menu())
 
         gen_menu = bar.addMenu(self.tr("&Generate"))
@@ -124,6 +136,20 @@ class MainWindow(QMainWindow):
         gen_menu.addAction(
             self._action(self.tr("&Search tasks"), QKeySequence.StandardKey.Find, self.task_list.focus_search)
         )
+
+        tasks = self.task_list
+        task_menu = bar.addMenu(self.tr("&Task"))
+        task_menu.addActions([tasks.copy_task_id_action, tasks.copy_prompt_action])
+        task_menu.addSeparator()
+        task_menu.addActions([tasks.load_action, tasks.rerun_action, tasks.rerun_longer_action])
+        task_menu.addSeparator()
+        task_menu.addAction(tasks.remove_action)
+
+        r = self.results
+        video_menu = bar.addMenu(self.tr("&Video"))
+        video_menu.addActions([r.reveal_action, r.open_action, r.export_action])
+        video_menu.addSeparator()
+        video_menu.addActions([r.copy_path_action, r.copy_url_action, r.redownload_action, r.compare_action])
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("Open &log folder"), None, self.open_log_folder))
