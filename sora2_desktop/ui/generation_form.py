@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -33,35 +33,16 @@ from sora2_desktop.api.request import (
     Provider,
     RequestType,
 )
+from sora2_desktop.ui.field_errors import ErrorLabel, mark_invalid
+from sora2_desktop.ui.frame_icon import frame_icon
 from sora2_desktop.ui.image_picker import ImageEntry, ImagePicker
-from sora2_desktop.ui.prompt_editor import ErrorLabel, PromptEditor, mark_invalid
+from sora2_desktop.ui.prompt_editor import PromptEditor
 
 MAX_TAKES = 4
 # Form order: the first of these with an error takes the focus.
 FIELDS = (
     "prompt", "mode", "image_urls", "aspect_ratio", "duration", "provider", "request_type", "callback_url")
 _GENERATE_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))  # Enter is the keypad's key
-
-
-def frame_icon(width: int, height: int, color: QColor) -> QIcon:
-    """A small picture of a frame of the given proportions, drawn at a few sizes so it stays crisp."""
-    icon = QIcon()
-    for side in (16, 24, 32, 48):
-        pixmap = QPixmap(side, side)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen_width = max(1.0, side / 14)
-        scale = (side - 2 * pen_width) / max(width, height)
-        w, h = width * scale, height * scale
-        fill = QColor(color)
-        fill.setAlphaF(0.2)
-        painter.setPen(QPen(color, pen_width))
-        painter.setBrush(fill)
-        painter.drawRoundedRect(QRectF((side - w) / 2, (side - h) / 2, w, h), side / 16, side / 16)
-        painter.end()
-        icon.addPixmap(pixmap)
-    return icon
 
 
 class GenerationForm(QWidget):

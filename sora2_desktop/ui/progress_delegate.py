@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -13,13 +13,14 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.ui.task_marks import paint_mark, phase_color
 from sora2_desktop.ui.task_table_model import TaskTableModel
 
 _BAR_HEIGHT = 6
 _MARGIN = 6
-_CHECK_COLOR = QColor("#22a35a")
-_CROSS_COLOR = QColor("#dc3c3c")
-_LOST_COLOR = QColor("#e07b1f")
+_CHECK_COLOR = phase_color(TaskPhase.SUCCESS)
+_CROSS_COLOR = phase_color(TaskPhase.FAILED)
+_LOST_COLOR = phase_color(TaskPhase.SUBMIT_UNKNOWN)
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -44,10 +45,10 @@ class ProgressDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if task.phase == TaskPhase.SUCCESS:
-            _paint_mark(painter, rect, _CHECK_COLOR, check=True, halo=selected)
+            paint_mark(painter, rect, _CHECK_COLOR, check=True, halo=selected)
         elif task.phase.is_final:
             color = _LOST_COLOR if task.phase == TaskPhase.SUBMIT_UNKNOWN else _CROSS_COLOR
-            _paint_mark(painter, rect, color, check=False, halo=selected)
+            paint_mark(painter, rect, color, check=False, halo=selected)
         else:
             self._paint_bar(painter, option, index, rect, style, show_text=task.phase.is_polled)
         painter.restore()
@@ -91,23 +92,3 @@ class ProgressDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             f"{round(fraction * 100)}%",
         )
-
-
-def _paint_mark(painter: QPainter, rect: QRect, color: QColor, *, check: bool, halo: bool) -> None:
-    size = max(float(min(rect.height() - 10, 12)), 6.0)
-    center = QPointF(rect.left() + size / 2 + 2, rect.center().y() + 0.5)
-    path = QPainterPath()
-    if check:
-        path.moveTo(center + QPointF(-size / 2, 0))
-        path.lineTo(center + QPointF(-size / 8, size * 0.38))
-        path.lineTo(center + QPointF(size / 2, -size * 0.42))
-    else:
-        half = size * 0.4
-        path.moveTo(center + QPointF(-half, -half))
-        path.lineTo(center + QPointF(half, half))
-        path.moveTo(center + QPointF(-half, half))
-        path.lineTo(center + QPointF(half, -half))
-    cap, join = Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
-    if halo:  # on the selection highlight a green or red mark alone is hard to see
-        painter.strokePath(path, QPen(QColor("white"), 5.0, Qt.PenStyle.SolidLine, cap, join))
-    painter.strokePath(path, QPen(color, 2.2, Qt.PenStyle.SolidLine, cap, join))

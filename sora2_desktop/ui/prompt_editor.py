@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QMimeData, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCursor, QTextDocument
+from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.api.request import MAX_PROMPT_CHARS
+from sora2_desktop.ui.field_errors import ErrorLabel, mark_invalid
 
 # The vocabulary the service documents (API.md, "Prompt craft") plus a few terms in the same spirit.
 # (QT_TRANSLATE_NOOP marks them for lupdate; it is typed as returning object, hence the annotation.)
@@ -59,43 +60,6 @@ def grouped(number: int) -> str:
     locale = QLocale()
     locale.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
     return locale.toString(number)
-
-
-def error_color(palette: QPalette) -> QColor:
-    # A red that stays readable on both light and dark window colours; Qt has no palette role for errors.
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#ef5350") if dark else QColor("#c62828")
-
-
-def mark_invalid(widget: QWidget, invalid: bool) -> None:
-    """Give `widget` a red frame (or take it away) through a dynamic property the style sheet matches."""
-    if not widget.styleSheet():
-        color = error_color(widget.palette()).name()
-        widget.setStyleSheet(f'*[invalid="true"] {{ border: 2px solid {color}; border-radius: 3px; }}')
-    widget.setProperty("invalid", invalid)
-    widget.style().unpolish(widget)  # dynamic properties are only re-read by the style sheet on a re-polish
-    widget.style().polish(widget)
-    widget.update()
-
-
-class ErrorLabel(QLabel):
-    """A message at a field, in an error colour; hidden while empty so it takes no room."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)  # service messages are shown verbatim, never as markup
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, error_color(palette))
-        self.setPalette(palette)
-        self.hide()
-
-    def show_message(self, message: str | None) -> None:
-        if (message or "") == self.text() and self.isHidden() != bool(message):
-            return  # called on every keystroke: skip the relayout when nothing changes
-        self.setText(message or "")
-        self.setVisible(bool(message))
 
 
 def _inserts_text(text: str) -> bool:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QIcon
 
 from sora2_desktop.api import AspectRatio, Mode
 from sora2_desktop.core.failure_text import explain_failure
 from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.ui.task_marks import phase_color, state_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
@@ -24,19 +25,6 @@ EXPECTED_SECONDS: dict[int, float] = {10: 240.0, 15: 300.0}
 PROGRESS_CAP = 0.95
 _PROMPT_EXCERPT_CHARS = 240  # the view elides to the column width; this only bounds the work per paint
 
-# One colour per phase: mid-tones so they read on light and dark palettes alike.
-_PHASE_COLORS: dict[TaskPhase, str] = {
-    TaskPhase.QUEUED: "#8a8f98",
-    TaskPhase.SUBMITTING: "#3b82f6",
-    TaskPhase.PENDING: "#d4a017",
-    TaskPhase.PROCESSING: "#3b82f6",
-    TaskPhase.SUCCESS: "#22a35a",
-    TaskPhase.FAILED: "#dc3c3c",
-    TaskPhase.REJECTED: "#dc3c3c",
-    TaskPhase.SUBMIT_UNKNOWN: "#e07b1f",
-    TaskPhase.UNKNOWN: "#9b59b6",
-}
-_HOLLOW_PHASES = (TaskPhase.QUEUED, TaskPhase.SUBMITTING)  # not at the service yet: drawn as a ring
 # Built once: OR-ing Python enum flags on every call shows up when a view paints hundreds of cells.
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _ELAPSED_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -86,8 +74,6 @@ class TaskTableModel(QAbstractTableModel):
         int(_ROLE.UserRole) + 4
     )  # TaskPhase (arrives as plain str through a proxy: TaskPhase(x) restores)
     SearchTextRole = int(_ROLE.UserRole) + 5  # casefolded prompt, task id and failure text
-
-    _icons: ClassVar[dict[TaskPhase, QIcon]] = {}
 
     def __init__(self, parent: QObject | None = None, *, now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
@@ -254,10 +240,10 @@ class TaskTableModel(QAbstractTableModel):
         if role == _ROLE.DecorationRole:
             if column == self.COL_PROMPT and task.id is not None:
                 return self._posters.get(task.id)
-            return self._icon(task.phase) if column == self.COL_STATE else None
+            return state_icon(task.phase) if column == self.COL_STATE else None
         if role == _ROLE.ForegroundRole:
             tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
-            return QColor(_PHASE_COLORS[task.phase]) if tinted else None
+            return phase_color(task.phase) if tinted else None
         if role == _ROLE.TextAlignmentRole and column == self.COL_ELAPSED:
             return _ELAPSED_ALIGNMENT
         if role == self.TaskRole:
@@ -374,41 +360,6 @@ class TaskTableModel(QAbstractTableModel):
         if task.id is None:
             raise ValueError("a task is shown only once it is stored: Task.id is None")
         return task.id
-
-    @classmethod
-    def _icon(cls, phase: TaskPhase) -> QIcon:
-        icon = cls._icons.get(phase)
-        if icon is None:  # made on first use: a QPixmap needs the QGuiApplication to exist
-            icon = cls._icons[phase] = _dot_icon(QColor(_PHASE_COLORS[phase]), hollow=phase in _HOLLOW_PHASES)
-        return icon
-
-
-def _dot_icon(color: QColor, *, hollow: bool) -> QIcon:
-    icon = QIcon(_dot_pixmap(color, hollow=hollow, outline=None))
-    # On a selected row the dot sits on the highlight colour (often blue, like "Processing"): ring it in white.
-    icon.addPixmap(_dot_pixmap(color, hollow=hollow, outline=QColor("white")), QIcon.Mode.Selected)
-    return icon
-
-
-def _dot_pixmap(color: QColor, *, hollow: bool, outline: QColor | None) -> QPixmap:
-    pixmap = QPixmap(32, 32)  # drawn large and scaled down by the view, so it stays crisp on HiDPI
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if outline is not None:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(outline)
-        painter.drawEllipse(3, 3, 26, 26)
-    if hollow:
-        painter.setPen(QPen(color, 4.0))
-        painter.setBrush(Qt.GlobalColor.white if outline is not None else Qt.BrushStyle.NoBrush)
-        painter.drawEllipse(8, 8, 16, 16)
-    else:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawEllipse(6, 6, 20, 20)
-    painter.end()
-    return pixmap
 
 
 def _rich(text: str) -> str:
