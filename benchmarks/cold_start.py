@@ -68,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="starts of each kind, interleaved")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     times: dict[str, list[float]] = {mode: [] for mode in MODES}
     with tempfile.TemporaryDirectory() as bytecode:
         for mode in MODES:
@@ -82,6 +83,7 @@ def main() -> None:
         runs = " ".join(f"{t:.3f}" for t in times[mode])
         ratio = "" if mode == "bare" else f"  = {median / bare:.2f} x bare (target <= 1.5)"
         print(f"  {mode:8} {median:.3f} s  [{runs}]{ratio}")
+    print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
 
 
 if __name__ == "__main__":

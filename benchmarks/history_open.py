@@ -30,7 +30,8 @@ FAILURES = [("CONTENT_VIOLATION", "Flagged by the content safety system."), ("RE
 def fill(profile: Profile, count: int, *, downloads: bool = True) -> None:
     """`count` finished tasks: takes in clicks of 1-4, prompts of 10-400 words, every mode, phase and duration;
     with `downloads`, each success has the record of its saved file (the file itself is not written)."""
-    start = datetime.now(UTC) - timedelta(days=90)
+    # The newest task is 19 days old: every result link has expired, so no downloader ever fetches one.
+    start = datetime.now(UTC) - timedelta(days=100)
     with TaskStore(profile.database_path) as store:
         for index in range(count):
             click = index // 3
@@ -41,7 +42,7 @@ def fill(profile: Profile, count: int, *, downloads: bool = True) -> None:
                 mode=Mode.IMAGE_TO_VIDEO if image else Mode.TEXT_TO_VIDEO,
                 duration=15 if click % 3 == 0 else 10,
                 aspect_ratio=AspectRatio.PORTRAIT if click % 2 else AspectRatio.LANDSCAPE,
-                image_urls=(f"https://images.example.com/{click}.png",) if image else (),
+                image_urls=(f"https://images.example.invalid/{click}.png",) if image else (),
             )
             created = start + timedelta(seconds=index * 700)
             task = Task(request=request, created_at=created, phase=TaskPhase.SUCCESS, batch_id=f"b{click}",
@@ -56,7 +57,7 @@ def fill(profile: Profile, count: int, *, downloads: bool = True) -> None:
             elif index % 200 == 5:
                 task = task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, task_id=None, error_message="Answer lost")
             else:
-                task = task.with_(result_urls=(f"https://r2.apixo.ai/{index}.mp4",))
+                task = task.with_(result_urls=(f"https://cdn.example.invalid/{index}.mp4",))
             task = store.add(task)
             if downloads and task.result_urls and task.id is not None:
                 path = profile.downloads_dir / f"{task.task_id}.mp4"
@@ -217,6 +218,7 @@ def main() -> None:
         print(json.dumps(child(args.child, args.trace, args.scroll)))
         return
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         full = Profile.from_dir(Path(folder) / "full").ensure()
         empty = Profile.from_dir(Path(folder) / "empty").ensure()
@@ -235,6 +237,7 @@ def main() -> None:
             f"one synchronous repaint each: {spread(frames)}"
         )
         print(f"  a bare QTableView (C++ model, same viewport) here: {spread(bare)}")
+    print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
 
 
 def report_opening(label: str, runs: list[dict[str, Any]], traced: dict[str, Any]) -> None:

@@ -153,6 +153,15 @@ def poll_figures(sim_tasks: list[dict[str, Any]], log: list[dict[str, Any]], spe
     return out
 
 
+def gui_thread_collector(app: QApplication) -> Any:
+    """What app.py sets up, where the tree has it: Python's cycle collector run from a GUI-thread timer."""
+    try:
+        from sora2_desktop.core.main_thread_gc import MainThreadGC
+    except ImportError:
+        return None
+    return MainThreadGC(parent=app)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -174,6 +183,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds before giving up on unfinished tasks")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     app = QApplication(sys.argv[:1])
     scale = args.speed if args.limiter == "scaled" else 1.0
     sim = subprocess.Popen(
@@ -194,15 +204,20 @@ def main() -> None:
         meter = StallMeter()
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
+        collector = gui_thread_collector(app)
         result = loop.run_until_complete(run(window, session, args, meter))
         loop.run_until_complete(session.aclose())
         window.close()
+        if collector is not None:
+            collector.stop()
+        loop.close()
     sim_tasks = httpx.get(f"{api_base}/_sim/tasks", timeout=60).json()["data"]
     log = httpx.get(f"{api_base}/_sim/requests", timeout=60).json()
     result["sim_cpu_s"] = cpu_seconds(sim.pid)
     sim.stdin.close()
     sim.wait(timeout=10)
     report(args, result, meter, poll_figures(sim_tasks, log, args.speed), log)
+    print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
 
 
 def report(

@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 
+from sora2_desktop.core.media_calls import post_unload
+
 log = logging.getLogger(__name__)
 
 DEFAULT_POSTER_SIZE = QSize(160, 90)
@@ -62,13 +64,12 @@ class _PosterJob(QObject):
             self._finish(self.tr("There is no video file at {path}.").format(path=self.request.video_path))
             return
         self._timeout.start()
-        self._player.setSource(QUrl.fromLocalFile(str(self.request.video_path)))
+        self._player.setSource(QUrl.fromLocalFile(str(self.request.video_path)))  # a new player: no teardown
 
     def stop(self) -> None:
         self._finished = True
         self._timeout.stop()
-        self._player.stop()
-        self._player.setSource(QUrl())
+        post_unload(self._player)
 
     @Slot(QMediaPlayer.MediaStatus)
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:

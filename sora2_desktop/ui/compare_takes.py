@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sora2_desktop.core.media_calls import post_unload
 from sora2_desktop.ui.video_player import format_clock
 
 # Players drift apart by a frame or two a minute; past ~80 ms (two frames at 25 fps) the eye notices.
@@ -101,7 +102,7 @@ class CompareTakesDialog(QDialog):
         video.setMinimumSize(192, 108)
         player.setVideoOutput(video)
         player.errorOccurred.connect(lambda _error, detail, i=index: self._on_error(i, detail))
-        player.setSource(QUrl.fromLocalFile(str(path)))
+        player.setSource(QUrl.fromLocalFile(str(path)))  # a new player: nothing to tear down yet
         title = QLabel(self.tr("Take {number}").format(number=index + 1))
         title.setToolTip(str(path))
         pick = QPushButton(self.tr("Pick this take"))
@@ -205,6 +206,5 @@ class CompareTakesDialog(QDialog):
         # Decoders hold file handles and threads; a closed dialog must not keep them until garbage collection.
         self._sync_timer.stop()
         for player in self.players:
-            player.stop()
-            player.setSource(QUrl())
+            post_unload(player)
         super().done(result)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sora2_desktop.core.media_calls import post_play, post_source, post_unload
 from sora2_desktop.ui.welcome_panel import muted_palette
 
 # When a file does not say its frame rate, a frame step assumes 30 fps: close enough to move one frame or so.
@@ -152,15 +153,14 @@ class VideoPlayer(QWidget):
         self._surface.setCurrentWidget(self._video)
         self._set_controls_enabled(True)
         self._frame_ms = _FALLBACK_FRAME_MS
-        self.media_player.setSource(as_url(source))
-        # durationChanged only fires on a change: after a failed file the bar must learn the duration here.
-        self._on_duration(self.media_player.duration())
+        post_source(self.media_player, as_url(source))
+        # durationChanged only fires on a change: until the new file reports its length, the bar shows none.
+        self._on_duration(0)
         if autoplay:
-            self.media_player.play()
+            post_play(self.media_player)
 
     def clear(self) -> None:
-        self.media_player.stop()
-        self.media_player.setSource(QUrl())
+        post_unload(self.media_player)
         self._show_message(self.tr("No video selected"))
 
     def play(self) -> None:

@@ -186,4 +186,4 @@ def test_clear_returns_to_the_placeholder(qtbot: QtBot, player: VideoPlayer) -> 
     start_demo(qtbot, player)
     player.clear()
     assert player.message_text() == "No video selected"
-    assert player.media_player.source().isEmpty()
+    qtbot.waitUntil(lambda: player.media_player.source().isEmpty(), timeout=5000)
