@@ -94,6 +94,8 @@ async def _run(args: argparse.Namespace, profile: object) -> int:
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(quit_requested.set)
     window.show()
+    # Let the window paint before asking the keychain, which can take a tenth of a second (or a desktop prompt).
+    await asyncio.sleep(0.01)
     if args.demo:
         window.activate(demo=True)
     elif session.stored_key() is not None:

@@ -57,17 +57,31 @@ class Session(QObject):
         self._demo_speed = demo_speed
         self._timing_override = timing  # tests run against a fast stand-in and poll to match
         self.store = TaskStore(profile.database_path)
-        # One connection pool for the app's life: API calls, image checks and downloads share it.
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False)
-        self.images = ImageResolver(self.http, self._image_host)
+        self._http: httpx.AsyncClient | None = None
+        self._images: ImageResolver | None = None
         self.client: ApixoClient | None = None
         self.runner: TaskRunner | None = None
         self.downloader: ResultDownloader | None = None
+        self.recovered: list[Task] = []  # tasks whose state crash recovery changed at activation
         # Parented to the session: Qt objects left to Python's cycle collector can be freed on a worker thread.
         self.posters = PosterMaker(parent=self)
         self.posters.poster_ready.connect(lambda key, path: self.poster_ready.emit(int(key), path))
         self.demo = False
         self._sim: object | None = None
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """One connection pool for the app's life (API, image checks, downloads); made on first use, since its
+        TLS set-up costs a tenth of a second that the first paint should not wait for."""
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False)
+        return self._http
+
+    @property
+    def images(self) -> ImageResolver:
+        if self._images is None:
+            self._images = ImageResolver(self.http, self._image_host)
+        return self._images
 
     # -- connecting -------------------------------------------------------------------------------------------
 
@@ -122,7 +136,7 @@ class Session(QObject):
         )
         self.runner.succeeded.connect(self.downloader.enqueue)
         self.downloader.file_ready.connect(self._make_poster)
-        self.runner.start()
+        self.recovered = self.runner.start()
         self.downloader.start()
         log.info("session active (%s) against %s", "demo" if demo else "service", base)
         self.activated.emit()
@@ -200,7 +214,8 @@ class Session(QObject):
             await self.downloader.stop()
         if self.runner is not None:
             await self.runner.stop()
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
         self.store.close()
         if self._sim is not None:
             self._sim.stop()  # type: ignore[attr-defined]

@@ -63,7 +63,7 @@ class TaskRunner(QObject):
         limiter: RateLimiter | None = None,
         backoff: Backoff | None = None,
         max_running: int = 1_000,
-        concurrency: int = 32,
+        concurrency: int = 8,
         now: Callable[[], datetime] = _now,
         parent: QObject | None = None,
     ) -> None:

@@ -207,9 +207,11 @@ class MainWindow(QMainWindow):
         runner.auth_required.connect(self._on_auth_required)
         self.model.time_scale = runner.timing.time_scale
         self.result_control.connect_downloads()
-        self.model.set_tasks(self.session.store.all())
+        for task in self.session.recovered:  # rows the crash recovery changed before we were listening
+            self.model.upsert(task)
         self._show_page()
-        QTimer.singleShot(0, self.result_control.load_result_marks)
+        # Notes and posters for the history come after the window's first paint (a zero timer would run before).
+        QTimer.singleShot(200, self.result_control.load_result_marks)
 
     def _show_page(self) -> None:
         self.stack.setCurrentWidget(self.splitter if self.session.active else self.welcome)

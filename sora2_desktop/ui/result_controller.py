@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from sora2_desktop.core.download_record import Download, DownloadState
@@ -82,24 +81,21 @@ class ResultController(QObject):
             self.show_task(task)
 
     def _on_poster(self, task_id: int, path: str) -> None:
-        self.model.set_poster(task_id, QIcon(QPixmap(path)))
+        self.model.set_poster(task_id, path)
 
     def load_result_marks(self) -> None:
-        """Posters and download notes for finished tasks: after the first paint, so start-up stays quick."""
-        now = datetime.now(UTC)
+        """Posters and download notes for finished tasks, after the first paint and off the GUI thread."""
         by_task: dict[int, list[Download]] = {}
         for record in self.session.store.downloads_in(list(DownloadState)):
             by_task.setdefault(record.task_row_id, []).append(record)
-        for task_id, records in by_task.items():
-            self.model.set_result_note(task_id, result_note(records, now))
-            done = next((r.path for r in records if r.state == DownloadState.DONE and r.path is not None), None)
-            if done is None:
-                continue
-            poster = poster_path_for(done)
-            if poster.is_file():
-                self.model.set_poster(task_id, QIcon(QPixmap(str(poster))))
-            elif done.is_file():
-                self.session.posters.request(str(task_id), done)
+        if by_task:
+            self._spawn(self._apply_marks(by_task))
+
+    async def _apply_marks(self, by_task: dict[int, list[Download]]) -> None:
+        notes, posters, missing = await asyncio.to_thread(_marks_from_disk, by_task, datetime.now(UTC))
+        self.model.set_result_marks(notes, posters)
+        for task_id, video in missing.items():
+            self.session.posters.request(str(task_id), video)
 
     def _redownload(self, task: Task) -> None:
         if self.session.downloader is None:
@@ -134,3 +130,23 @@ class ResultController(QObject):
         dialog = CompareTakesDialog(videos, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+
+def _marks_from_disk(
+    by_task: dict[int, list[Download]], now: datetime
+) -> tuple[dict[int, str], dict[int, str], dict[int, Path]]:
+    """Notes, existing posters, and videos still without a poster: a file-system walk, so it runs in a worker."""
+    notes: dict[int, str] = {}
+    posters: dict[int, str] = {}
+    missing: dict[int, Path] = {}
+    for task_id, records in by_task.items():
+        notes[task_id] = result_note(records, now)
+        done = next((r.path for r in records if r.state == DownloadState.DONE and r.path is not None), None)
+        if done is None:
+            continue
+        poster = poster_path_for(done)
+        if poster.is_file():
+            posters[task_id] = str(poster)
+        elif done.is_file():
+            missing[task_id] = done
+    return notes, posters, missing

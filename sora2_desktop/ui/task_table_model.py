@@ -87,6 +87,8 @@ class TaskTableModel(QAbstractTableModel):
         self.time_scale = 1.0
         # What the downloads say of a finished task ("Saved · link valid 14 more days") and its poster frame.
         self._result_note: dict[int, str] = {}
+        # Poster files by task; an icon is only made when its row is first drawn (a history has thousands).
+        self._poster_paths: dict[int, str] = {}
         self._posters: dict[int, QIcon] = {}
 
     # -- the public API ------------------------------------------------------------------------------------
@@ -152,10 +154,26 @@ class TaskTableModel(QAbstractTableModel):
             self._result_note[task_id] = note
             self._changed(task_id, self.COL_DETAIL)
 
-    def set_poster(self, task_id: int, icon: QIcon) -> None:
-        """A frame of the task's own video, shown beside its prompt."""
-        self._posters[task_id] = icon
+    def set_poster(self, task_id: int, path: str) -> None:
+        """A frame of the task's own video (a PNG file), shown beside its prompt."""
+        self._poster_paths[task_id] = path
+        self._posters.pop(task_id, None)
         self._changed(task_id, self.COL_PROMPT)
+
+    def set_result_marks(self, notes: dict[int, str], posters: dict[int, str]) -> None:
+        """Many notes and posters at once (the history at start-up): one change signal, not one per row."""
+        self._result_note.update(notes)
+        self._poster_paths.update(posters)
+        for task_id in posters:
+            self._posters.pop(task_id, None)
+        if self._tasks:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._tasks) - 1, self.COLUMN_COUNT - 1))
+
+    def _poster(self, task_id: int) -> QIcon | None:
+        icon = self._posters.get(task_id)
+        if icon is None and task_id in self._poster_paths:
+            icon = self._posters[task_id] = QIcon(self._poster_paths[task_id])
+        return icon
 
     def _changed(self, task_id: int, column: int) -> None:
         row = self.row_of(task_id)
@@ -239,7 +257,7 @@ class TaskTableModel(QAbstractTableModel):
             return self._tooltip(task, column)
         if role == _ROLE.DecorationRole:
             if column == self.COL_PROMPT and task.id is not None:
-                return self._posters.get(task.id)
+                return self._poster(task.id)
             return state_icon(task.phase) if column == self.COL_STATE else None
         if role == _ROLE.ForegroundRole:
             tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
