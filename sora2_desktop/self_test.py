@@ -14,6 +14,7 @@ failure (the app then keeps the key for the session only): it reports `keychain=
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
@@ -51,10 +52,8 @@ def run(profile_dir: Path | None = None) -> int:
     line = ("self-test ok: " if ok else "self-test FAILED: ") + " ".join(f"{k}={v}" for k, v in ordered)
     _print(line)
     if report_dir is not None:
-        try:
+        with contextlib.suppress(OSError):
             (report_dir / REPORT_FILE_NAME).write_text(line + "\n", encoding="utf-8")
-        except OSError:
-            pass
     return 0 if ok else 1
 
 
@@ -118,6 +117,8 @@ def _check_window(window: object) -> str:
     assert isinstance(window, QMainWindow)
     if not window.isVisible() or window.windowHandle() is None:
         raise CheckFailed("main window not shown")
+    if window.windowIcon().isNull():
+        raise CheckFailed("no window icon (resources/icons missing from the build?)")
     picture = window.grab()  # renders every child widget: styles, fonts and image plugins all work
     if picture.isNull() or picture.width() < 100:
         raise CheckFailed("main window did not render")
@@ -129,6 +130,7 @@ async def _decode_one_frame() -> str:
     from PySide6.QtCore import QUrl
     from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 
+    from sora2_desktop.core.media_calls import post_unload
     from sora2_desktop.resources import resource_path
 
     clip = resource_path("demo_clip.mp4")
@@ -162,8 +164,8 @@ async def _decode_one_frame() -> str:
     except TimeoutError:
         raise CheckFailed(f"no frame within {FRAME_TIMEOUT_S:g} s") from None
     finally:
-        player.stop()
-        player.setVideoSink(None)  # type: ignore[arg-type]
+        # Posted: a stop() from Python code can deadlock with the decoder threads (see core/media_calls.py).
+        post_unload(player)
         player.deleteLater()
         sink.deleteLater()
 

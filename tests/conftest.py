@@ -64,6 +64,21 @@ T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
+def _watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test stuck inside Qt's C++ holds the GIL, so pytest-timeout's Python timer never runs: faulthandler's
+    own C thread dumps every stack and ends the run instead of letting CI hang until its limit."""
+    import faulthandler
+
+    marker = request.node.get_closest_marker("timeout")
+    seconds = float(marker.args[0]) if marker and marker.args else 300.0
+    faulthandler.dump_traceback_later(seconds + 60, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture(autouse=True)
 def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
     """As in the app (MainThreadGC): cycles are collected here, between tests, never from a worker thread."""
     from sora2_desktop.core.main_thread_gc import MainThreadGC

@@ -19,8 +19,9 @@ from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.core.backoff import Backoff
 from sora2_desktop.core.download_record import Download, DownloadState
 from sora2_desktop.core.rate_limiter import RateLimiter
-from sora2_desktop.core.result_expiry import expired_message, expires_at_for, has_expired
+from sora2_desktop.core.result_expiry import RESULT_URL_TTL, expired_message, expires_at_for, has_expired
 from sora2_desktop.core.result_files import (
+    ClaimedPaths,
     NotAVideoError,
     choose_destination,
     discard_unfinished,
@@ -38,8 +39,12 @@ log = logging.getLogger(__name__)
 
 Key = tuple[int, int]  # (task row id, url index): one result file
 PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress signals a second per download: enough for a smooth bar
+# start() hands names and sizes to a worker thread this many at a time, then lets the loop run (and paint).
+START_BATCH = 200
 # The CDN answers 401/403/404/410 for a link past its 15 days; before that date they are a plain failure.
 _GONE_STATUSES = (401, 403, 404, 410)
+_RESUMABLE = (DownloadState.PENDING, DownloadState.DOWNLOADING, DownloadState.FAILED)
+_EXPIRED = DownloadState.EXPIRED
 
 
 def _utc_now() -> datetime:
@@ -84,37 +89,97 @@ class ResultDownloader(QObject):
         self._retry_scale = retry_scale
         self._active: dict[Key, Download] = {}  # records of running jobs, with their latest progress
         self._jobs: dict[Key, asyncio.Task[None]] = {}
+        self._claims = ClaimedPaths()  # the final paths of the running jobs (`_active`), kept in step with it
+        self._starting: asyncio.Task[None] | None = None
         self._started = False
 
     # -- life cycle -------------------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Resume what an earlier run left: unfinished and failed downloads whose link still lives. A finished
-        download whose file was deleted is left alone: fetching it again is the person's call (`redownload`)."""
+        """Resume what an earlier run left: unfinished and failed downloads whose link still lives, and successes
+        that never got their download records (an app from before the downloader, or a stop between the two
+        writes). A finished download whose file was deleted is left alone: fetching it again is the person's call
+        (`redownload`).
+
+        Results whose link has already expired (a long history) are recorded EXPIRED here, all in one
+        transaction and without a `download_changed` each: they are in the store for whoever reads it (the task
+        list loads its notes from there). Everything that needs the disk (names, `.part` sizes) is looked up in a
+        worker thread afterwards, a batch at a time, and those downloads start as their batch comes back."""
         if self._started:
             return
         self._started = True
-        for task in self._store.succeeded_without_downloads():
-            self.enqueue(task)
-        states = (DownloadState.PENDING, DownloadState.DOWNLOADING, DownloadState.FAILED)
-        for record in self._store.downloads_in(states):
-            if (record.task_row_id, record.url_index) in self._jobs:
-                continue  # just enqueued above
-            if has_expired(record.expires_at, self._now()):
-                self._save(record.with_(state=DownloadState.EXPIRED, error=expired_message(record.expires_at)))
-                continue
-            path = record.path
-            if path is None:
-                owner = self._store.get(record.task_row_id)
-                if owner is None:
-                    continue
-                path = self._destination(owner, record.url_index)
-            # The database's byte count lags (progress is not written per chunk); the disk knows.
-            self._schedule(self._save(record.with_(path=path, bytes_done=unfinished_size(path))))
+        now = self._now()
+        settled: list[Download] = []
+        # Loaded as bare links (no request, no Task): an old history has thousands of these.
+        for result in self._store.results_without_downloads(completed_by=now - RESULT_URL_TTL):
+            expires_at = result.completed_at + RESULT_URL_TTL
+            error = expired_message(expires_at)
+            for index, url in enumerate(result.result_urls):
+                settled.append(Download(result.task_row_id, index, url, None, 0, None, _EXPIRED, expires_at, error))
+        resumed: list[Download] = []
+        for record in self._store.downloads_in(_RESUMABLE):
+            if has_expired(record.expires_at, now):
+                settled.append(record.with_(state=_EXPIRED, error=expired_message(record.expires_at)))
+            else:
+                resumed.append(record)
+        if settled:
+            # One transaction. Nothing else writes between the reads above and this (one thread), so every
+            # task is still there.
+            self._store.upsert_downloads(settled)
+            log.info("%d result link(s) had expired before their video was saved", len(settled))
+        # What is left without records is younger than 15 days: few, so whole Tasks (their names need them).
+        fresh = self._store.succeeded_without_downloads()
+        if fresh or resumed:
+            self._starting = asyncio.get_running_loop().create_task(
+                self._start_jobs(resumed, fresh), name="downloads-start"
+            )
+
+    async def _start_jobs(self, resumed: list[Download], fresh: list[Task]) -> None:
+        try:
+            for begin in range(0, len(resumed), START_BATCH):
+                records = resumed[begin : begin + START_BATCH]
+                # The database's byte count lags (progress is not written per chunk); the disk knows.
+                sizes = await asyncio.to_thread(_sizes_on_disk, [record.path for record in records])
+                for record, size in zip(records, sizes, strict=True):
+                    self._resume(record, size)
+            for begin in range(0, len(fresh), START_BATCH):
+                tasks = fresh[begin : begin + START_BATCH]
+                stems = [video_stem(task, index) for task in tasks for index in range(len(task.result_urls))]
+                # Names are picked against a snapshot of the claims; _enqueue checks each again on the loop.
+                paths = iter(
+                    await asyncio.to_thread(_choose_all, Path(self._download_dir()), stems, self._claims.copy())
+                )
+                for task in tasks:
+                    self._enqueue(task, {index: next(paths) for index in range(len(task.result_urls))})
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # One bad folder must not stop the app; what was not started here is picked up by the next start.
+            log.exception("resuming downloads at start failed")
+        finally:
+            self._starting = None
+
+    def _resume(self, record: Download, size: int) -> None:
+        key = (record.task_row_id, record.url_index)
+        if key in self._jobs:
+            return  # started meanwhile (the person asked to download it again)
+        path = record.path
+        if path is None or self._claimed(path, key):
+            owner = self._store.get(record.task_row_id)
+            if owner is None:
+                return
+            path = self._destination(owner, record.url_index)
+            size = unfinished_size(path)
+        try:
+            self._schedule(self._save(record.with_(path=path, bytes_done=size)))
+        except _TaskRemoved:
+            log.info("task %s was removed before its download resumed", record.task_row_id)
 
     async def stop(self) -> None:
         """Cancel every job; each writes where it stopped, so the next start resumes its `.part`."""
-        jobs = list(self._jobs.values())
+        jobs: list[asyncio.Task[None]] = list(self._jobs.values())
+        if self._starting is not None:
+            jobs.append(self._starting)
         for job in jobs:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
@@ -129,13 +194,20 @@ class ResultDownloader(QObject):
         """Connect to `TaskRunner.succeeded`: one record per result URL, its final path chosen (and stored) now."""
         if task.id is None:
             raise ValueError("enqueue() needs a stored task")
+        return self._enqueue(task, {})
+
+    def _enqueue(self, task: Task, chosen: dict[int, Path]) -> list[Download]:
+        """`chosen`: names picked in a worker thread (url index → path); used unless another job took one since."""
+        assert task.id is not None
         known = {record.url_index: record for record in self._store.downloads_for(task.id)}
         expires_at = expires_at_for(task, self._now())
         records = []
         for index, url in enumerate(task.result_urls):
             record = known.get(index)
             if record is None or record.url != url:
-                path = self._destination(task, index)
+                path = chosen.get(index)
+                if path is None or path in self._claims:
+                    path = self._destination(task, index)
                 try:
                     record = self._save(Download(task.id, index, url, path=path, expires_at=expires_at))
                 except _TaskRemoved:
@@ -198,6 +270,8 @@ class ResultDownloader(QObject):
         if key in self._jobs:
             return
         self._active[key] = record
+        if record.path is not None:
+            self._claims.claim(record.path, key)
         self._jobs[key] = asyncio.get_running_loop().create_task(self._run(key), name=f"download-{key}")
 
     async def _run(self, key: Key) -> None:
@@ -257,7 +331,9 @@ class ResultDownloader(QObject):
                 self._fail(key, self.tr("The download stopped on an unexpected error; try downloading it again."))
         finally:
             self._jobs.pop(key, None)
-            self._active.pop(key, None)
+            ended = self._active.pop(key, None)
+            if ended is not None and ended.path is not None:
+                self._claims.release(ended.path, key)
 
     async def _fetch(self, key: Key) -> None:
         record = self._active[key]
@@ -278,7 +354,8 @@ class ResultDownloader(QObject):
             task = self._task(record)
             document = sidecar_document(task, record, downloaded_at=self._now())
             try:
-                final, size = await asyncio.to_thread(land, staging, final, document, self._claimed_paths(key))
+                # The live claims: `land` only asks `in` of them, one atomic lookup each (see ClaimedPaths).
+                final, size = await asyncio.to_thread(land, staging, final, document, self._claims)
             except NotAVideoError:
                 await asyncio.to_thread(discard_unfinished, final)  # unlinking a large file takes a while
                 raise
@@ -344,7 +421,13 @@ class ResultDownloader(QObject):
         except sqlite3.IntegrityError:
             raise _TaskRemoved from None
         key = (record.task_row_id, record.url_index)
-        if key in self._active:
+        running = self._active.get(key)
+        if running is not None:
+            if running.path != record.path:
+                if running.path is not None:
+                    self._claims.release(running.path, key)
+                if record.path is not None:
+                    self._claims.claim(record.path, key)
             self._active[key] = record
         self.download_changed.emit(record)
         return record
@@ -357,13 +440,12 @@ class ResultDownloader(QObject):
 
     def _destination(self, task: Task, url_index: int) -> Path:
         folder = Path(self._download_dir())
-        return choose_destination(folder, video_stem(task, url_index), self._claimed_paths(None))
-
-    def _claimed_paths(self, exclude: Key | None) -> list[Path]:
-        return [r.path for k, r in self._active.items() if k != exclude and r.path is not None]
+        return choose_destination(folder, video_stem(task, url_index), self._claims)
 
     def _claimed(self, path: Path, exclude: Key) -> bool:
-        return any(str(p).casefold() == str(path).casefold() for p in self._claimed_paths(exclude))
+        """True when a running job other than `exclude` will write `path`."""
+        owner = self._claims.owner(path)
+        return owner is not None and owner != exclude
 
     def _seconds_left(self, record: Download) -> float:
         if record.expires_at is None:
@@ -373,3 +455,18 @@ class ResultDownloader(QObject):
     @staticmethod
     def _size_on_disk(record: Download) -> int:
         return unfinished_size(record.path) if record.path is not None else 0
+
+
+def _sizes_on_disk(paths: list[Path | None]) -> list[int]:
+    """Blocking (two stats each): run in a worker thread."""
+    return [0 if path is None else unfinished_size(path) for path in paths]
+
+
+def _choose_all(folder: Path, stems: list[str], taken: ClaimedPaths) -> list[Path]:
+    """Blocking (a few stats per name): a free path per stem, none equal to another; `taken` is a private copy."""
+    chosen = []
+    for stem in stems:
+        path = choose_destination(folder, stem, taken)
+        taken.claim(path, None)
+        chosen.append(path)
+    return chosen

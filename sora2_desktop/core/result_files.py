@@ -7,7 +7,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,47 @@ _CLASH_NUMBER = re.compile(r" \(\d+\)$")
 
 class NotAVideoError(Exception):
     """The downloaded bytes are empty or do not start like an MP4: the player could not open them."""
+
+
+class ClaimedPaths:
+    """Final paths that downloads under way will use, case-folded (on macOS and Windows "A.mp4" and "a.mp4" are
+    the same file), each with the key of the download that claims it. Kept up to date as downloads start, move
+    and end, so choosing a name costs a lookup per candidate instead of rebuilding the set for every name.
+
+    `path in claimed` is one dict lookup, atomic under the GIL: a worker thread (`land`) may ask while the loop
+    thread claims and releases."""
+
+    def __init__(self, paths: Iterable[Path] = ()) -> None:
+        self._owners: dict[str, object] = {_folded(path): None for path in paths}
+
+    def claim(self, path: Path, owner: object) -> None:
+        self._owners[_folded(path)] = owner
+
+    def release(self, path: Path, owner: object) -> None:
+        """Forget `path` if `owner` still holds it (a later claim of the same name by another download stays)."""
+        folded = _folded(path)
+        if folded in self._owners and self._owners[folded] == owner:
+            del self._owners[folded]
+
+    def owner(self, path: Path) -> object:
+        """Who claims `path`; None when nobody does (or it was claimed without an owner)."""
+        return self._owners.get(_folded(path))
+
+    def copy(self) -> ClaimedPaths:
+        """A snapshot for a worker thread that adds names of its own."""
+        snapshot = ClaimedPaths()
+        snapshot._owners = dict(self._owners)
+        return snapshot
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, Path) and _folded(path) in self._owners
+
+    def __len__(self) -> int:
+        return len(self._owners)
+
+
+def _folded(path: Path) -> str:
+    return str(path).casefold()
 
 
 def slug(text: str, max_chars: int = SLUG_MAX_CHARS) -> str:
@@ -86,17 +127,18 @@ def discard_unfinished(final: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def choose_destination(folder: Path, stem: str, taken: Collection[Path] = ()) -> Path:
+def choose_destination(folder: Path, stem: str, taken: ClaimedPaths | Iterable[Path] = ()) -> Path:
     """`folder/stem.mp4`, or `stem (2).mp4`, `stem (3).mp4`… when that name (or its sidecar, or an unfinished
-    download of it) is on disk or in `taken` (paths other downloads will use). Never a path outside `folder`."""
+    download of it) is on disk or in `taken` (paths other downloads will use). Never a path outside `folder`.
+
+    Pass a ClaimedPaths the caller keeps up to date: any other collection is case-folded into one on every call."""
     folder = folder.expanduser().resolve()
-    # Case-folded: on macOS and Windows "A.mp4" and "a.mp4" are the same file.
-    claimed = {str(path).casefold() for path in taken}
+    claimed = taken if isinstance(taken, ClaimedPaths) else ClaimedPaths(taken)
     base = _CLASH_NUMBER.sub("", stem)
     for number in range(1, MAX_CLASH_NUMBER):
         name = base if number == 1 else f"{base} ({number})"
         candidate = folder / f"{name}{VIDEO_SUFFIX}"
-        if str(candidate).casefold() in claimed:
+        if candidate in claimed:
             continue
         traces = (candidate, sidecar_path(candidate), staging_path(candidate), part_path(staging_path(candidate)))
         if any(path.exists() for path in traces):
@@ -146,7 +188,9 @@ def sidecar_document(task: Task, download: Download, downloaded_at: datetime) ->
     }
 
 
-def land(staging: Path, final: Path, sidecar: dict[str, Any], taken: Collection[Path] = ()) -> tuple[Path, int]:
+def land(
+    staging: Path, final: Path, sidecar: dict[str, Any], taken: ClaimedPaths | Iterable[Path] = ()
+) -> tuple[Path, int]:
     """Check `staging`, write the sidecar, rename the video into place; return (the video's path, its size).
 
     Blocking (fsync, rename): run it in a worker thread. If a file appeared at `final` since the name was chosen,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QCoreApplication
 
@@ -100,6 +100,14 @@ _UPSERT_DOWNLOAD = (
     + ", ".join(f"{column} = excluded.{column}" for column in DOWNLOAD_COLUMNS[2:])
 )
 _SELECT_DOWNLOADS = f"SELECT {', '.join(DOWNLOAD_COLUMNS)} FROM downloads"
+
+
+class FinishedResult(NamedTuple):
+    """A successful task's result links and when the service finished it; the rest of its row is not loaded."""
+
+    task_row_id: int
+    result_urls: tuple[str, ...]
+    completed_at: datetime
 
 
 class NewerDatabaseError(RuntimeError):
@@ -251,6 +259,17 @@ class TaskStore:
         self._db.execute(_UPSERT_DOWNLOAD, download_values(download))
         return download
 
+    def upsert_downloads(self, downloads: Sequence[Download]) -> int:
+        """Write many download records in one transaction (all or none); return how many were written.
+
+        For bulk changes such as the expired results of an old history at start-up: one commit instead of one
+        per row. Raises sqlite3.IntegrityError (nothing written) if any record's task no longer exists."""
+        if not downloads:
+            return 0
+        with self._transaction():
+            self._db.executemany(_UPSERT_DOWNLOAD, [download_values(download) for download in downloads])
+        return len(downloads)
+
     def downloads_for(self, task_row_id: int) -> list[Download]:
         query = f"{_SELECT_DOWNLOADS} WHERE task_row_id = ? ORDER BY url_index"
         rows = self._db.execute(query, (task_row_id,))
@@ -270,6 +289,20 @@ class TaskStore:
         marks = ", ".join("?" * len(wanted))
         query = f"{_SELECT_DOWNLOADS} WHERE state IN ({marks}) ORDER BY task_row_id, url_index"
         return [download_from_row(row) for row in self._db.execute(query, wanted)]
+
+    def results_without_downloads(self, completed_by: datetime) -> list[FinishedResult]:
+        """The result links of successful tasks completed at or before `completed_by` that have no download
+        record, without the rest of their rows: cheap to load by the thousand (an old history whose links have
+        expired, marked EXPIRED in bulk at start-up)."""
+        query = (
+            "SELECT id, result_urls, completed_at FROM tasks WHERE phase = ? AND result_urls != '' "
+            "AND completed_at IS NOT NULL AND completed_at <= ? "
+            "AND id NOT IN (SELECT task_row_id FROM downloads) ORDER BY id"
+        )
+        # Times are fixed-width UTC text (task_rows), so text order is time order.
+        rows = self._db.execute(query, (str(TaskPhase.SUCCESS), to_text(completed_by)))
+        iso = datetime.fromisoformat
+        return [FinishedResult(row[0], tuple(row[1].split("\n")), iso(row[2])) for row in rows]
 
     def succeeded_without_downloads(self) -> list[Task]:
         """Successful tasks with results but no download record: the app stopped between the two writes."""

@@ -401,6 +401,55 @@ def test_start_retries_failed_downloads_and_expires_dead_links(rig_run: Any) -> 
     rig_run(scenario)
 
 
+def test_an_old_history_without_download_records_is_expired_in_bulk_at_start(rig_run: Any) -> None:
+    """An upgrade from an app without downloads: 2,000 successes whose links ran out long ago, one that is new."""
+
+    async def scenario(rig: Rig) -> None:
+        request = GenerationRequest(prompt=PROMPT)
+        finished = rig.now() - timedelta(days=20)
+        old_url = f"{rig.sim.cdn_base}/blob/1000.mp4"  # would be fetched (and refused) if anything asked for it
+        for n in range(2_000):
+            rig.store.add(
+                Task(
+                    request=request,
+                    created_at=finished,
+                    phase=TaskPhase.SUCCESS,
+                    task_id=f"task_{n:08x}",
+                    result_urls=(old_url,),
+                    completed_at=finished + timedelta(seconds=n),
+                )
+            )
+        recent = await rig.finished_task()
+        one_by_one: list[Download] = []
+        write_one = rig.store.upsert_download
+
+        def counted(record: Download) -> Download:  # the single-row write: a record that was not bulk-written
+            one_by_one.append(record)
+            return write_one(record)
+
+        rig.store.upsert_download = counted  # type: ignore[method-assign]
+        downloader = rig.downloader()
+        ready, _ = collect(downloader)
+
+        downloader.start()
+        # Settled before start() returns, in one bulk write: no job, no request, no name chosen, no file.
+        expired = rig.store.downloads_in([DownloadState.EXPIRED])
+        assert len(expired) == 2_000 and one_by_one == []
+        first = expired[0]
+        assert first.path is None and first.url == old_url
+        assert first.expires_at == finished + timedelta(days=15)
+        assert (first.error or "").startswith("The link expired on ")
+        assert rig.cdn_gets() == [] and not rig.folder.exists()
+
+        await wait_until(landed(ready), what="the recent video")
+        assert [task.id for task, _ in ready] == [recent.id]
+        assert {r.path for r in rig.cdn_gets()} == {urlsplit(recent.result_urls[0]).path}
+        assert {record.task_row_id for record in one_by_one} == {recent.id}
+        assert downloader.active_count == 0 and len(rig.files()) == 2
+
+    rig_run(scenario)
+
+
 def test_a_finished_download_whose_file_was_deleted_is_not_fetched_at_start(rig_run: Any) -> None:
     async def scenario(rig: Rig) -> None:
         task = await rig.finished_task()

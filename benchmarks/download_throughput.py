@@ -1,0 +1,220 @@
+"""A 200 MB result download from the stand-in on loopback: the app's path against a plain httpx stream to disk."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_API", "pyside6")
+
+import httpx
+import qasync
+from PySide6.QtCore import QCoreApplication
+
+from sora2_desktop.api import ApiKey, ApixoClient
+from sora2_desktop.core.download_record import Download
+from sora2_desktop.core.result_downloader import ResultDownloader
+from sora2_desktop.core.task_store import TaskStore
+
+MB = 1024 * 1024
+# The stand-in runs in its own process: in this one its handler threads would take the GIL from the client.
+SIM_CHILD = """
+import sys
+from sora2_desktop.sim import SimServer
+sim = SimServer().start()
+print(sim.cdn_base, flush=True)
+sys.stdin.read()
+sim.stop()
+"""
+
+Fetch = Callable[[str, Path], Awaitable[None]]
+
+
+def status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def reset_peak_rss() -> bool:
+    """Linux resets VmHWM to the current RSS when "5" is written to clear_refs (since 4.0)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+class RssSampler:
+    """VmRSS every 2 ms from a thread: the peak over a measurement, whether or not VmHWM can be reset."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self.peak_kb = status_kb("VmRSS")
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_kb = max(self.peak_kb, status_kb("VmRSS"))
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.002):
+            self.peak_kb = max(self.peak_kb, status_kb("VmRSS"))
+
+
+def app_path(client: ApixoClient, downloader: ResultDownloader) -> Fetch:
+    """What ResultDownloader._fetch runs for the bytes: ApixoClient.download with the downloader's own throttled
+    progress callback (which emits `download_changed` ~10 times a second) and its content-type check."""
+
+    async def fetch(url: str, dest: Path) -> None:
+        key = (1, 0)
+        # A record in the job table, so the progress callback does what it does in the app: update it and emit.
+        downloader._active[key] = Download(1, 0, url, path=dest, expires_at=datetime.now(UTC) + timedelta(days=1))
+        try:
+            await client.download(url, dest, progress=downloader._progress(key), expect_content_type_prefix="video/")
+        finally:
+            downloader._active.pop(key, None)
+
+    return fetch
+
+
+def plain_path(http: httpx.AsyncClient) -> Fetch:
+    """The yardstick: one streamed GET written chunk by chunk, then the same fsync + rename the app does."""
+
+    async def fetch(url: str, dest: Path) -> None:
+        part = dest.with_name(dest.name + ".part")
+        async with http.stream("GET", url, headers={"Accept-Encoding": "identity"}) as response:
+            response.raise_for_status()
+            with part.open("wb") as file:
+                async for chunk in response.aiter_bytes():
+                    file.write(chunk)
+
+        def commit() -> None:
+            with part.open("rb+") as file:
+                os.fsync(file.fileno())
+            os.replace(part, dest)
+
+        await asyncio.to_thread(commit)
+
+    return fetch
+
+
+async def measure(fetch: Fetch, url: str, folder: Path, size: int, *, trace: bool) -> dict[str, float]:
+    dest = folder / "result.mp4"
+    dest.unlink(missing_ok=True)
+    await asyncio.sleep(0.2)  # let the previous run's page-cache writeback settle a little
+    hwm_reset = reset_peak_rss()
+    rss_before = status_kb("VmRSS")
+    if trace:
+        tracemalloc.start()
+    with RssSampler() as sampler:
+        began = time.perf_counter()
+        await fetch(url, dest)
+        elapsed = time.perf_counter() - began
+    figures = {
+        "seconds": elapsed,
+        "mb_per_s": size / MB / elapsed,
+        "rss_growth_mb": (sampler.peak_kb - rss_before) / 1024,
+        "hwm_growth_mb": (status_kb("VmHWM") - rss_before) / 1024 if hwm_reset else float("nan"),
+    }
+    if trace:
+        figures["py_peak_mb"] = tracemalloc.get_traced_memory()[1] / MB
+        tracemalloc.stop()
+    if dest.stat().st_size != size:
+        raise RuntimeError(f"{dest} holds {dest.stat().st_size} bytes, not {size}")
+    dest.unlink()
+    return figures
+
+
+async def run(cdn_base: str, args: argparse.Namespace, folder: Path, store: TaskStore) -> dict[str, list[Any]]:
+    size = args.mb * MB
+    url = f"{cdn_base}/blob/{size}.mp4"
+    # As Session builds it: one pool, 30 s timeouts (10 s to connect), redirects followed by the client.
+    http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False)
+    client = ApixoClient("http://127.0.0.1:9", ApiKey("bench-key"), http=http)
+    downloader = ResultDownloader(store, client, lambda: folder)
+    signals = [0]
+    downloader.download_changed.connect(lambda _record: signals.__setitem__(0, signals[0] + 1))
+    paths = {"app": app_path(client, downloader), "plain": plain_path(http)}
+    results: dict[str, list[Any]] = {name: [] for name in paths}
+    await measure(paths["plain"], url, folder, size, trace=False)  # warm-up: connection, page cache, imports
+    for _ in range(args.runs):
+        for name, fetch in paths.items():  # interleaved, so a load change on the machine hits both
+            results[name].append(await measure(fetch, url, folder, size, trace=False))
+    for name, fetch in paths.items():
+        results[name + "_traced"] = [await measure(fetch, url, folder, size, trace=True)]
+    results["signals"] = [signals[0] / (args.runs + 1)]
+    await http.aclose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mb", type=int, default=200, help="size of the download in MiB")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each path (the median is reported)")
+    args = parser.parse_args()
+
+    load_before = os.getloadavg()[0]
+    app = QCoreApplication(sys.argv[:1])
+    sim = subprocess.Popen([sys.executable, "-c", SIM_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert sim.stdin is not None and sim.stdout is not None
+    cdn_base = sim.stdout.readline().decode().strip()
+    loop = qasync.QEventLoop(app)  # the app's loop: every chunk is handled on it, as in the app
+    asyncio.set_event_loop(loop)
+    try:
+        with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as folder:
+            store = TaskStore(Path(folder) / "tasks.sqlite3")
+            results = loop.run_until_complete(run(cdn_base, args, Path(folder), store))
+            store.close()
+    finally:
+        loop.close()
+        sim.stdin.close()
+        sim.wait(timeout=10)
+    report(args, results)
+    print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+
+
+def report(args: argparse.Namespace, results: dict[str, list[Any]]) -> None:
+    app_runs, plain_runs = results["app"], results["plain"]
+    app_speed = statistics.median(r["mb_per_s"] for r in app_runs)
+    plain_speed = statistics.median(r["mb_per_s"] for r in plain_runs)
+    print(f"{args.mb} MiB from the stand-in's CDN (own process, loopback), {args.runs} runs each, qasync loop")
+    for name, runs, label in (
+        ("app", app_runs, "app: ApixoClient.download(expect 'video/') + ResultDownloader progress"),
+        ("plain", plain_runs, "plain httpx stream to disk + fsync + rename"),
+    ):
+        speeds = ", ".join(f"{r['mb_per_s']:.0f}" for r in runs)
+        growth = ", ".join(f"{r['rss_growth_mb']:.1f}" for r in runs)
+        hwm = ", ".join(f"{r['hwm_growth_mb']:.1f}" for r in runs)
+        traced = results[name + "_traced"][0]
+        print(f"  {label}")
+        print(f"    throughput MiB/s: {speeds}  (median {statistics.median(r['mb_per_s'] for r in runs):.0f})")
+        print(f"    RSS growth, sampled peak MB: {growth}; VmHWM growth MB: {hwm}")
+        print(f"    tracemalloc peak (separate traced run): {traced['py_peak_mb']:.2f} MB")
+    print(f"  app ÷ plain throughput: {app_speed / plain_speed:.2f}   (target ≥ 0.8)")
+    worst = max(r["rss_growth_mb"] for r in app_runs)
+    print(f"  app memory growth, worst run: {worst:.1f} MB   (target < 20 MB)")
+    print(f"  download_changed signals per download: {results['signals'][0]:.0f}")
+
+
+if __name__ == "__main__":
+    main()
