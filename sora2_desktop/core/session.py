@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from sora2_desktop.api import ApiKey, GenerationRequest
 from sora2_desktop.api.client import ApixoClient
@@ -57,6 +58,11 @@ class Session(QObject):
         self._demo_speed = demo_speed
         self._timing_override = timing  # tests run against a fast stand-in and poll to match
         self.store = TaskStore(profile.database_path)
+        self.store.stop_automatic_checkpoints()
+        self._checkpoints = QTimer(self, interval=30_000)
+        self._checkpoints.timeout.connect(self._checkpoint)
+        self._checkpoints.start()
+        self._checkpoint_job: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
         self._images: ImageResolver | None = None
         self.client: ApixoClient | None = None
@@ -209,7 +215,16 @@ class Session(QObject):
         if task.id is not None:
             self.posters.request(str(task.id), path)
 
+    def _checkpoint(self) -> None:
+        if self._checkpoint_job is None or self._checkpoint_job.done():
+            self._checkpoint_job = asyncio.get_event_loop().create_task(
+                asyncio.to_thread(self.store.checkpoint_in_worker_thread)
+            )
+
     async def aclose(self) -> None:
+        self._checkpoints.stop()
+        if self._checkpoint_job is not None:
+            await asyncio.gather(self._checkpoint_job, return_exceptions=True)
         if self.downloader is not None:
             await self.downloader.stop()
         if self.runner is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -160,6 +161,20 @@ class TaskStore:
         # Another connection (a second instance, a test, a benchmark) may hold the write lock briefly.
         self._db.execute("PRAGMA busy_timeout=5000")
         self.schema_version = migrate(self._db)
+
+    def stop_automatic_checkpoints(self) -> None:
+        """The app checkpoints from a worker (`checkpoint_in_worker`): an automatic checkpoint runs inside the
+        commit that crosses 1,000 pages, on the GUI thread, and took up to 49 ms there (benchmarks/README.md)."""
+        self._db.execute("PRAGMA wal_autocheckpoint=0")
+
+    def checkpoint_in_worker_thread(self) -> None:
+        """Copy the WAL into the database file; call it off the GUI thread. Its own connection: sqlite3
+        connections belong to the thread that made them."""
+        if self.path == ":memory:":
+            return
+        with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as db:
+            db.execute("PRAGMA busy_timeout=5000")
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def __enter__(self) -> TaskStore:
         return self

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtMultimedia import QVideoFrame
 
 from sora2_desktop.api import GenerationRequest
@@ -32,50 +33,46 @@ pytestmark = pytest.mark.e2e
 PROMPT = "A hummingbird hovering at a red flower, macro, soft diffused light"
 
 
-def finished_task(app: AppUnderTest, run_async: Any, **faults: dict[str, Any]) -> Task:
+async def finished_task(app: AppUnderTest, **faults: dict[str, Any]) -> Task:
+    """Generate one task through the window and wait for its success. Call it inside the test's one scenario:
+    the loop keeps running from the submit to the saved file, as it does in the app."""
     for kind, params in faults.items():
         app.sim.faults.inject(kind, **params)
     app.window.form.prompt_editor.set_text(PROMPT)
     app.window.generate()
+    await wait_until(lambda: app.window.model.rowCount() == 1, what="the row")
+    await wait_until(lambda: app.row_task().phase == TaskPhase.SUCCESS, what="success")
+    return app.row_task()
 
-    async def scenario() -> Task:
-        await wait_until(lambda: app.window.model.rowCount() == 1, what="the row")
-        await wait_until(lambda: app.row_task().phase == TaskPhase.SUCCESS, what="success")
-        return app.row_task()
 
-    return run_async(scenario())
+class FrameCounter(QObject):
+    """Counts decoded frames; a QObject slot, so Qt delivers frames to it on the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[QVideoFrame] = []
+
+    @Slot(QVideoFrame)
+    def on_frame(self, frame: QVideoFrame) -> None:
+        if frame.isValid():
+            self.frames.append(frame)
 
 
 def test_a_finished_video_is_saved_with_its_sidecar_and_plays_in_the_window(
     make_app: Callable[..., AppUnderTest], run_async: Any
 ) -> None:
     app = make_app()
-    task = finished_task(app, run_async)
-    assert task.id is not None
-
-    async def saved() -> None:
-        await wait_until(lambda: app.session.local_video(task) is not None, what="the file on disk")
-
-    run_async(saved())
-    video = app.session.local_video(task)
-    assert video is not None and video.read_bytes() == app.sim.clip
-    assert video.parent == Path(app.session.settings.download_dir)
-    assert task.task_id is not None and task.task_id in video.name and "hummingbird" in video.name
-    sidecar = json.loads(video.with_suffix(".json").read_text(encoding="utf-8"))
-    assert PROMPT in json.dumps(sidecar)
-    assert task.result_urls[0] in json.dumps(sidecar)
-    assert "landscape" in json.dumps(sidecar) and task.task_id in json.dumps(sidecar)
-    # The Detail cell says it is saved, with the link's life left.
-    detail = app.window.model.index(0, app.window.model.COL_DETAIL).data()
-    assert "Saved" in detail
-
-    frames: list[QVideoFrame] = []
+    counter = FrameCounter()
     player = app.window.results.player
-    player.video_sink().videoFrameChanged.connect(lambda f: frames.append(f) if f.isValid() else None)
-    app.window.task_list.select_task(task.id)
+    player.video_sink().videoFrameChanged.connect(counter.on_frame)
 
-    async def plays() -> None:
-        await wait_until(lambda: len(frames) >= 3, timeout=15, what="decoded frames in the embedded player")
+    async def scenario() -> tuple[Task, Path]:
+        task = await finished_task(app)
+        await wait_until(lambda: app.session.local_video(task) is not None, what="the file on disk")
+        video = app.session.local_video(task)
+        assert video is not None and task.id is not None
+        app.window.task_list.select_task(task.id)
+        await wait_until(lambda: len(counter.frames) >= 3, timeout=15, what="decoded frames in the embedded player")
         start = player.media_player.position()
         await wait_until(lambda: player.media_player.position() > start + 200, timeout=10, what="playback")
         await wait_until(
@@ -83,9 +80,18 @@ def test_a_finished_video_is_saved_with_its_sidecar_and_plays_in_the_window(
             timeout=15,
             what="the poster frame in the list",
         )
+        return task, video
 
-    run_async(plays())
-    assert frames[-1].width() == 640
+    task, video = run_async(scenario())
+    assert video.read_bytes() == app.sim.clip
+    assert video.parent == Path(app.session.settings.download_dir)
+    assert task.task_id is not None and task.task_id in video.name and "hummingbird" in video.name
+    sidecar = json.dumps(json.loads(video.with_suffix(".json").read_text(encoding="utf-8")))
+    assert PROMPT in sidecar and task.result_urls[0] in sidecar
+    assert "landscape" in sidecar and task.task_id in sidecar
+    # The Detail cell says it is saved, with the link's life left.
+    assert "Saved" in app.window.model.index(0, app.window.model.COL_DETAIL).data()
+    assert counter.frames[-1].width() == 640
     assert player.media_player.source().toLocalFile() == str(video)
     assert app.window.results.export_action.isEnabled() and app.window.results.reveal_action.isEnabled()
 
@@ -94,16 +100,16 @@ def test_a_result_that_is_not_a_video_is_refused_with_a_message(
     make_app: Callable[..., AppUnderTest], run_async: Any
 ) -> None:
     app = make_app()
-    task = finished_task(app, run_async, not_video={})
 
-    async def refused() -> None:
+    async def scenario() -> None:
+        task = await finished_task(app, not_video={})
         await wait_until(
             lambda: any(d.state == DownloadState.FAILED for d in app.session.downloads_for(task)), what="refusal"
         )
 
-    run_async(refused())
+    run_async(scenario())
     detail = app.window.model.index(0, app.window.model.COL_DETAIL).data()
-    assert "Not saved" in detail and "video" in detail.lower()
+    assert "Not saved" in detail and "instead of a video" in detail
     assert not [p for p in Path(app.session.settings.download_dir).iterdir() if p.suffix == ".mp4"]
 
 
