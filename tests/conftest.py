@@ -124,4 +124,5 @@ async def wait_until(predicate: Callable[[], bool | Awaitable[bool]], timeout: f
         await asyncio.sleep(0.01)
 
 
-from tests.s3_server import s3_server  # noqa: E402,F401  (a fixture for core and end-to-end tests)
+from tests.memory_keyring import memory_keyring  # noqa: E402,F401  (fixtures shared by every folder)
+from tests.s3_server import s3_server  # noqa: E402,F401

@@ -1,1 +1,1 @@
-"""The application: tasks, polling, downloads, settings, secrets. QtCore only, never QtWidgets."""
+"""The application: tasks, polling, downloads, settings, secrets. QtCore and QtMultimedia only, no widgets."""

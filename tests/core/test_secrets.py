@@ -23,28 +23,10 @@ from sora2_desktop.core.secrets import (
     SecretStore,
     keychain_usable,
 )
+from tests.memory_keyring import MemoryKeyring
 
 SECRET = "sk-live-7f3a9c-never-shown"
 NO_KEYCHAIN_SENTENCE = "No system keychain was found, so the key is kept for this session only."
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Holds passwords in a dict, like a keychain that outlives the SecretStore (a new session). No `priority`:
-    keyring never picks it (or chains it) by itself outside these tests."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not stored")
 
 
 class BrokenKeyring(MemoryKeyring):

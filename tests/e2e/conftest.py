@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.backend
 import pytest
 
 from sora2_desktop.core.poll_timing import PollTiming
@@ -19,43 +17,13 @@ from sora2_desktop.core.settings import AppSettings
 from sora2_desktop.core.task import Task, TaskPhase
 from sora2_desktop.sim import SimServer
 from sora2_desktop.ui.main_window import MainWindow
+from tests.memory_keyring import MemoryKeyring
 
 # The stand-in runs 100x faster than the service: a 10 s video is ready in 1.8-3 s of real time. The app polls on
 # the same scale (first query 0.6 s after submit, then every 0.1 s) so every state is seen on the way.
 SPEED = 100.0
 TIMING = PollTiming(first_delay_s=60.0, interval_s=10.0, callback_interval_s=20.0, time_scale=1.0 / SPEED)
 E2E_KEY = "e2e-key-0123456789"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keychain in a dict; never the machine's own (tests must not touch it)."""
-
-    priority = 0  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    monkeypatch.delenv("APIXO_API_KEY", raising=False)
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    try:
-        yield ring
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture

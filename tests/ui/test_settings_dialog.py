@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -25,36 +24,7 @@ from sora2_desktop.core.secrets import (
 from sora2_desktop.core.settings import DEFAULT_API_BASE_URL, AppSettings
 from sora2_desktop.ui import settings_dialog
 from sora2_desktop.ui.settings_dialog import SettingsDialog
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Holds passwords in a dict. No `priority`, so keyring never picks it by itself outside these tests."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not stored")
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    monkeypatch.delenv(API_KEY_ENV, raising=False)
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    try:
-        yield ring
-    finally:
-        keyring.set_keyring(previous)
+from tests.memory_keyring import MemoryKeyring
 
 
 @pytest.fixture
