@@ -21,7 +21,7 @@ os.environ.setdefault("QT_API", "pyside6")
 
 import httpx
 import qasync
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 
 from sora2_desktop.api import ApiKey, ApixoClient
 from sora2_desktop.core.download_record import Download
@@ -38,6 +38,8 @@ print(sim.cdn_base, flush=True)
 sys.stdin.read()
 sim.stop()
 """
+
+TICK_MS = 5
 
 Fetch = Callable[[str, Path], Awaitable[None]]
 
@@ -81,6 +83,34 @@ class RssSampler:
             self.peak_kb = max(self.peak_kb, status_kb("VmRSS"))
 
 
+class StallMeter(QObject):
+    """A 5 ms timer on the loop's (GUI) thread; each tick records how late it came (gap minus 5 ms), in ms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lateness: list[float] = []
+        self._last = 0.0
+        self._timer = QTimer(self, interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self._last = now
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
 def app_path(client: ApixoClient, downloader: ResultDownloader) -> Fetch:
     """What ResultDownloader._fetch runs for the bytes: ApixoClient.download with the downloader's own throttled
     progress callback (which emits `download_changed` ~10 times a second) and its content-type check."""
@@ -97,8 +127,9 @@ def app_path(client: ApixoClient, downloader: ResultDownloader) -> Fetch:
     return fetch
 
 
-def plain_path(http: httpx.AsyncClient) -> Fetch:
-    """The yardstick: one streamed GET written chunk by chunk, then the same fsync + rename the app does."""
+def plain_path(http: httpx.AsyncClient, commits: list[float]) -> Fetch:
+    """The yardstick: one streamed GET written chunk by chunk, then the same fsync + rename the app does
+    (its duration goes to `commits`)."""
 
     async def fetch(url: str, dest: Path) -> None:
         part = dest.with_name(dest.name + ".part")
@@ -113,12 +144,16 @@ def plain_path(http: httpx.AsyncClient) -> Fetch:
                 os.fsync(file.fileno())
             os.replace(part, dest)
 
+        began = time.perf_counter()
         await asyncio.to_thread(commit)
+        commits.append(time.perf_counter() - began)
 
     return fetch
 
 
-async def measure(fetch: Fetch, url: str, folder: Path, size: int, *, trace: bool) -> dict[str, float]:
+async def measure(
+    fetch: Fetch, url: str, folder: Path, size: int, *, trace: bool, meter: StallMeter | None = None
+) -> dict[str, float]:
     dest = folder / "result.mp4"
     dest.unlink(missing_ok=True)
     await asyncio.sleep(0.2)  # let the previous run's page-cache writeback settle a little
@@ -127,9 +162,13 @@ async def measure(fetch: Fetch, url: str, folder: Path, size: int, *, trace: boo
     if trace:
         tracemalloc.start()
     with RssSampler() as sampler:
+        if meter is not None:
+            meter.start()
         began = time.perf_counter()
         await fetch(url, dest)
         elapsed = time.perf_counter() - began
+        if meter is not None:
+            meter.stop()
     figures = {
         "seconds": elapsed,
         "mb_per_s": size / MB / elapsed,
@@ -154,23 +193,40 @@ async def run(cdn_base: str, args: argparse.Namespace, folder: Path, store: Task
     downloader = ResultDownloader(store, client, lambda: folder)
     signals = [0]
     downloader.download_changed.connect(lambda _record: signals.__setitem__(0, signals[0] + 1))
-    paths = {"app": app_path(client, downloader), "plain": plain_path(http)}
+    commits: list[float] = []
+    paths = {"app": app_path(client, downloader), "plain": plain_path(http, commits)}
+    meters = {"app": StallMeter(), "plain": StallMeter()}
     results: dict[str, list[Any]] = {name: [] for name in paths}
     await measure(paths["plain"], url, folder, size, trace=False)  # warm-up: connection, page cache, imports
+    commits.clear()
     for _ in range(args.runs):
         for name, fetch in paths.items():  # interleaved, so a load change on the machine hits both
-            results[name].append(await measure(fetch, url, folder, size, trace=False))
+            results[name].append(await measure(fetch, url, folder, size, trace=False, meter=meters[name]))
+    signals_per_download = signals[0] / args.runs
     for name, fetch in paths.items():
         results[name + "_traced"] = [await measure(fetch, url, folder, size, trace=True)]
-    results["signals"] = [signals[0] / (args.runs + 1)]
+    results["signals"] = [signals_per_download]
+    results["commit_s"] = commits[: args.runs]
+    results["stall"] = [meters["app"].lateness, meters["plain"].lateness]
     await http.aclose()
     return results
+
+
+async def run_plain_asyncio(cdn_base: str, args: argparse.Namespace, folder: Path) -> list[dict[str, float]]:
+    """The same plain stream on asyncio's own loop (no Qt): what the qasync loop costs per chunk."""
+    size = args.mb * MB
+    url = f"{cdn_base}/blob/{size}.mp4"
+    async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as http:
+        fetch = plain_path(http, [])
+        await measure(fetch, url, folder, size, trace=False)
+        return [await measure(fetch, url, folder, size, trace=False) for _ in range(args.runs)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mb", type=int, default=200, help="size of the download in MiB")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each path (the median is reported)")
+    parser.add_argument("--skip-asyncio", action="store_true", help="skip the plain-asyncio yardstick")
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
@@ -178,15 +234,20 @@ def main() -> None:
     sim = subprocess.Popen([sys.executable, "-c", SIM_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert sim.stdin is not None and sim.stdout is not None
     cdn_base = sim.stdout.readline().decode().strip()
-    loop = qasync.QEventLoop(app)  # the app's loop: every chunk is handled on it, as in the app
-    asyncio.set_event_loop(loop)
     try:
         with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as folder:
+            loop = qasync.QEventLoop(app)  # the app's loop: every chunk is handled on it, as in the app
+            asyncio.set_event_loop(loop)
             store = TaskStore(Path(folder) / "tasks.sqlite3")
-            results = loop.run_until_complete(run(cdn_base, args, Path(folder), store))
-            store.close()
+            try:
+                results = loop.run_until_complete(run(cdn_base, args, Path(folder), store))
+            finally:
+                store.close()
+                loop.close()
+                asyncio.set_event_loop(None)
+            if not args.skip_asyncio:
+                results["plain_asyncio"] = asyncio.run(run_plain_asyncio(cdn_base, args, Path(folder)))
     finally:
-        loop.close()
         sim.stdin.close()
         sim.wait(timeout=10)
     report(args, results)
@@ -197,20 +258,34 @@ def report(args: argparse.Namespace, results: dict[str, list[Any]]) -> None:
     app_runs, plain_runs = results["app"], results["plain"]
     app_speed = statistics.median(r["mb_per_s"] for r in app_runs)
     plain_speed = statistics.median(r["mb_per_s"] for r in plain_runs)
-    print(f"{args.mb} MiB from the stand-in's CDN (own process, loopback), {args.runs} runs each, qasync loop")
-    for name, runs, label in (
-        ("app", app_runs, "app: ApixoClient.download(expect 'video/') + ResultDownloader progress"),
-        ("plain", plain_runs, "plain httpx stream to disk + fsync + rename"),
-    ):
+    print(f"{args.mb} MiB from the stand-in's CDN (own process, loopback), {args.runs} runs each, interleaved")
+    rows = [
+        ("app", "app, qasync loop: ApixoClient.download(expect 'video/') + the downloader's progress callback"),
+        ("plain", "plain httpx stream to disk + fsync + rename, same qasync loop"),
+    ]
+    for (name, label), stall in zip(rows, results["stall"], strict=True):
+        runs = results[name]
         speeds = ", ".join(f"{r['mb_per_s']:.0f}" for r in runs)
         growth = ", ".join(f"{r['rss_growth_mb']:.1f}" for r in runs)
         hwm = ", ".join(f"{r['hwm_growth_mb']:.1f}" for r in runs)
         traced = results[name + "_traced"][0]
         print(f"  {label}")
         print(f"    throughput MiB/s: {speeds}  (median {statistics.median(r['mb_per_s'] for r in runs):.0f})")
-        print(f"    RSS growth, sampled peak MB: {growth}; VmHWM growth MB: {hwm}")
+        print(f"    memory growth: RSS sampled every 2 ms, peak {growth} MB; VmHWM {hwm} MB")
         print(f"    tracemalloc peak (separate traced run): {traced['py_peak_mb']:.2f} MB")
-    print(f"  app ÷ plain throughput: {app_speed / plain_speed:.2f}   (target ≥ 0.8)")
+        print(
+            f"    loop-thread stall while downloading ({len(stall):,} ticks of {TICK_MS} ms): "
+            f"p50 {percentile(stall, 0.5):.1f}, p99 {percentile(stall, 0.99):.1f}, max {max(stall):.1f} ms"
+        )
+    commit = results["commit_s"]
+    print(f"  of which fsync + rename of the 200 MiB (plain path): {', '.join(f'{c:.2f}' for c in commit)} s")
+    if "plain_asyncio" in results:
+        speeds = [r["mb_per_s"] for r in results["plain_asyncio"]]
+        print(
+            f"  yardstick, plain httpx on asyncio's own loop (no Qt): {', '.join(f'{v:.0f}' for v in speeds)} MiB/s "
+            f"(median {statistics.median(speeds):.0f})"
+        )
+    print(f"  app ÷ plain throughput (same loop): {app_speed / plain_speed:.2f}   (target ≥ 0.8)")
     worst = max(r["rss_growth_mb"] for r in app_runs)
     print(f"  app memory growth, worst run: {worst:.1f} MB   (target < 20 MB)")
     print(f"  download_changed signals per download: {results['signals'][0]:.0f}")
