@@ -69,6 +69,7 @@ class Session(QObject):
         self.runner: TaskRunner | None = None
         self.downloader: ResultDownloader | None = None
         self.recovered: list[Task] = []  # tasks whose state crash recovery changed at activation
+        self.closed = False  # after aclose(): late timers (posters, notes) must not touch the closed store
         # Parented to the session: Qt objects left to Python's cycle collector can be freed on a worker thread.
         self.posters = PosterMaker(parent=self)
         self.posters.poster_ready.connect(lambda key, path: self.poster_ready.emit(int(key), path))
@@ -222,6 +223,7 @@ class Session(QObject):
             )
 
     async def aclose(self) -> None:
+        self.closed = True
         self._checkpoints.stop()
         if self._checkpoint_job is not None:
             await asyncio.gather(self._checkpoint_job, return_exceptions=True)

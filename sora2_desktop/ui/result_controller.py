@@ -71,6 +71,8 @@ class ResultController(QObject):
         return videos[:4]
 
     def _on_download_changed(self, record: Download) -> None:
+        if self.session.closed:
+            return
         task = self.session.store.get(record.task_row_id)
         if task is None:
             return
@@ -85,6 +87,8 @@ class ResultController(QObject):
 
     def load_result_marks(self) -> None:
         """Posters and download notes for finished tasks, after the first paint and off the GUI thread."""
+        if self.session.closed:
+            return
         by_task: dict[int, list[Download]] = {}
         for record in self.session.store.downloads_in(list(DownloadState)):
             by_task.setdefault(record.task_row_id, []).append(record)
