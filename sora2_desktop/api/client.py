@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
@@ -23,7 +22,7 @@ from sora2_desktop.api.errors import (
     TransientError,
     parse_retry_after,
 )
-from sora2_desktop.api.request import GenerationRequest
+from sora2_desktop.api.request import GenerationRequest, is_loopback_host
 from sora2_desktop.api.secret import ApiKey
 from sora2_desktop.api.status import TaskStatus
 
@@ -349,15 +348,6 @@ def _origin(url: httpx.URL) -> Origin:
     return scheme, url.host.lower(), url.port or _DEFAULT_PORTS.get(scheme, 0)
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _checked_base_url(value: str) -> tuple[str, Origin]:
     """The base URL minus any trailing slash, and its origin; ValueError unless https (http on loopback)."""
     try:
@@ -369,7 +359,7 @@ def _checked_base_url(value: str) -> tuple[str, Origin]:
     if url.userinfo or url.query or url.fragment:
         # Not echoed: a user name and password in the URL would otherwise end up in this message.
         raise ValueError("The API base URL must not hold a user name, password, query or fragment.")
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not is_loopback_host(url.host):
         # Plain http would send the key readable to anyone on the path; only this machine's loopback is safe.
         raise ValueError(
             f"The API base URL must use https:// (http:// only for localhost, 127.0.0.1 or ::1), "

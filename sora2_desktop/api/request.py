@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -186,6 +187,16 @@ def is_http_url(url: str, *, schemes: tuple[str, ...] = ("http", "https")) -> bo
         parts = urlsplit(url.strip())
         return parts.scheme in schemes and bool(parts.hostname)
     except ValueError:  # urlsplit refuses some malformed input, e.g. an unclosed "[::1"
+        return False
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost or 127.0.0.0/8 or ::1: the only hosts plain http is allowed to, since nothing leaves the machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
         return False
 
 

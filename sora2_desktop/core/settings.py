@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import math
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 
+from sora2_desktop.api.request import is_loopback_host
 from sora2_desktop.core.profile import Profile
 
 log = logging.getLogger(__name__)
@@ -46,20 +46,11 @@ def validate_api_base_url(url: str) -> str | None:
         return _tr("The API address must not contain a user name or password.")
     if parts.query or parts.fragment:
         return _tr("The API address must not contain a query (?…) or fragment (#…).")
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback_host(host):
         return _tr(
             "Use https:// for this address; plain http:// is allowed only for this computer (localhost)."
         )
     return None
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 # Converters turn whatever the INI file holds (typed by Qt, or text someone typed by hand) into the
