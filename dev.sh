@@ -67,6 +67,7 @@ case "$cmd" in
     # SORA2_BUILD_BUNDLE=0 ./dev.sh test skips that while iterating.
     export SORA2_BUILD_BUNDLE="${SORA2_BUILD_BUNDLE:-1}"
     log "ruff"; "$VENV/bin/ruff" check sora2_desktop tests benchmarks
+    "$VENV/bin/ruff" format --check sora2_desktop tests benchmarks
     log "mypy"; "$VENV/bin/mypy"
     log "pytest"; exec "$VENV/bin/python" -m pytest "$@"
     ;;

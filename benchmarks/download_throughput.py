@@ -24,9 +24,9 @@ import qasync
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 
 from sora2_desktop.api import ApiKey, ApixoClient
-from sora2_desktop.core.download_record import Download
-from sora2_desktop.core.result_downloader import ResultDownloader
-from sora2_desktop.core.task_store import TaskStore
+from sora2_desktop.core.results.download_record import Download
+from sora2_desktop.core.results.downloader import ResultDownloader
+from sora2_desktop.core.storage.task_store import TaskStore
 
 MB = 1024 * 1024
 # The stand-in runs in its own process: in this one its handler threads would take the GIL from the client.

@@ -18,10 +18,10 @@ from typing import Any
 os.environ.setdefault("QT_API", "pyside6")
 
 from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
-from sora2_desktop.core.download_record import Download, DownloadState
-from sora2_desktop.core.profile import Profile
-from sora2_desktop.core.task import Task, TaskPhase
-from sora2_desktop.core.task_store import TaskStore
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 
 WORDS = "a lighthouse at golden hour slow dolly in waves crash neon alley rain cat drone shot over pine forest".split()  # noqa: SIM905
 FAILURES = [("CONTENT_VIOLATION", "Flagged by the content safety system."), ("RENDER_TIMEOUT", "Rendering timed out.")]
@@ -79,10 +79,10 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from sora2_desktop.core.secrets import SecretStore
+    from sora2_desktop.core.config.secrets import SecretStore
+    from sora2_desktop.core.config.settings import AppSettings
     from sora2_desktop.core.session import Session
-    from sora2_desktop.core.settings import AppSettings
-    from sora2_desktop.ui.main_window import MainWindow
+    from sora2_desktop.ui.window.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
@@ -149,7 +149,7 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
 def gui_thread_collector(app: Any) -> Any:
     """What app.py sets up, where the tree has it: Python's cycle collector run from a GUI-thread timer."""
     try:
-        from sora2_desktop.core.main_thread_gc import MainThreadGC
+        from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     except ImportError:
         return None
     return MainThreadGC(parent=app)

@@ -21,14 +21,14 @@ from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QApplication
 
 from sora2_desktop.api import GenerationRequest
-from sora2_desktop.core.poll_timing import PollTiming
-from sora2_desktop.core.profile import Profile
-from sora2_desktop.core.secrets import SecretStore
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.config.secrets import SecretStore
+from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.session import Session
-from sora2_desktop.core.settings import AppSettings
-from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.core.tasks.poll_timing import PollTiming
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.sim import SimServer
-from sora2_desktop.ui.main_window import MainWindow
+from sora2_desktop.ui.window.main_window import MainWindow
 
 PROMPT = "A lighthouse at dusk, slow dolly in; waves break on the rocks below, golden hour"
 
@@ -153,7 +153,7 @@ def describe(run: Run) -> str:
 def gui_thread_collector(app: Any) -> Any:
     """What app.py sets up, where the tree has it: Python's cycle collector run from a GUI-thread timer."""
     try:
-        from sora2_desktop.core.main_thread_gc import MainThreadGC
+        from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     except ImportError:
         return None
     return MainThreadGC(parent=app)

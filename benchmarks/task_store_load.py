@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sora2_desktop.api import GenerationRequest, Mode
-from sora2_desktop.core.task import Task, TaskPhase
-from sora2_desktop.core.task_store import TaskStore
+from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 
 
 def fill(store: TaskStore, count: int) -> None:

@@ -24,14 +24,14 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from sora2_desktop.api import AspectRatio, GenerationRequest
-from sora2_desktop.core.logging_setup import setup_logging
-from sora2_desktop.core.poll_timing import PollTiming
-from sora2_desktop.core.profile import Profile
-from sora2_desktop.core.rate_limiter import RateLimiter
-from sora2_desktop.core.secrets import SecretStore
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.config.secrets import SecretStore
+from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.runtime.logging_setup import setup_logging
 from sora2_desktop.core.session import Session
-from sora2_desktop.core.settings import AppSettings
-from sora2_desktop.ui.main_window import MainWindow
+from sora2_desktop.core.tasks.poll_timing import PollTiming
+from sora2_desktop.core.tasks.rate_limiter import RateLimiter
+from sora2_desktop.ui.window.main_window import MainWindow
 
 TICK_MS = 5
 APP_RATE_PER_MINUTE = 9_000  # RateLimiter's default
@@ -156,7 +156,7 @@ def poll_figures(sim_tasks: list[dict[str, Any]], log: list[dict[str, Any]], spe
 def gui_thread_collector(app: QApplication) -> Any:
     """What app.py sets up, where the tree has it: Python's cycle collector run from a GUI-thread timer."""
     try:
-        from sora2_desktop.core.main_thread_gc import MainThreadGC
+        from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     except ImportError:
         return None
     return MainThreadGC(parent=app)

@@ -49,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from sora2_desktop.core.logging_setup import setup_logging
-    from sora2_desktop.core.profile import Profile
-    from sora2_desktop.core.settings import validate_api_base_url
+    from sora2_desktop.core.config.profile import Profile
+    from sora2_desktop.core.config.settings import validate_api_base_url
+    from sora2_desktop.core.runtime.logging_setup import setup_logging
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -73,12 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 async def _run(args: argparse.Namespace, profile: object) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from sora2_desktop.core.main_thread_gc import MainThreadGC
-    from sora2_desktop.core.profile import Profile
-    from sora2_desktop.core.secrets import SecretStore
+    from sora2_desktop.core.config.profile import Profile
+    from sora2_desktop.core.config.secrets import SecretStore
+    from sora2_desktop.core.config.settings import AppSettings
+    from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     from sora2_desktop.core.session import Session
-    from sora2_desktop.core.settings import AppSettings
-    from sora2_desktop.ui.main_window import MainWindow
+    from sora2_desktop.ui.window.main_window import MainWindow
 
     assert isinstance(profile, Profile)
     app = QApplication.instance()

@@ -71,11 +71,11 @@ def _run_checks(root: Path, fields: dict[str, str]) -> bool:
 
 
 async def _checks(root: Path, fields: dict[str, str]) -> bool:
-    from sora2_desktop.core.profile import Profile
-    from sora2_desktop.core.secrets import SecretStore
+    from sora2_desktop.core.config.profile import Profile
+    from sora2_desktop.core.config.secrets import SecretStore
+    from sora2_desktop.core.config.settings import AppSettings
     from sora2_desktop.core.session import Session
-    from sora2_desktop.core.settings import AppSettings
-    from sora2_desktop.ui.main_window import MainWindow
+    from sora2_desktop.ui.window.main_window import MainWindow
 
     ok = True
 
@@ -130,7 +130,7 @@ async def _decode_one_frame() -> str:
     from PySide6.QtCore import QUrl
     from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 
-    from sora2_desktop.core.media_calls import post_unload
+    from sora2_desktop.core.runtime.media_calls import post_unload
     from sora2_desktop.resources import resource_path
 
     clip = resource_path("demo_clip.mp4")
@@ -176,7 +176,7 @@ def _keychain_backend() -> str:
     import keyring
     import keyring.backends.chainer
 
-    from sora2_desktop.core.secrets import keychain_usable
+    from sora2_desktop.core.config.secrets import keychain_usable
 
     backend = keyring.get_keyring()
     if not keychain_usable(backend):

@@ -1,12 +1,12 @@
-"""Shared fixtures: `sim` (the local stand-in of the service, on a clock the test moves), `run_async` (a coroutine
-on the same qasync loop the app uses) and `wait_until` (poll a condition on that loop; no fixed sleeps)."""
+"""Shared fixtures: `sim` and `sim_factory` (the local stand-in of the service, on a clock the test moves) and
+`run_async` (a coroutine on the same qasync loop the app uses). Helpers they use live in tests/helpers/."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import os
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 # Headless by default, and PySide6 even where PyQt is installed too (qasync would pick PyQt first).
@@ -15,18 +15,7 @@ os.environ.setdefault("QT_API", "pyside6")
 
 import pytest
 
-from sora2_desktop.sim import ManualClock, SimServer
-
-
-class ManualSim(SimServer):
-    """A SimServer whose `clock` is a ManualClock: `sim.clock.advance(240)` moves every task on by 240 s."""
-
-    clock: ManualClock
-
-
-def _start(**options: Any) -> ManualSim:
-    options.setdefault("clock", ManualClock())
-    return ManualSim(**options).start()
+from tests.helpers.sim import ManualSim, start_manual_sim
 
 
 @pytest.fixture
@@ -36,7 +25,7 @@ def sim() -> Iterator[ManualSim]:
     A 10 s task is `pending` for 3-15 s, then `processing`, and ends within 300 s of clock time (15 s: 360 s).
     `sim.clock.advance(s)`, `sim.finish_all()`, `sim.faults.inject(kind, count, **params)`, `sim.requests`.
     """
-    server = _start()
+    server = start_manual_sim()
     try:
         yield server
     finally:
@@ -49,7 +38,7 @@ def sim_factory() -> Iterator[Callable[..., ManualSim]]:
     started: list[ManualSim] = []
 
     def make(**options: Any) -> ManualSim:
-        server = _start(**options)
+        server = start_manual_sim(**options)
         started.append(server)
         return server
 
@@ -81,7 +70,7 @@ def _watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
     """As in the app (MainThreadGC): cycles are collected here, between tests, never from a worker thread."""
-    from sora2_desktop.core.main_thread_gc import MainThreadGC
+    from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
 
     collector = MainThreadGC(interval_ms=100)
     try:
@@ -109,20 +98,5 @@ def run_async(qapp: Any) -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
         asyncio.set_event_loop(None)
 
 
-async def wait_until(predicate: Callable[[], bool | Awaitable[bool]], timeout: float = 20.0, what: str = "") -> None:
-    """Polls `predicate` every 10 ms on the running loop; fails with `what` after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = predicate()
-        if not isinstance(result, bool) and result is not None:
-            result = await result  # type: ignore[misc]
-        if result:
-            return
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
-        await asyncio.sleep(0.01)
-
-
-from tests.memory_keyring import memory_keyring  # noqa: E402,F401  (fixtures shared by every folder)
-from tests.s3_server import s3_server  # noqa: E402,F401
+from tests.helpers.keychain import memory_keyring  # noqa: E402,F401  (fixtures shared by every folder)
+from tests.helpers.storage import s3_server  # noqa: E402,F401

@@ -186,9 +186,7 @@ class ApixoClient:
         """Send one API request; return the envelope's `data` or raise the ApiError its code stands for."""
         failure: ApiError
         try:
-            response = await self._send(
-                method, self._base_url + path, json=json, params=params, headers=_JSON_ACCEPT
-            )
+            response = await self._send(method, self._base_url + path, json=json, params=params, headers=_JSON_ACCEPT)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # No connection, so not one byte of the request left: resending is safe even for a submit.
             failure, kind = (
@@ -210,9 +208,7 @@ class ApixoClient:
             )
         except httpx.RequestError as exc:
             failure, kind = (
-                TransientError(
-                    "The connection to the service broke; the request will be tried again."
-                ),
+                TransientError("The connection to the service broke; the request will be tried again."),
                 type(exc).__name__,
             )
         else:
@@ -324,9 +320,7 @@ def _error_for(code: int, message: str, retry_after: str | None) -> ApiError:
             f"The service had a problem (code {code}); the request will be tried again.", status_code=code
         )
     if 400 <= code < 500:
-        return InvalidRequestError(
-            message or f"The service refused the request (code {code}).", status_code=code
-        )
+        return InvalidRequestError(message or f"The service refused the request (code {code}).", status_code=code)
     return ProtocolError(f"The service answered with an unexpected code {code}.", status_code=code)
 
 
@@ -362,7 +356,6 @@ def _checked_base_url(value: str) -> tuple[str, Origin]:
     if url.scheme == "http" and not is_loopback_host(url.host):
         # Plain http would send the key readable to anyone on the path; only this machine's loopback is safe.
         raise ValueError(
-            f"The API base URL must use https:// (http:// only for localhost, 127.0.0.1 or ::1), "
-            f"not http://{url.host}."
+            f"The API base URL must use https:// (http:// only for localhost, 127.0.0.1 or ::1), not http://{url.host}."
         )
     return str(url).rstrip("/"), _origin(url)

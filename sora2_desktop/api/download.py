@@ -129,9 +129,7 @@ async def _fetch(
             )
     if part.stat().st_size == 0:
         part.unlink(missing_ok=True)
-        raise DownloadError(
-            "The file server sent an empty file; the download will be tried again.", retryable=True
-        )
+        raise DownloadError("The file server sent an empty file; the download will be tried again.", retryable=True)
 
 
 async def _write_body(
@@ -180,9 +178,7 @@ def _raise_for_status(response: httpx.Response, part: Path) -> None:
             status_code=status,
         )
     part.unlink(missing_ok=True)
-    raise DownloadError(
-        f"The file server refused the download (HTTP {status}).", retryable=False, status_code=status
-    )
+    raise DownloadError(f"The file server refused the download (HTTP {status}).", retryable=False, status_code=status)
 
 
 def _check_content_type(response: httpx.Response, part: Path, prefix: str | None) -> None:

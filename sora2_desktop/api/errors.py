@@ -70,9 +70,7 @@ class RateLimitedError(ApiError):
     retryable = True
 
     def __init__(self, retry_after: float | None = None, *, status_code: int | None = 429) -> None:
-        super().__init__(
-            "The service is rate-limiting this key; waiting before trying again.", status_code=status_code
-        )
+        super().__init__("The service is rate-limiting this key; waiting before trying again.", status_code=status_code)
         self.retry_after = retry_after
 
 

@@ -64,35 +64,24 @@ class GenerationRequest:
             errors.append(
                 FieldError(
                     "prompt",
-                    f"The prompt is {len(self.prompt):,} characters; "
-                    f"the service takes at most {MAX_PROMPT_CHARS:,}.",
+                    f"The prompt is {len(self.prompt):,} characters; the service takes at most {MAX_PROMPT_CHARS:,}.",
                 )
             )
         if not _is_member(self.mode, Mode):
-            errors.append(
-                FieldError("mode", f"Unknown mode {self.mode!r}: choose text-to-video or image-to-video.")
-            )
+            errors.append(FieldError("mode", f"Unknown mode {self.mode!r}: choose text-to-video or image-to-video."))
         # bool is an int and 10.0 == 10: both would slip through a plain `in` test and reach the JSON body.
         if type(self.duration) is not int or self.duration not in ALLOWED_DURATIONS:
-            errors.append(
-                FieldError("duration", f"Duration must be 10 or 15 seconds, not {self.duration!r}.")
-            )
+            errors.append(FieldError("duration", f"Duration must be 10 or 15 seconds, not {self.duration!r}."))
         if not _is_member(self.aspect_ratio, AspectRatio):
             errors.append(
-                FieldError(
-                    "aspect_ratio", f"Aspect ratio must be landscape or portrait, not {self.aspect_ratio!r}."
-                )
+                FieldError("aspect_ratio", f"Aspect ratio must be landscape or portrait, not {self.aspect_ratio!r}.")
             )
         if not isinstance(self.remove_watermark, bool):
             errors.append(
-                FieldError(
-                    "remove_watermark", f"Remove watermark must be on or off, not {self.remove_watermark!r}."
-                )
+                FieldError("remove_watermark", f"Remove watermark must be on or off, not {self.remove_watermark!r}.")
             )
         if not _is_member(self.provider, Provider):
-            errors.append(
-                FieldError("provider", f"Provider must be auto, value or official, not {self.provider!r}.")
-            )
+            errors.append(FieldError("provider", f"Provider must be auto, value or official, not {self.provider!r}."))
         errors.extend(self._image_errors())
         errors.extend(self._delivery_errors())
         return errors
@@ -112,24 +101,16 @@ class GenerationRequest:
             ]
         for url in self.image_urls:
             if not is_http_url(url):
-                return [
-                    FieldError("image_urls", f"Image address {url!r} must be a full http:// or https:// URL.")
-                ]
+                return [FieldError("image_urls", f"Image address {url!r} must be a full http:// or https:// URL.")]
         return []
 
     def _delivery_errors(self) -> list[FieldError]:
         if not _is_member(self.request_type, RequestType):
-            return [
-                FieldError(
-                    "request_type", f"Delivery must be polling or callback, not {self.request_type!r}."
-                )
-            ]
+            return [FieldError("request_type", f"Delivery must be polling or callback, not {self.request_type!r}.")]
         if self.request_type == RequestType.CALLBACK:
             url = (self.callback_url or "").strip()
             if not url:
-                return [
-                    FieldError("callback_url", "Callback delivery needs a URL the service can reach.")
-                ]
+                return [FieldError("callback_url", "Callback delivery needs a URL the service can reach.")]
             if not is_http_url(url, schemes=("https",)):
                 return [FieldError("callback_url", "The callback URL must be a public https:// address.")]
         return []

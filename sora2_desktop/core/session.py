@@ -12,19 +12,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from sora2_desktop.api import ApiKey, GenerationRequest
 from sora2_desktop.api.client import ApixoClient
-from sora2_desktop.core.download_record import Download, DownloadState
-from sora2_desktop.core.image_host import DEFAULT_PREFIX, ImageHost, image_host_from_settings
-from sora2_desktop.core.image_resolver import ImageResolver, ImageSource
-from sora2_desktop.core.logging_setup import register_secret
-from sora2_desktop.core.poll_timing import PollTiming
-from sora2_desktop.core.poster_frames import PosterMaker, poster_path_for
-from sora2_desktop.core.profile import Profile
-from sora2_desktop.core.result_downloader import ResultDownloader
-from sora2_desktop.core.secrets import SecretStore
-from sora2_desktop.core.settings import AppSettings
-from sora2_desktop.core.task import Task
-from sora2_desktop.core.task_runner import TaskRunner
-from sora2_desktop.core.task_store import TaskStore
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.config.secrets import SecretStore
+from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.images.host import DEFAULT_PREFIX, ImageHost, image_host_from_settings
+from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
+from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.results.downloader import ResultDownloader
+from sora2_desktop.core.results.poster_frames import PosterMaker, poster_path_for
+from sora2_desktop.core.runtime.logging_setup import register_secret
+from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.poll_timing import PollTiming
+from sora2_desktop.core.tasks.runner import TaskRunner
+from sora2_desktop.core.tasks.task import Task
 
 log = logging.getLogger(__name__)
 

@@ -30,16 +30,14 @@ from sora2_desktop.api.download import part_path
 from sora2_desktop.sim import blob_bytes
 
 if TYPE_CHECKING:
-    from tests.conftest import ManualSim
+    from tests.helpers.sim import ManualSim
 
 KEY = "sk-sim-4c2e9a71-SECRET-must-not-leak"
 REQUEST = GenerationRequest(prompt="A paper boat drifts down a rain gutter, macro, soft diffused light")
 T = TypeVar("T")
 
 
-def talk(
-    sim: ManualSim, action: Callable[[ApixoClient], Awaitable[T]], *, key: str = KEY, timeout: float = 10.0
-) -> T:
+def talk(sim: ManualSim, action: Callable[[ApixoClient], Awaitable[T]], *, key: str = KEY, timeout: float = 10.0) -> T:
     """Run `action` with a fresh client pointed at the stand-in (one event loop per call, as a test needs)."""
 
     async def main() -> T:

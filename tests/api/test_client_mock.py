@@ -276,9 +276,7 @@ def test_retry_after_absent_or_unreadable(header: str | None) -> None:
         (httpx.ReadTimeout("timed out"), True),
     ],
 )
-def test_network_faults_are_transient_and_carry_no_request(
-    exception: httpx.RequestError, request_sent: bool
-) -> None:
+def test_network_faults_are_transient_and_carry_no_request(exception: httpx.RequestError, request_sent: bool) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         # The real exceptions hold the request, Authorization header included.
         exception.request = request

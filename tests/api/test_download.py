@@ -149,9 +149,7 @@ def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "application/json", ""])
-def test_an_answer_that_is_not_a_video_is_refused_and_the_part_removed(
-    tmp_path: Path, content_type: str
-) -> None:
+def test_an_answer_that_is_not_a_video_is_refused_and_the_part_removed(tmp_path: Path, content_type: str) -> None:
     handler, _ = cdn(b"<html>Link expired</html>", content_type=content_type)
     dest = tmp_path / "clip.mp4"
     part_path(dest).write_bytes(CLIP[:100])
@@ -270,9 +268,7 @@ def test_cancelling_keeps_the_part_for_later(tmp_path: Path) -> None:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
             client = ApixoClient("https://api.apixo.ai", ApiKey("sk-x"), http=http)
             started = asyncio.Event()
-            task = asyncio.create_task(
-                client.download(URL, dest, progress=lambda done, _total: done and started.set())
-            )
+            task = asyncio.create_task(client.download(URL, dest, progress=lambda done, _total: done and started.set()))
             await asyncio.wait_for(started.wait(), 10)
             task.cancel()
             with pytest.raises(asyncio.CancelledError):

@@ -53,9 +53,7 @@ BAD_REQUESTS = [
         "Image-to-video needs at least one reference image.",
         id="i2v-without-images",
     ),
-    pytest.param(
-        bad(image_urls=(IMAGE,)), "image_urls", "Text-to-video takes no images", id="t2v-with-images"
-    ),
+    pytest.param(bad(image_urls=(IMAGE,)), "image_urls", "Text-to-video takes no images", id="t2v-with-images"),
     pytest.param(
         bad(mode=Mode.IMAGE_TO_VIDEO, image_urls=("ftp://example.com/a.png",)),
         "image_urls",
@@ -68,9 +66,7 @@ BAD_REQUESTS = [
         "must be a full http:// or https:// URL",
         id="image-relative",
     ),
-    pytest.param(
-        bad(mode=Mode.IMAGE_TO_VIDEO, image_urls=("https://",)), "image_urls", "full http://", id="no-host"
-    ),
+    pytest.param(bad(mode=Mode.IMAGE_TO_VIDEO, image_urls=("https://",)), "image_urls", "full http://", id="no-host"),
     pytest.param(
         bad(mode=Mode.IMAGE_TO_VIDEO, image_urls=("http://[::1",)),
         "image_urls",
@@ -86,9 +82,7 @@ BAD_REQUESTS = [
     pytest.param(
         bad(mode=Mode.IMAGE_TO_VIDEO, image_urls=None), "image_urls", "must be a list of URLs", id="images-none"
     ),
-    pytest.param(
-        bad(request_type="webhook"), "request_type", "must be polling or callback, not 'webhook'", id="hook"
-    ),
+    pytest.param(bad(request_type="webhook"), "request_type", "must be polling or callback, not 'webhook'", id="hook"),
     pytest.param(
         bad(request_type=RequestType.CALLBACK),
         "callback_url",
@@ -117,9 +111,7 @@ BAD_REQUESTS = [
 
 
 @pytest.mark.parametrize(("request_", "field", "message"), BAD_REQUESTS)
-def test_bad_request_names_its_field_and_says_why(
-    request_: GenerationRequest, field: str, message: str
-) -> None:
+def test_bad_request_names_its_field_and_says_why(request_: GenerationRequest, field: str, message: str) -> None:
     errors = request_.validate()
     assert [error.field for error in errors] == [field]
     assert message in errors[0].message

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from sora2_desktop.core.poll_timing import PollTiming
-from sora2_desktop.core.profile import Profile
-from sora2_desktop.core.secrets import SecretStore
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.config.secrets import SecretStore
+from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.session import Session
-from sora2_desktop.core.settings import AppSettings
-from sora2_desktop.core.task import Task, TaskPhase
+from sora2_desktop.core.tasks.poll_timing import PollTiming
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.sim import SimServer
-from sora2_desktop.ui.main_window import MainWindow
-from tests.memory_keyring import MemoryKeyring
+from sora2_desktop.ui.window.main_window import MainWindow
+from tests.helpers.keychain import MemoryKeyring
 
 # The stand-in runs 100x faster than the service: a 10 s video is ready in 1.8-3 s of real time. The app polls on
 # the same scale (first query 0.6 s after submit, then every 0.1 s) so every state is seen on the way.

@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtGui import QImage
 
 from sora2_desktop.api import GenerationRequest, Mode, RequestType
-from sora2_desktop.ui.settings_dialog import SettingsDialog
-from tests.conftest import wait_until
+from sora2_desktop.ui.settings.settings_dialog import SettingsDialog
 from tests.e2e.conftest import AppUnderTest
+from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from sora2_desktop.api import GenerationRequest
-from sora2_desktop.core.profile import Profile
-from sora2_desktop.core.settings import AppSettings
-from sora2_desktop.core.task import Task, TaskPhase
-from sora2_desktop.core.task_store import TaskStore
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.sim import SimServer
 
 pytestmark = pytest.mark.e2e

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from sora2_desktop.api import ApiKey, GenerationRequest, Mode
-from sora2_desktop.core.task import TaskPhase
-from sora2_desktop.ui.settings_dialog import SettingsDialog
-from tests.conftest import wait_until
+from sora2_desktop.core.tasks.task import TaskPhase
+from sora2_desktop.ui.settings.settings_dialog import SettingsDialog
 from tests.e2e.conftest import AppUnderTest
-from tests.s3_server import S3Server
+from tests.helpers.storage import S3Server
+from tests.helpers.wait import wait_until
 
 PROMPT = "A lighthouse on a rocky cliff at golden hour, slow dolly in"
 
@@ -109,7 +109,7 @@ def test_image_to_video_with_an_uploaded_file_and_a_url(
     assert image.save(str(url_image), "PNG")
 
     async def upload_url_image() -> str:
-        from sora2_desktop.core.image_check import check_local_image
+        from sora2_desktop.core.images.check import check_local_image
 
         host = app.session._image_host()
         assert host is not None

@@ -20,13 +20,13 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtMultimedia import QVideoFrame
 
 from sora2_desktop.api import GenerationRequest
-from sora2_desktop.core.download_record import DownloadState
-from sora2_desktop.core.profile import Profile
-from sora2_desktop.core.task import Task, TaskPhase
-from sora2_desktop.core.task_store import TaskStore
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.results.download_record import DownloadState
+from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.sim import SimServer
-from tests.conftest import wait_until
 from tests.e2e.conftest import AppUnderTest
+from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -252,9 +252,7 @@ def test_bundle_finds_the_system_keychain(build: Build, tmp_path: Path) -> None:
         pytest.skip("needs dbus-run-session and gnome-keyring-daemon (Debian: dbus-daemon, gnome-keyring)")
     script = tmp_path / "with-keyring.sh"
     script.write_text(
-        "#!/bin/sh\n"
-        'eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"\n'
-        'exec "$@"\n'
+        '#!/bin/sh\neval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"\nexec "$@"\n'
     )
     script.chmod(0o755)
     line = self_test(["dbus-run-session", "--", str(script), str(build.bundle / "sora2-desktop")], tmp_path / "p")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ManualSim
-from tests.sim.helpers import KEY
+from tests.helpers.sim import ManualSim
+from tests.helpers.sim_protocol import KEY
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from sora2_desktop.sim import blob_bytes
-from tests.conftest import ManualSim
-from tests.sim.helpers import result_url, status, submit
+from tests.helpers.sim import ManualSim
+from tests.helpers.sim_protocol import result_url, status, submit
 
 
 @pytest.fixture

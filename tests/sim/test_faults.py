@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from sora2_desktop.sim import FAULT_KINDS, FaultPlan
-from tests.conftest import ManualSim
-from tests.sim.helpers import STATUS, SUBMIT, body, result_url, status, submit
+from tests.helpers.sim import ManualSim
+from tests.helpers.sim_protocol import STATUS, SUBMIT, body, result_url, status, submit
 
 
 def _finished(sim: ManualSim, api: httpx.Client, payload: dict[str, object] | None = None) -> dict[str, object]:

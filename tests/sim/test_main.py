@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.sim.helpers import SUBMIT, body, result_url, status
+from tests.helpers.sim_protocol import SUBMIT, body, result_url, status
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from sora2_desktop.resources import resource_path
-from tests.conftest import ManualSim
-from tests.sim.helpers import KEY, PNG, STATUS, SUBMIT, body, loopback_site, result_url, status, submit
+from tests.helpers.sim import ManualSim
+from tests.helpers.sim_protocol import KEY, PNG, STATUS, SUBMIT, body, loopback_site, result_url, status, submit
 
 
 def test_task_runs_pending_processing_success_and_cdn_serves_the_clip(

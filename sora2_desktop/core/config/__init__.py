@@ -1,0 +1,1 @@
+"""Configuration: the profile folder, the settings file and the secrets in the OS keychain."""

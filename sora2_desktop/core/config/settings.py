@@ -1,0 +1,223 @@
+"""AppSettings: typed, validated access to the app's preferences, stored as an INI file inside the profile."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
+
+from sora2_desktop.api.request import is_loopback_host
+from sora2_desktop.core.config.profile import Profile
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://api.apixo.ai"
+
+T = TypeVar("T")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AppSettings", text)
+
+
+def validate_api_base_url(url: str) -> str | None:
+    """None when `url` may receive the API key; otherwise the sentence that says why not.
+
+    The key travels in every request's header, so plain http is allowed only where it never leaves the
+    machine (the local stand-in service, a debugging proxy on loopback)."""
+    text = url.strip()
+    if not text:
+        return _tr("Enter the API address, for example https://api.apixo.ai.")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # noqa: B018 -- raises ValueError on a malformed port
+    except ValueError:
+        return _tr("The API address is not a valid URL.")
+    if parts.scheme not in ("http", "https") or not host:
+        return _tr("The API address must start with https:// and name a host.")
+    if parts.username is not None or parts.password is not None:
+        # Credentials in a URL end up in logs and history; the key is the only credential the API takes.
+        return _tr("The API address must not contain a user name or password.")
+    if parts.query or parts.fragment:
+        return _tr("The API address must not contain a query (?…) or fragment (#…).")
+    if parts.scheme == "http" and not is_loopback_host(host):
+        return _tr("Use https:// for this address; plain http:// is allowed only for this computer (localhost).")
+    return None
+
+
+# Converters turn whatever the INI file holds (typed by Qt, or text someone typed by hand) into the
+# property's type, or None when the text makes no sense, in which case the default is used.
+
+
+def _as_str(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):  # an unquoted hand-edited value with commas reads back as a list
+        return ", ".join(str(part) for part in value)
+    return None
+
+
+def _as_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
+        return False
+    return None
+
+
+def _seconds(minimum: float) -> Callable[[object], float | None]:
+    def convert(value: object) -> float | None:
+        if isinstance(value, bool):
+            return None
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        return seconds if math.isfinite(seconds) and seconds >= minimum else None
+
+    return convert
+
+
+def _as_bytes(value: object) -> QByteArray | None:
+    return value if isinstance(value, QByteArray) else None
+
+
+class _Setting(Generic[T]):
+    """One typed key. Reading falls back to the default when the stored value is missing or makes no sense."""
+
+    def __init__(self, key: str, default: T, convert: Callable[[object], T | None]) -> None:
+        self.key = key
+        self.default = default
+        self.convert = convert
+        self.name = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, settings: None, owner: type) -> _Setting[T]: ...
+    @overload
+    def __get__(self, settings: AppSettings, owner: type) -> T: ...
+    def __get__(self, settings: AppSettings | None, owner: type) -> _Setting[T] | T:
+        if settings is None:
+            return self
+        raw = settings.qsettings.value(self.key)
+        value = self.convert(raw) if raw is not None else None
+        return self.default if value is None else value
+
+    def __set__(self, settings: AppSettings, value: T) -> None:
+        if self.convert(value) is None:
+            raise ValueError(f"invalid value for setting {self.name!r}")
+        settings.store(self.name, self.key, value)
+
+
+# INI keys of the properties written by hand below (the _Setting ones carry their own key).
+_KEYS = {"api_base_url": "api/base_url", "download_dir": "downloads/dir", "draft": "form/draft"}
+
+
+class AppSettings(QObject):
+    """Preferences over QSettings (INI at `profile.settings_path`, so `--profile` isolates them).
+
+    Secrets are never settings: the API key and the S3 secret key live in the keychain (SecretStore)."""
+
+    changed = Signal(str)  # the property that was written, e.g. "poll_interval_s", so views can rebind
+
+    first_poll_delay_s = _Setting("polling/first_delay_s", 180.0, _seconds(0.0))
+    # Intervals of zero would poll in a tight loop; anything positive is the person's (or a test's) choice.
+    poll_interval_s = _Setting("polling/interval_s", 10.0, _seconds(0.01))
+    callback_poll_interval_s = _Setting("polling/callback_interval_s", 60.0, _seconds(0.01))
+    notifications_enabled = _Setting("notifications_enabled", True, _as_bool)
+    demo_seen = _Setting("demo_seen", False, _as_bool)
+
+    s3_endpoint = _Setting("s3/endpoint", "", _as_str)
+    s3_bucket = _Setting("s3/bucket", "", _as_str)
+    s3_region = _Setting("s3/region", "", _as_str)
+    s3_access_key_id = _Setting("s3/access_key_id", "", _as_str)
+    # Empty: images are shared through a presigned URL instead of a public one.
+    s3_public_base_url = _Setting("s3/public_base_url", "", _as_str)
+    s3_prefix = _Setting("s3/prefix", "", _as_str)
+
+    window_geometry = _Setting("window/geometry", QByteArray(), _as_bytes)
+    window_state = _Setting("window/state", QByteArray(), _as_bytes)
+
+    def __init__(self, profile: Profile, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._profile = profile
+        self.qsettings = QSettings(str(profile.settings_path), QSettings.Format.IniFormat)
+
+    @property
+    def file_path(self) -> str:
+        return self.qsettings.fileName()
+
+    def store(self, name: str, key: str, value: Any) -> None:
+        self.qsettings.setValue(key, value)
+        self.changed.emit(name)
+
+    def sync(self) -> None:
+        """Flush to disk now (QSettings also flushes on its own, and when destroyed)."""
+        self.qsettings.sync()
+
+    def reset(self, name: str) -> None:
+        """Forget the stored value of property `name` so its default applies again."""
+        descriptor = type(self).__dict__.get(name)
+        key = descriptor.key if isinstance(descriptor, _Setting) else _KEYS.get(name)
+        if key is None:
+            raise KeyError(name)
+        self.qsettings.remove(key)
+        self.changed.emit(name)
+
+    @property
+    def api_base_url(self) -> str:
+        raw = _as_str(self.qsettings.value(_KEYS["api_base_url"])) or ""
+        if not raw.strip():
+            return DEFAULT_API_BASE_URL
+        if validate_api_base_url(raw) is not None:
+            # A hand-edited file could point the key at a plain-http host; never follow it. The value itself
+            # is not logged: it is the user's text and could hold anything.
+            log.warning("stored API base URL is not allowed; using the default")
+            return DEFAULT_API_BASE_URL
+        return raw.strip().rstrip("/")
+
+    @api_base_url.setter
+    def api_base_url(self, url: str) -> None:
+        problem = validate_api_base_url(url)
+        if problem is not None:
+            raise ValueError(problem)
+        self.store("api_base_url", _KEYS["api_base_url"], url.strip().rstrip("/"))
+
+    @property
+    def download_dir(self) -> str:
+        stored = _as_str(self.qsettings.value(_KEYS["download_dir"])) or ""
+        return stored.strip() or str(self._profile.downloads_dir)
+
+    @download_dir.setter
+    def download_dir(self, path: str) -> None:
+        # Empty means "the profile's folder"; storing nothing keeps following the profile if it moves.
+        if path.strip():
+            self.store("download_dir", _KEYS["download_dir"], path.strip())
+        else:
+            self.reset("download_dir")
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        """The form as the person left it (prompt and every control); {} when there is none."""
+        text = _as_str(self.qsettings.value(_KEYS["draft"]))
+        if not text:
+            return {}
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @draft.setter
+    def draft(self, data: dict[str, Any]) -> None:
+        self.store("draft", _KEYS["draft"], json.dumps(data, ensure_ascii=False))

@@ -1,0 +1,1 @@
+"""Results: downloading result videos, their files, sidecars, expiry, posters and export."""

@@ -1,0 +1,329 @@
+"""TaskRunner: takes generation requests to the service and follows each task to its end, through SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import deque
+from collections.abc import Callable, Coroutine, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from sora2_desktop.api import (
+    ApiError,
+    AuthError,
+    GenerationRequest,
+    InvalidRequestError,
+    RateLimitedError,
+    TaskState,
+    TaskStatus,
+)
+from sora2_desktop.api.client import ApixoClient
+from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.backoff import Backoff
+from sora2_desktop.core.tasks.poll_scheduler import PollScheduler
+from sora2_desktop.core.tasks.poll_timing import PollTiming
+from sora2_desktop.core.tasks.rate_limiter import RateLimiter
+from sora2_desktop.core.tasks.task import Task, TaskPhase
+
+log = logging.getLogger(__name__)
+
+_PHASE_OF_STATE = {
+    TaskState.PENDING: TaskPhase.PENDING,
+    TaskState.PROCESSING: TaskPhase.PROCESSING,
+    TaskState.SUCCESS: TaskPhase.SUCCESS,
+    TaskState.FAILED: TaskPhase.FAILED,
+    TaskState.UNKNOWN: TaskPhase.UNKNOWN,
+}
+# Phases that hold one of the key's 1,000 running slots at the service.
+_OCCUPYING = (TaskPhase.SUBMITTING, TaskPhase.PENDING, TaskPhase.PROCESSING, TaskPhase.UNKNOWN)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TaskRunner(QObject):
+    """Writes every task before it is sent, submits, polls on the PollScheduler, retries what a retry can fix,
+    and emits `task_changed` once per change so a model can update one row."""
+
+    task_changed = Signal(object)  # Task
+    auth_required = Signal(str)  # a sentence for the person; polling is paused until set_api_key()
+    succeeded = Signal(object)  # Task that just reached SUCCESS (downloads start from here)
+
+    def __init__(
+        self,
+        store: TaskStore,
+        client: ApixoClient,
+        timing: PollTiming | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+        backoff: Backoff | None = None,
+        max_running: int = 1_000,
+        concurrency: int = 8,
+        now: Callable[[], datetime] = _now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._client = client
+        self.timing = timing or PollTiming()
+        self._limiter = limiter or RateLimiter()
+        self._backoff = backoff or Backoff()
+        self._max_running = max_running
+        self._now = now
+        self._scheduler = PollScheduler(self._poll, concurrency=concurrency)
+        self._live: dict[int, Task] = {}  # unfinished tasks by row id: the in-memory mirror of their rows
+        self._queue: deque[int] = deque()  # QUEUED row ids, oldest first
+        self._attempts: dict[int, int] = {}  # consecutive failed requests per task, for backoff
+        self._background: set[asyncio.Task[None]] = set()
+        self.status_requests = 0  # figures for benchmarks
+        self.submit_requests = 0
+
+    # -- life cycle -------------------------------------------------------------------------------------------
+
+    def start(self) -> list[Task]:
+        """Resume every unfinished task from SQLite; returns the tasks whose state the crash recovery changed."""
+        changed = self._store.recover_after_crash()
+        for task in changed:
+            self.task_changed.emit(task)
+        self._scheduler.start()
+        stagger = 0.0
+        for task in reversed(self._store.unfinished()):  # oldest first, so the queue keeps its order
+            assert task.id is not None
+            self._live[task.id] = task
+            if task.phase == TaskPhase.QUEUED:
+                self._queue.append(task.id)
+            elif task.phase.is_polled:
+                # Tasks overdue after a long pause come back spread out, not as one burst of requests.
+                self._scheduler.schedule(task.id, max(self._remaining_first_delay(task), stagger))
+                stagger += 0.02
+        self._drain_queue()
+        return changed
+
+    async def stop(self) -> None:
+        await self._scheduler.stop()
+        for job in list(self._background):
+            job.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+
+    def set_api_key_changed(self) -> None:
+        """The person entered a key: polling and queued submits go on."""
+        if self._scheduler.paused:
+            self._scheduler.resume()
+        self._drain_queue()
+
+    @property
+    def paused(self) -> bool:
+        return self._scheduler.paused
+
+    @property
+    def live_count(self) -> int:
+        return len(self._live)
+
+    # -- intents ----------------------------------------------------------------------------------------------
+
+    def submit(self, requests: Iterable[GenerationRequest]) -> list[Task]:
+        """Store one row per request (the takes of one click share a batch id) and send them in order."""
+        batch_id = uuid.uuid4().hex[:12]
+        created = []
+        for request in requests:
+            task = self._store.add(
+                Task(request=request, created_at=self._now(), phase=TaskPhase.QUEUED, batch_id=batch_id)
+            )
+            assert task.id is not None
+            self._live[task.id] = task
+            self._queue.append(task.id)
+            created.append(task)
+            self.task_changed.emit(task)
+        self._drain_queue()
+        return [self._live.get(t.id, t) for t in created if t.id is not None]
+
+    def remove(self, task: Task) -> None:
+        """Forget a task locally. A running one is no longer followed (the service still finishes it)."""
+        if task.id is None:
+            return
+        self._scheduler.cancel(task.id)
+        self._live.pop(task.id, None)
+        if task.id in self._queue:
+            self._queue.remove(task.id)
+        self._store.remove(task.id)
+        self._drain_queue()
+
+    # -- submitting -------------------------------------------------------------------------------------------
+
+    def _running_count(self) -> int:
+        return sum(1 for t in self._live.values() if t.phase in _OCCUPYING)
+
+    def _drain_queue(self) -> None:
+        if self._scheduler.paused:
+            return
+        free = self._max_running - self._running_count()
+        while self._queue and free > 0:
+            row_id = self._queue.popleft()
+            task = self._live.get(row_id)
+            if task is None or task.phase != TaskPhase.QUEUED:
+                continue
+            free -= 1
+            self._save(task.with_(phase=TaskPhase.SUBMITTING, error_message=None))
+            self._spawn(self._submit(row_id))
+        for row_id in self._queue:
+            task = self._live.get(row_id)
+            if task is not None and task.error_message is None:
+                self._emit_note(task, self.tr("Waiting: 1,000 tasks are already running on this key."))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        job = asyncio.get_running_loop().create_task(coro)
+        self._background.add(job)
+        job.add_done_callback(self._background.discard)
+
+    async def _submit(self, row_id: int) -> None:
+        attempt = 0
+        while True:
+            task = self._live.get(row_id)
+            if task is None:
+                return
+            await self._limiter.acquire()
+            self.submit_requests += 1
+            try:
+                task_id = await self._client.submit(task.request)
+            except RateLimitedError as err:
+                attempt += 1
+                self._emit_note(task, self.tr("Rate-limited by the service; retrying shortly."))
+                await asyncio.sleep(self._backoff.delay(attempt, err.retry_after) * self._retry_scale())
+                continue
+            except AuthError as err:
+                # Nothing was created: the task goes back to the head of the queue until a key is given.
+                self._save(task.with_(phase=TaskPhase.QUEUED, error_message=self.tr("Waiting for a valid API key.")))
+                self._queue.appendleft(row_id)
+                self._ask_for_key(err.user_message)
+                return
+            except InvalidRequestError as err:
+                self._finish(task.with_(phase=TaskPhase.REJECTED, error_message=err.user_message))
+                return
+            except ApiError as err:
+                if getattr(err, "request_sent", True):
+                    # The request may have reached the service: resending could charge twice.
+                    self._finish(task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, error_message=err.user_message))
+                    return
+                attempt += 1
+                self._emit_note(task, self.tr("Could not reach the service ({0}); retrying.").format(err.user_message))
+                await asyncio.sleep(self._backoff.delay(attempt) * self._retry_scale())
+                continue
+            submitted = self._now()
+            task = self._save(
+                task.with_(phase=TaskPhase.PENDING, task_id=task_id, submitted_at=submitted, error_message=None)
+            )
+            log.info("task %s submitted as %s", row_id, task_id)
+            self._scheduler.schedule(row_id, self.timing.first_delay(task.request))
+            return
+
+    # -- polling ----------------------------------------------------------------------------------------------
+
+    def _remaining_first_delay(self, task: Task) -> float:
+        if task.submitted_at is None:
+            return 0.0
+        elapsed = (self._now() - task.submitted_at).total_seconds()
+        return max(0.0, self.timing.first_delay(task.request) - elapsed)
+
+    async def _poll(self, row_id: int) -> None:
+        task = self._live.get(row_id)
+        if task is None or not task.phase.is_polled or task.task_id is None:
+            return
+        await self._limiter.acquire()
+        if self._scheduler.paused:
+            self._scheduler.schedule(row_id, 0.0)  # picked up again once the key is fixed
+            return
+        self.status_requests += 1
+        try:
+            status = await self._client.status(task.task_id)
+        except AuthError as err:
+            self._scheduler.schedule(row_id, 0.0)
+            self._ask_for_key(err.user_message)
+            return
+        except RateLimitedError as err:
+            self._retry_poll(row_id, task, err.retry_after, self.tr("Rate-limited by the service; retrying shortly."))
+            return
+        except ApiError as err:
+            self._retry_poll(row_id, task, None, err.user_message)
+            return
+        self._attempts.pop(row_id, None)
+        self._apply_status(row_id, task, status)
+
+    def _retry_poll(self, row_id: int, task: Task, retry_after: float | None, note: str) -> None:
+        attempt = self._attempts.get(row_id, 0) + 1
+        self._attempts[row_id] = attempt
+        delay = max(self.timing.interval(task.request), self._backoff.delay(attempt, retry_after) * self._retry_scale())
+        self._scheduler.schedule(row_id, delay)
+        self._emit_note(task, note)
+
+    def _apply_status(self, row_id: int, task: Task, status: TaskStatus) -> None:
+        phase = _PHASE_OF_STATE[status.state]
+        updated = task.with_(
+            phase=phase,
+            raw_state=status.raw_state,
+            polls=task.polls + 1,
+            result_urls=status.result_urls or task.result_urls,
+            fail_code=status.fail_code,
+            fail_message=status.fail_message,
+            service_created_at=status.create_time or task.service_created_at,
+            completed_at=status.complete_time,
+            cost_time_ms=status.cost_time_ms,
+            error_message=None,
+        )
+        if phase.is_final:
+            self._finish(updated)
+            if phase == TaskPhase.SUCCESS:
+                self.succeeded.emit(self._live_or(updated))
+            return
+        # Write only when something a person can see changed: a poll that learns nothing costs no disk write.
+        if (updated.phase, updated.raw_state, updated.error_message) != (
+            task.phase,
+            task.raw_state,
+            task.error_message,
+        ):
+            self._save(updated)
+        else:
+            self._live[row_id] = updated
+        self._scheduler.schedule(row_id, self.timing.interval(task.request))
+
+    # -- bookkeeping ------------------------------------------------------------------------------------------
+
+    def _retry_scale(self) -> float:
+        # Demo mode and tests run the service's clock fast; waits after faults shrink with it.
+        return min(1.0, self.timing.time_scale)
+
+    def _live_or(self, task: Task) -> Task:
+        return self._live.get(task.id, task) if task.id is not None else task
+
+    def _save(self, task: Task) -> Task:
+        task = self._store.update(task)
+        if task.id is not None and not task.phase.is_final:
+            self._live[task.id] = task
+        self.task_changed.emit(task)
+        return task
+
+    def _finish(self, task: Task) -> None:
+        saved = self._save(task)
+        if saved.id is not None:
+            self._live.pop(saved.id, None)
+            self._attempts.pop(saved.id, None)
+            self._scheduler.cancel(saved.id)
+        self._drain_queue()
+
+    def _emit_note(self, task: Task, note: str) -> None:
+        """A passing condition (retrying, waiting) shown on the row; not written to disk, it will not outlive it."""
+        if task.id is None or task.error_message == note:
+            return
+        noted = task.with_(error_message=note)
+        self._live[task.id] = noted
+        self.task_changed.emit(noted)
+
+    def _ask_for_key(self, message: str) -> None:
+        if not self._scheduler.paused:
+            log.warning("the service refused the API key; polling paused")
+            self._scheduler.pause()
+            self.auth_required.emit(message)

@@ -1,0 +1,1 @@
+"""Composing a generation: the form, the prompt editor and the reference-image picker."""

@@ -1,0 +1,1 @@
+"""Results: the pane with the embedded player, download notes, compare takes."""

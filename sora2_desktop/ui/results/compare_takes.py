@@ -1,0 +1,210 @@
+"""CompareTakesDialog: the takes of one prompt side by side, played in step, so a person can pick the best."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sora2_desktop.core.runtime.media_calls import post_unload
+from sora2_desktop.ui.results.video_player import format_clock
+
+# Players drift apart by a frame or two a minute; past ~80 ms (two frames at 25 fps) the eye notices.
+DRIFT_LIMIT_MS = 80
+_SYNC_INTERVAL_MS = 250
+MIN_TAKES, MAX_TAKES = 2, 4
+
+
+class CompareTakesDialog(QDialog):
+    """2-4 videos in a grid under one transport; player 0 is the clock the others follow, and the only one heard."""
+
+    take_picked = Signal(int)
+
+    def __init__(self, video_paths: Sequence[str | Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if not MIN_TAKES <= len(video_paths) <= MAX_TAKES:
+            raise ValueError(f"compare needs {MIN_TAKES}-{MAX_TAKES} takes, got {len(video_paths)}")
+        self.setWindowTitle(self.tr("Compare takes"))
+        self.players: list[QMediaPlayer] = []
+        self.pick_buttons: list[QPushButton] = []
+        self.realign_count = 0
+        self._video_widgets: list[QVideoWidget] = []
+        self._titles: list[QLabel] = []
+
+        grid = QGridLayout()
+        columns = len(video_paths) if len(video_paths) <= 3 else 2
+        for index, path in enumerate(video_paths):
+            grid.addLayout(self._make_cell(index, Path(path)), index // columns, index % columns)
+
+        self.play_button = QToolButton()
+        self.play_button.setToolTip(self.tr("Play all (Space)"))
+        self.play_button.clicked.connect(self.toggle_play)
+        self.seek_slider = QSlider(Qt.Orientation.Horizontal)
+        self.seek_slider.setToolTip(self.tr("Position of every take"))
+        self.seek_slider.sliderMoved.connect(self.seek)
+        self.time_label = QLabel(f"{format_clock(0)} / {format_clock(0)}")
+        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("00:00:00 / 00:00:00"))
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.loop_button = QToolButton()
+        self.loop_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.loop_button.setToolTip(self.tr("Loop all"))
+        self.loop_button.setCheckable(True)
+        self.loop_button.toggled.connect(self.set_loop)
+        transport = QHBoxLayout()
+        transport.addWidget(self.play_button)
+        transport.addWidget(self.seek_slider, 1)
+        transport.addWidget(self.time_label)
+        transport.addWidget(self.loop_button)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid, 1)
+        layout.addLayout(transport)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_play)
+
+        clock = self.players[0]
+        clock.positionChanged.connect(self._on_clock_position)
+        clock.playbackStateChanged.connect(self._on_clock_state)
+        for player in self.players:
+            player.durationChanged.connect(self._on_duration)
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(_SYNC_INTERVAL_MS)
+        self._sync_timer.timeout.connect(self.realign)
+        self._on_clock_state(clock.playbackState())
+        self.resize(440 * columns, 300 * ((len(video_paths) + columns - 1) // columns) + 80)
+
+    def _make_cell(self, index: int, path: Path) -> QVBoxLayout:
+        player = QMediaPlayer(self)
+        # Every take gets an audio output, muted but the first: the same clock source keeps their pace alike.
+        audio = QAudioOutput(self)
+        audio.setMuted(index != 0)
+        player.setAudioOutput(audio)
+        video = QVideoWidget()
+        video.setMinimumSize(192, 108)
+        player.setVideoOutput(video)
+        player.errorOccurred.connect(lambda _error, detail, i=index: self._on_error(i, detail))
+        player.setSource(QUrl.fromLocalFile(str(path)))  # a new player: nothing to tear down yet
+        title = QLabel(self.tr("Take {number}").format(number=index + 1))
+        title.setToolTip(str(path))
+        pick = QPushButton(self.tr("Pick this take"))
+        pick.setAutoDefault(False)
+        pick.setToolTip(self.tr("Keep take {number} as the result of this prompt").format(number=index + 1))
+        pick.clicked.connect(lambda _checked=False, i=index: self.take_picked.emit(i))
+        self.players.append(player)
+        self._video_widgets.append(video)
+        self._titles.append(title)
+        self.pick_buttons.append(pick)
+        cell = QVBoxLayout()
+        cell.addWidget(title)
+        cell.addWidget(video, 1)
+        cell.addWidget(pick, 0, Qt.AlignmentFlag.AlignHCenter)
+        return cell
+
+    # --- transport --------------------------------------------------------------------------------------------
+
+    def is_playing(self) -> bool:
+        return self.players[0].playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
+    def play(self) -> None:
+        for player in self.players:
+            player.play()
+
+    def pause(self) -> None:
+        for player in self.players:
+            player.pause()
+        # Paused is when a person looks closest: make every take show the same moment.
+        self.seek(self.players[0].position())
+
+    def toggle_play(self) -> None:
+        if self.is_playing():
+            self.pause()
+        else:
+            self.play()
+
+    def seek(self, position: int) -> None:
+        for player in self.players:
+            player.setPosition(max(0, min(position, player.duration())) if player.duration() > 0 else position)
+
+    def set_loop(self, loop: bool) -> None:
+        loops = QMediaPlayer.Loops.Infinite.value if loop else QMediaPlayer.Loops.Once.value
+        for player in self.players:
+            player.setLoops(loops)
+        if self.loop_button.isChecked() != loop:
+            self.loop_button.setChecked(loop)
+
+    def is_looping(self) -> bool:
+        return self.players[0].loops() == QMediaPlayer.Loops.Infinite.value
+
+    def video_sinks(self) -> list[QVideoSink]:
+        return [widget.videoSink() for widget in self._video_widgets]
+
+    def realign(self) -> None:
+        """Move any take that has drifted more than DRIFT_LIMIT_MS from take 1 back onto take 1's position."""
+        clock = self.players[0]
+        target = clock.position()
+        for player in self.players[1:]:
+            if player.error() != QMediaPlayer.Error.NoError:
+                continue
+            if player.duration() and target > player.duration():
+                continue  # a shorter take has simply ended; leave it on its last frame
+            if self.is_playing() and player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
+                # It reached its end a moment before take 1 looped; start it again with the rest.
+                player.play()
+            if abs(player.position() - target) > DRIFT_LIMIT_MS:
+                player.setPosition(target)
+                self.realign_count += 1
+
+    # --- events -----------------------------------------------------------------------------------------------
+
+    def _on_clock_position(self, position: int) -> None:
+        if not self.seek_slider.isSliderDown():
+            self.seek_slider.setValue(position)
+        longest = max(player.duration() for player in self.players)
+        self.time_label.setText(f"{format_clock(position)} / {format_clock(longest)}")
+
+    def _on_duration(self, _duration: int) -> None:
+        longest = max(player.duration() for player in self.players)
+        self.seek_slider.setRange(0, longest)
+        self._on_clock_position(self.players[0].position())
+
+    def _on_clock_state(self, state: QMediaPlayer.PlaybackState) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setToolTip(self.tr("Pause all (Space)") if playing else self.tr("Play all (Space)"))
+        if playing:
+            self._sync_timer.start()
+        else:
+            self._sync_timer.stop()
+
+    def _on_error(self, index: int, detail: str) -> None:
+        self._titles[index].setText(
+            self.tr("Take {number}: can't play this file ({detail})").format(number=index + 1, detail=detail)
+        )
+        self.pick_buttons[index].setEnabled(False)
+
+    def done(self, result: int) -> None:
+        # Decoders hold file handles and threads; a closed dialog must not keep them until garbage collection.
+        self._sync_timer.stop()
+        for player in self.players:
+            post_unload(player)
+        super().done(result)

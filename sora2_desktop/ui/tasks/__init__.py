@@ -1,0 +1,1 @@
+"""The task list: its Qt model, filter, delegate, marks, detail text and notifications."""

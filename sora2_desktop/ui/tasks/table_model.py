@@ -1,0 +1,379 @@
+"""TaskTableModel: every task as one table row, newest first; cell text is computed only when it is shown."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QIcon
+
+from sora2_desktop.api import AspectRatio, Mode
+from sora2_desktop.core.tasks.failure_text import explain_failure
+from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.tasks.marks import phase_color, state_icon
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROLE = Qt.ItemDataRole
+
+# The service's typical generation time is 3–5 min for a 10 s video and 4–6 min for 15 s; the midpoint is what
+# the progress bar expects, so a task on schedule reaches the cap at about the time it usually finishes.
+EXPECTED_SECONDS: dict[int, float] = {10: 240.0, 15: 300.0}
+# Below 1.0 until the service says success: a bar that sits full while still running would be a lie.
+PROGRESS_CAP = 0.95
+_PROMPT_EXCERPT_CHARS = 240  # the view elides to the column width; this only bounds the work per paint
+
+# Built once: OR-ing Python enum flags on every call shows up when a view paints hundreds of cells.
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_ELAPSED_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_TINTED_TEXT_PHASES = (TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_elapsed(seconds: float) -> str:
+    """'2:41' under an hour, '1:02:41' past it."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _seconds_between(start: datetime, end: datetime) -> float:
+    # timestamp() reads naive datetimes as local time and aware ones by their zone: mixed inputs still agree.
+    return max(0.0, end.timestamp() - start.timestamp())
+
+
+def _runs(rows: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Sorted row numbers → (first, last) of each consecutive run: a block of running rows is one signal."""
+    first = last = -2
+    for row in rows:
+        if row != last + 1:
+            if first >= 0:
+                yield first, last
+            first = row
+        last = row
+    if first >= 0:
+        yield first, last
+
+
+class TaskTableModel(QAbstractTableModel):
+    """Rows are tasks, newest first. `upsert` touches one row; `tick` refreshes only running rows' clocks."""
+
+    COL_PROMPT, COL_SETTINGS, COL_STATE, COL_ELAPSED, COL_PROGRESS, COL_DETAIL = range(6)
+    COLUMN_COUNT = 6
+
+    TaskRole = int(_ROLE.UserRole) + 1  # the Task object
+    TaskIdRole = int(_ROLE.UserRole) + 2  # Task.id, the local (SQLite) row id
+    ProgressRole = int(_ROLE.UserRole) + 3  # expected progress, float 0..1
+    PhaseRole = int(_ROLE.UserRole) + 4  # TaskPhase (arrives as plain str through a proxy: TaskPhase(x) restores)
+    SearchTextRole = int(_ROLE.UserRole) + 5  # casefolded prompt, task id and failure text
+
+    def __init__(self, parent: QObject | None = None, *, now: Callable[[], datetime] | None = None) -> None:
+        super().__init__(parent)
+        self._now = now or _utc_now
+        # Stored oldest first, so row r is _tasks[-1 - r]: a new task is an append and moves no stored index.
+        self._tasks: list[Task] = []
+        self._position: dict[int, int] = {}  # Task.id → index in _tasks
+        self._running: set[int] = set()  # ids of tasks that are not final: the only rows `tick` touches
+        self._search_text: dict[int, str] = {}  # filled lazily, dropped when the task changes
+        # Demo mode runs the service's clock fast: the expected generation time shrinks with it.
+        self.time_scale = 1.0
+        # What the downloads say of a finished task ("Saved · link valid 14 more days") and its poster frame.
+        self._result_note: dict[int, str] = {}
+        # Poster files by task; an icon is only made when its row is first drawn (a history has thousands).
+        self._poster_paths: dict[int, str] = {}
+        self._posters: dict[int, QIcon] = {}
+
+    # -- the public API ------------------------------------------------------------------------------------
+
+    def set_tasks(self, tasks: list[Task]) -> None:
+        """Replace everything with `tasks`, given newest first (a repeated id keeps its first, newest row)."""
+        self.beginResetModel()
+        kept: list[Task] = []
+        ids: list[int] = []
+        seen: set[int] = set()
+        for task in tasks:
+            task_id = self._require_id(task)
+            if task_id not in seen:
+                seen.add(task_id)
+                kept.append(task)
+                ids.append(task_id)
+        kept.reverse()
+        ids.reverse()
+        self._tasks = kept
+        self._position = {task_id: index for index, task_id in enumerate(ids)}
+        self._running = {task_id for task_id, task in zip(ids, kept, strict=True) if not task.phase.is_final}
+        self._search_text.clear()
+        self.endResetModel()
+
+    def upsert(self, task: Task) -> int:
+        """Update the row of `task.id`, or insert it at the top when it is new; returns its row."""
+        task_id = self._require_id(task)
+        self._search_text.pop(task_id, None)
+        position = self._position.get(task_id)
+        if position is None:
+            self.beginInsertRows(QModelIndex(), 0, 0)
+            self._position[task_id] = len(self._tasks)
+            self._tasks.append(task)
+            self._track_running(task_id, task)
+            self.endInsertRows()
+            return 0
+        self._tasks[position] = task
+        self._track_running(task_id, task)
+        row = self._row_at(position)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMN_COUNT - 1))
+        return row
+
+    def remove(self, task_id: int) -> bool:
+        """Drop the row of local id `task_id`; False when it is not shown."""
+        position = self._position.get(task_id)
+        if position is None:
+            return False
+        row = self._row_at(position)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._tasks[position]
+        del self._position[task_id]
+        # Only the (newer) tasks stored after it move; removing is rare, so this walk is fine.
+        for index in range(position, len(self._tasks)):
+            self._position[self._require_id(self._tasks[index])] = index
+        self._running.discard(task_id)
+        self._search_text.pop(task_id, None)
+        self.endRemoveRows()
+        return True
+
+    def set_result_note(self, task_id: int, note: str) -> None:
+        """The Detail cell of a finished task: its download's progress, state and link expiry."""
+        if self._result_note.get(task_id) != note:
+            self._result_note[task_id] = note
+            self._changed(task_id, self.COL_DETAIL)
+
+    def set_poster(self, task_id: int, path: str) -> None:
+        """A frame of the task's own video (a PNG file), shown beside its prompt."""
+        self._poster_paths[task_id] = path
+        self._posters.pop(task_id, None)
+        self._changed(task_id, self.COL_PROMPT)
+
+    def set_result_marks(self, notes: dict[int, str], posters: dict[int, str]) -> None:
+        """Many notes and posters at once (the history at start-up): one change signal, not one per row."""
+        self._result_note.update(notes)
+        self._poster_paths.update(posters)
+        for task_id in posters:
+            self._posters.pop(task_id, None)
+        if self._tasks:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._tasks) - 1, self.COLUMN_COUNT - 1))
+
+    def _poster(self, task_id: int) -> QIcon | None:
+        icon = self._posters.get(task_id)
+        if icon is None and task_id in self._poster_paths:
+            icon = self._posters[task_id] = QIcon(self._poster_paths[task_id])
+        return icon
+
+    def _changed(self, task_id: int, column: int) -> None:
+        row = self.row_of(task_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, column), self.index(row, column))
+
+    def task_at(self, row: int) -> Task:
+        if not 0 <= row < len(self._tasks):
+            raise IndexError(f"no task at row {row}")
+        return self._tasks[-1 - row]
+
+    def search_text(self, row: int) -> str:
+        """What the search box matches in `row`: prompt, task id and failure text, casefolded."""
+        return self._search_text_of(self.task_at(row))
+
+    def row_of(self, task_id: int) -> int | None:
+        position = self._position.get(task_id)
+        return None if position is None else self._row_at(position)
+
+    def tick(self) -> None:
+        """Tell views that the Elapsed and Progress cells of unfinished tasks moved on (drive at 1 Hz)."""
+        rows = sorted(self._row_at(self._position[task_id]) for task_id in self._running)
+        roles = [int(_ROLE.DisplayRole), self.ProgressRole]
+        for first, last in _runs(rows):
+            self.dataChanged.emit(self.index(first, self.COL_ELAPSED), self.index(last, self.COL_PROGRESS), roles)
+
+    def expected_progress(self, task: Task) -> float:
+        """0..1 against the service's typical time for the task's duration; 1.0 only once it succeeded."""
+        if task.phase == TaskPhase.SUCCESS:
+            return 1.0
+        if task.phase.is_final or task.submitted_at is None:
+            return 0.0
+        expected = EXPECTED_SECONDS.get(task.request.duration, EXPECTED_SECONDS[15]) * self.time_scale
+        return min(_seconds_between(task.submitted_at, self._now()) / expected, PROGRESS_CAP)
+
+    def elapsed_seconds(self, task: Task) -> float | None:
+        """Since submit (since created while still local); the total once final; None when unknowable."""
+        if task.phase.is_final:
+            end = task.completed_at or task.updated_at
+            if task.submitted_at is None or end is None:
+                return None
+            return _seconds_between(task.submitted_at, end)
+        return _seconds_between(task.submitted_at or task.created_at, self._now())
+
+    # -- QAbstractTableModel -------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
+        return 0 if parent.isValid() else len(self._tasks)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _ROW_FLAGS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMN_COUNT:
+            return None
+        if role == _ROLE.DisplayRole:
+            titles = (
+                self.tr("Prompt"), self.tr("Settings"), self.tr("State"),
+                self.tr("Elapsed"), self.tr("Progress"), self.tr("Detail"),
+            )  # fmt: skip
+            return titles[section]
+        if role == _ROLE.ToolTipRole and section == self.COL_PROGRESS:
+            return self.tr("Expected progress: the service usually takes 3–5 min for 10 s, 4–6 min for 15 s.")
+        return None
+
+    def data(self, index: AnyIndex, role: int = _ROLE.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._tasks):
+            return None
+        task = self._tasks[-1 - index.row()]
+        column = index.column()
+        if role == _ROLE.DisplayRole:
+            return self._display(task, column)
+        if role == _ROLE.ToolTipRole:
+            return self._tooltip(task, column)
+        if role == _ROLE.DecorationRole:
+            if column == self.COL_PROMPT and task.id is not None:
+                return self._poster(task.id)
+            return state_icon(task.phase) if column == self.COL_STATE else None
+        if role == _ROLE.ForegroundRole:
+            tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
+            return phase_color(task.phase) if tinted else None
+        if role == _ROLE.TextAlignmentRole and column == self.COL_ELAPSED:
+            return _ELAPSED_ALIGNMENT
+        if role == self.TaskRole:
+            return task
+        if role == self.TaskIdRole:
+            return task.id
+        if role == self.ProgressRole:
+            return self.expected_progress(task)
+        if role == self.PhaseRole:
+            return task.phase
+        if role == self.SearchTextRole:
+            return self._search_text_of(task)
+        return None
+
+    # -- text, computed per visible cell ---------------------------------------------------------------------
+
+    def _display(self, task: Task, column: int) -> str:
+        if column == self.COL_PROMPT:
+            return " ".join(task.request.prompt[: _PROMPT_EXCERPT_CHARS * 2].split())[:_PROMPT_EXCERPT_CHARS]
+        if column == self.COL_SETTINGS:
+            return self.settings_text(task)
+        if column == self.COL_STATE:
+            return self.state_text(task)
+        if column == self.COL_ELAPSED:
+            seconds = self.elapsed_seconds(task)
+            return "" if seconds is None else format_elapsed(seconds)
+        if column == self.COL_PROGRESS:
+            if task.phase == TaskPhase.SUCCESS or task.phase.is_polled:
+                return f"{round(self.expected_progress(task) * 100)}%"
+            return ""
+        return self._detail_text(task)
+
+    def settings_text(self, task: Task) -> str:
+        request = task.request
+        mode = self.tr("I2V") if request.mode == Mode.IMAGE_TO_VIDEO else self.tr("T2V")
+        aspect = self.tr("portrait") if request.aspect_ratio == AspectRatio.PORTRAIT else self.tr("landscape")
+        return self.tr("{mode} · {seconds} s · {aspect}").format(mode=mode, seconds=request.duration, aspect=aspect)
+
+    def state_text(self, task: Task) -> str:
+        words = {
+            TaskPhase.QUEUED: self.tr("Queued"),
+            TaskPhase.SUBMITTING: self.tr("Submitting…"),
+            TaskPhase.PENDING: self.tr("Pending"),
+            TaskPhase.PROCESSING: self.tr("Processing"),
+            TaskPhase.SUCCESS: self.tr("Done"),
+            TaskPhase.FAILED: self.tr("Failed"),
+            TaskPhase.REJECTED: self.tr("Rejected"),
+            TaskPhase.SUBMIT_UNKNOWN: self.tr("Answer lost"),
+        }
+        if task.phase in words:
+            return words[task.phase]
+        return self.tr('Unknown state "{raw}"').format(raw=task.raw_state or "")
+
+    def _detail_text(self, task: Task) -> str:
+        if task.phase == TaskPhase.SUCCESS:
+            if task.id is not None and task.id in self._result_note:
+                return self._result_note[task.id]
+            count = len(task.result_urls) or 1
+            return self.tr("1 video") if count == 1 else self.tr("{count} videos").format(count=count)
+        if not task.phase.is_final:
+            # Core notes why an unfinished task waits (no key, rate limit) in error_message.
+            if task.error_message:
+                return task.error_message
+            if task.phase == TaskPhase.QUEUED:
+                return self.tr("Waiting: 1,000 tasks are already running on this key")
+            return ""
+        return explain_failure(task).summary
+
+    def _tooltip(self, task: Task, column: int) -> str | None:
+        if column == self.COL_PROMPT:
+            return _rich(task.request.prompt)
+        if column == self.COL_SETTINGS:
+            lines = [self.settings_text(task), self.tr("Provider: {name}").format(name=task.request.provider)]
+            lines += [self.tr("Image: {url}").format(url=url) for url in task.request.image_urls]
+            return _rich("\n".join(lines))
+        if column == self.COL_STATE:  # the full state word too: "Unknown state …" may be elided in the cell
+            if task.task_id:
+                task_line = self.tr("Task id: {task_id}").format(task_id=task.task_id)
+            else:
+                task_line = self.tr("No task id yet")
+            return f"{self.state_text(task)}\n{task_line}"
+        if column == self.COL_DETAIL:
+            explanation = explain_failure(task)
+            return _rich(explanation.detail) if explanation else None
+        return None
+
+    def _search_text_of(self, task: Task) -> str:
+        key = task.id if task.id is not None else -1
+        text = self._search_text.get(key)
+        if text is None:
+            parts = (
+                task.request.prompt, task.task_id, explain_failure(task).summary,
+                task.fail_code, task.fail_message, task.error_message,
+            )  # fmt: skip
+            text = "\n".join(part for part in parts if part).casefold()
+            self._search_text[key] = text
+        return text
+
+    # -- helpers -------------------------------------------------------------------------------------------
+
+    def _row_at(self, position: int) -> int:
+        return len(self._tasks) - 1 - position
+
+    def _track_running(self, task_id: int, task: Task) -> None:
+        if task.phase.is_final:
+            self._running.discard(task_id)
+        else:
+            self._running.add(task_id)
+
+    @staticmethod
+    def _require_id(task: Task) -> int:
+        if task.id is None:
+            raise ValueError("a task is shown only once it is stored: Task.id is None")
+        return task.id
+
+
+def _rich(text: str) -> str:
+    # Rich text makes Qt word-wrap the tooltip; plain text would draw a 10,000-character prompt on one line.
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""

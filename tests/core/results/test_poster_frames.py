@@ -1,0 +1,103 @@
+"""PosterMaker: a PNG of the right size from the demo clip, a clean failure for a non-video, one decoder at a time."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import QMediaPlayer
+from pytestqt.qtbot import QtBot
+
+from sora2_desktop.core.results.poster_frames import PosterMaker, poster_path_for
+from sora2_desktop.resources import resource_path
+
+DEMO_CLIP = resource_path("demo_clip.mp4")
+
+
+@pytest.fixture
+def maker(qtbot: QtBot) -> PosterMaker:
+    return PosterMaker(max_size=QSize(160, 90), timeout_ms=10_000)
+
+
+def test_poster_path_sits_beside_the_video() -> None:
+    assert poster_path_for("/library/take.1.mp4") == Path("/library/take.1.poster.png")
+
+
+def test_poster_from_demo_clip_is_a_png_within_max_size(qtbot: QtBot, maker: PosterMaker, tmp_path: Path) -> None:
+    target = tmp_path / "demo.poster.png"
+    with qtbot.waitSignal(maker.poster_ready, timeout=15_000) as blocker, qtbot.assertNotEmitted(maker.poster_failed):
+        maker.request("task-1", DEMO_CLIP, target)
+    assert blocker.args == ["task-1", str(target)]
+    image = QImage(str(target))
+    assert not image.isNull()
+    # 640x360 is 16:9, so it fills 160x90 exactly.
+    assert (image.width(), image.height()) == (160, 90)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(tmp_path.glob("*.tmp"))
+    assert maker.pending_count() == 0
+
+
+def test_poster_keeps_aspect_inside_a_square(qtbot: QtBot, tmp_path: Path) -> None:
+    maker = PosterMaker(max_size=QSize(100, 100))
+    target = tmp_path / "square.png"
+    with qtbot.waitSignal(maker.poster_ready, timeout=15_000):
+        maker.request("k", DEMO_CLIP, target)
+    image = QImage(str(target))
+    assert image.width() == 100
+    assert 55 <= image.height() <= 57
+
+
+def test_non_video_fails_with_a_signal(qtbot: QtBot, maker: PosterMaker, tmp_path: Path) -> None:
+    fake = tmp_path / "notes.mp4"
+    fake.write_text("this is a text file, not a video\n" * 20)
+    target = poster_path_for(fake)
+    with qtbot.waitSignal(maker.poster_failed, timeout=15_000) as blocker, qtbot.assertNotEmitted(maker.poster_ready):
+        maker.request("bad", fake)
+    key, message = blocker.args
+    assert key == "bad"
+    assert message
+    assert not target.exists()
+
+
+def test_missing_file_fails_with_a_signal(qtbot: QtBot, maker: PosterMaker, tmp_path: Path) -> None:
+    with qtbot.waitSignal(maker.poster_failed, timeout=5_000) as blocker:
+        maker.request("gone", tmp_path / "gone.mp4")
+    assert blocker.args[0] == "gone"
+
+
+def test_requests_are_worked_one_at_a_time_and_all_answered(qtbot: QtBot, maker: PosterMaker, tmp_path: Path) -> None:
+    fake = tmp_path / "fake.mp4"
+    fake.write_bytes(b"\x00" * 512)
+    answered: list[str] = []
+    maker.poster_ready.connect(lambda key, _path: answered.append(key))
+    maker.poster_failed.connect(lambda key, _msg: answered.append(key))
+    for index in range(3):
+        maker.request(f"ok-{index}", DEMO_CLIP, tmp_path / f"ok-{index}.png")
+    maker.request("fake", fake)
+    maker.request("ok-0", DEMO_CLIP, tmp_path / "again.png")  # already queued: not queued twice
+    assert maker.pending_count() == 4
+    decoders_seen: list[int] = []
+
+    def all_answered() -> bool:
+        decoders_seen.append(len(maker.findChildren(QMediaPlayer)))
+        return len(answered) == 4
+
+    qtbot.waitUntil(all_answered, timeout=40_000)
+    assert max(decoders_seen) <= 1
+    assert answered == ["ok-0", "ok-1", "ok-2", "fake"]
+    assert not (tmp_path / "again.png").exists()
+    for index in range(3):
+        assert QImage(str(tmp_path / f"ok-{index}.png")).width() == 160
+
+
+def test_stuck_request_times_out(qtbot: QtBot, tmp_path: Path) -> None:
+    maker = PosterMaker(timeout_ms=1)
+    with qtbot.waitSignal(maker.poster_failed, timeout=10_000) as blocker:
+        maker.request("slow", DEMO_CLIP, tmp_path / "slow.png")
+    assert "within" in blocker.args[1]

@@ -1,0 +1,117 @@
+"""CompareTakesDialog: every take decodes, one transport seeks and plays them all, drift is pulled back, picks emit."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
+from pytestqt.qtbot import QtBot
+
+from sora2_desktop.resources import resource_path
+from sora2_desktop.ui.results.compare_takes import DRIFT_LIMIT_MS, CompareTakesDialog
+
+DEMO_CLIP = resource_path("demo_clip.mp4")
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot) -> Iterator[CompareTakesDialog]:
+    widget = CompareTakesDialog([DEMO_CLIP, DEMO_CLIP])
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: all(p.duration() > 0 for p in widget.players), timeout=10_000)
+    yield widget
+    widget.reject()
+
+
+def frame_counters(dialog: CompareTakesDialog) -> list[list[int]]:
+    counts: list[list[int]] = []
+    for sink in dialog.video_sinks():
+        count = [0]
+
+        def on_frame(frame: QVideoFrame, count: list[int] = count) -> None:
+            if frame.isValid():
+                count[0] += 1
+
+        sink.videoFrameChanged.connect(on_frame)
+        counts.append(count)
+    return counts
+
+
+def test_takes_needs_two_to_four(qtbot: QtBot) -> None:
+    with pytest.raises(ValueError):
+        CompareTakesDialog([DEMO_CLIP])
+
+
+def test_both_takes_decode_frames_and_only_the_first_is_heard(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    counts = frame_counters(dialog)
+    dialog.play()
+    qtbot.waitUntil(lambda: all(c[0] >= 5 for c in counts), timeout=10_000)
+    assert dialog.is_playing()
+    audio = [p.audioOutput() for p in dialog.players]
+    assert [a.isMuted() for a in audio if a is not None] == [False, True]
+
+
+def test_shared_seek_moves_every_take(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    dialog.seek(3000)
+    assert [p.position() for p in dialog.players] == [3000, 3000]
+    dialog.seek_slider.setSliderDown(True)
+    dialog.seek_slider.setValue(1500)
+    dialog.seek_slider.sliderMoved.emit(1500)
+    dialog.seek_slider.setSliderDown(False)
+    assert [p.position() for p in dialog.players] == [1500, 1500]
+
+
+def test_play_pause_all_and_space(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    dialog.play_button.click()
+    qtbot.waitUntil(
+        lambda: all(p.playbackState() == QMediaPlayer.PlaybackState.PlayingState for p in dialog.players),
+        timeout=5_000,
+    )
+    qtbot.waitUntil(lambda: dialog.players[0].position() > 300, timeout=5_000)
+    qtbot.keyClick(dialog, Qt.Key.Key_Space)
+    assert all(p.playbackState() == QMediaPlayer.PlaybackState.PausedState for p in dialog.players)
+    positions = [p.position() for p in dialog.players]
+    assert positions[0] == positions[1]
+
+
+def test_drift_is_pulled_back(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    dialog.play()
+    qtbot.waitUntil(lambda: dialog.players[0].position() > 200, timeout=5_000)
+    clock, follower = dialog.players
+    follower.setPosition(clock.position() + 1500)
+    qtbot.waitUntil(lambda: dialog.realign_count >= 1, timeout=5_000)
+    qtbot.wait(100)
+    assert abs(follower.position() - clock.position()) < DRIFT_LIMIT_MS * 2
+
+
+def test_loop_all(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    dialog.loop_button.click()
+    assert dialog.is_looping()
+    assert all(p.loops() == QMediaPlayer.Loops.Infinite.value for p in dialog.players)
+    dialog.seek(4700)
+    dialog.play()
+    qtbot.waitUntil(lambda: 0 < dialog.players[0].position() < 1000 and dialog.is_playing(), timeout=10_000)
+
+
+def test_pick_this_take_emits_its_index(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    with qtbot.waitSignal(dialog.take_picked) as blocker:
+        dialog.pick_buttons[1].click()
+    assert blocker.args == [1]
+
+
+def test_a_broken_take_is_named_and_cannot_be_picked(qtbot: QtBot, tmp_path: Path) -> None:
+    fake = tmp_path / "broken.mp4"
+    fake.write_text("not a video\n" * 50)
+    dialog = CompareTakesDialog([DEMO_CLIP, fake, DEMO_CLIP])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.pick_buttons[1].isEnabled(), timeout=10_000)
+    assert dialog.pick_buttons[0].isEnabled() and dialog.pick_buttons[2].isEnabled()
+    dialog.reject()

@@ -1,0 +1,151 @@
+"""Tests for the task list view: filters, selection and the row actions' signals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
+
+from sora2_desktop.api import GenerationRequest
+from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.tasks.filter_proxy import StateFilter
+from sora2_desktop.ui.tasks.table_model import TaskTableModel
+from sora2_desktop.ui.tasks.task_list import TaskListView
+
+NOW = datetime(2026, 1, 9, 12, 0, 0, tzinfo=UTC)
+
+
+def make_task(local_id: int, phase: TaskPhase, *, prompt: str = "", duration: int = 10, **changes: object) -> Task:
+    submitted = phase not in (TaskPhase.QUEUED, TaskPhase.SUBMITTING)
+    task = Task(
+        request=GenerationRequest(
+            prompt=prompt or f"Slow dolly in on a lighthouse, take {local_id}", duration=duration
+        ),
+        created_at=NOW - timedelta(minutes=5),
+        phase=phase,
+        id=local_id,
+        task_id=f"task_{local_id:08d}" if submitted else None,
+        submitted_at=NOW - timedelta(minutes=3) if submitted else None,
+    )
+    return task.with_(**changes) if changes else task
+
+
+@pytest.fixture
+def model(qapp: object) -> TaskTableModel:
+    model = TaskTableModel(now=lambda: NOW)
+    model.set_tasks(
+        [
+            make_task(4, TaskPhase.SUBMITTING, prompt="Neon city at night, handheld"),
+            make_task(3, TaskPhase.FAILED, fail_code="CONTENT_VIOLATION", duration=15),
+            make_task(2, TaskPhase.SUCCESS, result_urls=("https://r2.apixo.ai/a.mp4",)),
+            make_task(1, TaskPhase.PROCESSING, prompt="Aerial view of a glacier at golden hour"),
+        ]
+    )
+    return model
+
+
+@pytest.fixture
+def view(qtbot, model: TaskTableModel) -> TaskListView:
+    widget = TaskListView(model)
+    qtbot.addWidget(widget)
+    widget.resize(900, 400)
+    widget.show()
+    return widget
+
+
+def shown_ids(view: TaskListView) -> list[int]:
+    proxy = view.proxy
+    return [proxy.data(proxy.index(row, 0), TaskTableModel.TaskIdRole) for row in range(proxy.rowCount())]
+
+
+def test_actions_emit_the_selected_task(qtbot, view: TaskListView) -> None:
+    assert view.select_task(2)
+    task = view.current_task()
+    assert task is not None and task.id == 2
+    with qtbot.waitSignal(view.load_requested) as load:
+        view.load_action.trigger()
+    assert load.args == [task]
+    with qtbot.waitSignal(view.rerun_requested) as rerun:
+        view.rerun_action.trigger()
+    assert rerun.args == [task, None]
+    with qtbot.waitSignal(view.rerun_requested) as longer:
+        view.rerun_longer_action.trigger()
+    assert longer.args == [task, 15]
+    with qtbot.waitSignal(view.remove_requested) as remove:
+        view.remove_action.trigger()
+    assert remove.args == [task]
+
+
+def test_copy_actions_use_the_clipboard(qtbot, view: TaskListView) -> None:
+    view.select_task(2)
+    with qtbot.waitSignal(view.status_message):
+        view.copy_task_id_action.trigger()
+    assert QGuiApplication.clipboard().text() == "task_00000002"
+    view.copy_prompt_action.trigger()
+    assert QGuiApplication.clipboard().text() == "Slow dolly in on a lighthouse, take 2"
+
+
+def test_actions_that_make_no_sense_are_disabled(view: TaskListView) -> None:
+    actions = (view.copy_task_id_action, view.load_action, view.rerun_action, view.remove_action)
+    assert not any(action.isEnabled() for action in actions)  # nothing selected
+    view.select_task(4)  # submitting: no task id yet, and its answer is still on the way
+    assert not view.copy_task_id_action.isEnabled()
+    assert not view.remove_action.isEnabled()
+    assert view.load_action.isEnabled() and view.rerun_action.isEnabled()
+    view.select_task(3)  # already 15 s long
+    assert not view.rerun_longer_action.isEnabled()
+    assert view.copy_task_id_action.isEnabled() and view.remove_action.isEnabled()
+
+
+def test_shortcuts_are_shown_and_scoped_to_the_table(view: TaskListView) -> None:
+    copy = view.copy_task_id_action
+    assert copy.shortcut() == QKeySequence("Ctrl+Shift+C")
+    assert view.remove_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Delete)
+    for action in (copy, view.remove_action):
+        assert action.isShortcutVisibleInContextMenu()
+        assert action.shortcutContext() == Qt.ShortcutContext.WidgetShortcut
+        assert action in view.table.actions()
+
+
+def test_state_filter_and_search_narrow_the_rows(qtbot, view: TaskListView) -> None:
+    assert shown_ids(view) == [4, 3, 2, 1]
+    view.state_combo.setCurrentIndex(view.state_combo.findData(StateFilter.RUNNING))
+    assert shown_ids(view) == [4, 1]
+    view.state_combo.setCurrentIndex(view.state_combo.findData(StateFilter.ALL))
+    view.search_edit.setText("GOLDEN hour")
+    qtbot.waitUntil(lambda: shown_ids(view) == [1])  # after the typing pause
+    view.search_edit.setText("task_00000003")
+    view.apply_search()
+    assert shown_ids(view) == [3]
+    view.search_edit.clear()
+    view.apply_search()
+    assert shown_ids(view) == [4, 3, 2, 1]
+
+
+def test_current_task_follows_selection_and_updates_not_ticks(qtbot, view: TaskListView, model: TaskTableModel) -> None:
+    seen: list[Task | None] = []
+    view.current_task_changed.connect(seen.append)
+    view.select_task(1)
+    assert [t.id if t else None for t in seen] == [1]
+    model.tick()
+    assert len(seen) == 1  # the clock moved; the task did not
+    updated = make_task(1, TaskPhase.SUCCESS)
+    model.upsert(updated)
+    assert seen[-1] is updated
+    model.upsert(make_task(5, TaskPhase.QUEUED))  # a new row on top keeps the selection on task 1
+    current = view.current_task()
+    assert current is not None and current.id == 1
+    model.remove(1)  # the selection moves to a neighbour, as Qt does, and the pane hears about it
+    assert seen[-1] is view.current_task() and seen[-1] is not None and seen[-1].id != 1
+    view.table.clearSelection()
+    assert seen[-1] is None
+
+
+def test_focus_search_selects_the_text_to_type_over(qtbot, view: TaskListView) -> None:
+    view.search_edit.setText("fox")
+    view.table.setFocus()
+    view.focus_search()
+    qtbot.waitUntil(view.search_edit.hasFocus)
+    assert view.search_edit.selectedText() == "fox"
