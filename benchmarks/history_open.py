@@ -59,10 +59,10 @@ def fill(profile: Profile, count: int, *, downloads: bool = True) -> None:
             else:
                 task = task.with_(result_urls=(f"https://cdn.example.invalid/{index}.mp4",))
             task = store.add(task)
-            if downloads and task.result_urls and task.id is not None:
+            if downloads and task.result_urls and task.local_id is not None:
                 path = profile.downloads_dir / f"{task.task_id}.mp4"
                 expires = created + timedelta(days=15)
-                store.upsert_download(Download(task.id, 0, task.result_urls[0], path, 2_400_000, 2_400_000,
+                store.upsert_download(Download(task.local_id, 0, task.result_urls[0], path, 2_400_000, 2_400_000,
                                                DownloadState.DONE, expires))  # fmt: skip
 
 

@@ -71,13 +71,13 @@ class Probe(QObject):
     @Slot(object)
     def on_task_changed(self, task: Task) -> None:
         run = self.run
-        if run is not None and task.id == run.task_id and task.phase == TaskPhase.SUCCESS and run.answer is None:
+        if run is not None and task.local_id == run.task_id and task.phase == TaskPhase.SUCCESS and run.answer is None:
             run.answer = time.perf_counter()
 
     @Slot(object)
     def on_succeeded(self, task: Task) -> None:
         run = self.run
-        if run is None or task.id != run.task_id:
+        if run is None or task.local_id != run.task_id:
             return
         run.succeeded = time.perf_counter()
         if run.mode == "success":
@@ -86,7 +86,7 @@ class Probe(QObject):
     @Slot(object, object)
     def on_landed(self, task: Task, path: Path) -> None:
         run = self.run
-        if run is None or task.id != run.task_id:
+        if run is None or task.local_id != run.task_id:
             return
         run.landed = time.perf_counter()
         if run.mode == "landed":
@@ -114,8 +114,8 @@ async def one_run(window: MainWindow, session: Session, probe: Probe, mode: str,
     window.result_control.show_task(None)  # nothing playing: the person is watching the list
     await asyncio.sleep(0.5)
     (task,) = runner.submit([GenerationRequest(prompt=PROMPT, duration=15)])
-    assert task.id is not None
-    run = probe.run = Run(mode, task.id)
+    assert task.local_id is not None
+    run = probe.run = Run(mode, task.local_id)
     deadline = time.perf_counter() + timeout
     while not run.done() and time.perf_counter() < deadline:
         await asyncio.sleep(0.005)

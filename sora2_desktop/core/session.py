@@ -37,7 +37,7 @@ class Session(QObject):
     """Built once at start-up; `activate()` connects it (to the service with a key, or to the stand-in)."""
 
     activated = Signal()
-    poster_ready = Signal(int, str)  # task row id, poster PNG path
+    poster_ready = Signal(int, str)  # local id of the task, poster PNG path
 
     def __init__(
         self,
@@ -187,11 +187,11 @@ class Session(QObject):
     # -- results ----------------------------------------------------------------------------------------------
 
     def downloads_for(self, task: Task) -> list[Download]:
-        if task.id is None:
+        if task.local_id is None:
             return []
         if self.downloader is not None:
-            return self.downloader.downloads_for(task.id)
-        return self.store.downloads_for(task.id)
+            return self.downloader.downloads_for(task.local_id)
+        return self.store.downloads_for(task.local_id)
 
     def local_video(self, task: Task) -> Path | None:
         """The first result file of `task` that is complete on disk, if any."""
@@ -209,12 +209,12 @@ class Session(QObject):
 
     def request_poster(self, task: Task) -> None:
         video = self.local_video(task)
-        if video is not None and task.id is not None:
-            self.posters.request(str(task.id), video)
+        if video is not None and task.local_id is not None:
+            self.posters.request(str(task.local_id), video)
 
     def _make_poster(self, task: Task, path: Path) -> None:
-        if task.id is not None:
-            self.posters.request(str(task.id), path)
+        if task.local_id is not None:
+            self.posters.request(str(task.local_id), path)
 
     def _checkpoint(self) -> None:
         if self._checkpoint_job is None or self._checkpoint_job.done():

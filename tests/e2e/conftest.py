@@ -47,8 +47,8 @@ class AppUnderTest:
     phases: dict[int, list[TaskPhase]] = field(default_factory=dict)
 
     def record(self, task: Task) -> None:
-        assert task.id is not None
-        seen = self.phases.setdefault(task.id, [])
+        assert task.local_id is not None
+        seen = self.phases.setdefault(task.local_id, [])
         if not seen or seen[-1] != task.phase:
             seen.append(task.phase)
 

@@ -50,9 +50,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def phase(db: Path, row_id: int) -> TaskPhase:
+def phase(db: Path, local_id: int) -> TaskPhase:
     with TaskStore(db) as store:
-        task = store.get(row_id)
+        task = store.get(local_id)
     assert task is not None
     return task.phase
 
@@ -73,7 +73,7 @@ def test_sigkill_mid_poll_then_restart_finishes_the_task(tmp_path: Path, sim: Si
                 phase=TaskPhase.QUEUED,
             )
         )
-    assert queued.id is not None
+    assert queued.local_id is not None
 
     first = start_app(profile.root, sim)
     try:
@@ -86,12 +86,14 @@ def test_sigkill_mid_poll_then_restart_finishes_the_task(tmp_path: Path, sim: Si
     finally:
         if first.poll() is None:
             first.kill()
-    assert phase(profile.database_path, queued.id) in (TaskPhase.PENDING, TaskPhase.PROCESSING)
+    assert phase(profile.database_path, queued.local_id) in (TaskPhase.PENDING, TaskPhase.PROCESSING)
     submits = sum(1 for r in sim.requests if r.method == "POST")
 
     second = start_app(profile.root, sim)
     try:
-        wait_for(lambda: phase(profile.database_path, queued.id) == TaskPhase.SUCCESS, 60, "success after restart")
+        wait_for(
+            lambda: phase(profile.database_path, queued.local_id) == TaskPhase.SUCCESS, 60, "success after restart"
+        )
     finally:
         second.terminate()
         try:
@@ -100,7 +102,7 @@ def test_sigkill_mid_poll_then_restart_finishes_the_task(tmp_path: Path, sim: Si
             second.kill()
     assert sum(1 for r in sim.requests if r.method == "POST") == submits  # resumed, not resubmitted
     with TaskStore(profile.database_path) as store:
-        done = store.get(queued.id)
+        done = store.get(queued.local_id)
     assert done is not None and done.result_urls
 
 
@@ -114,12 +116,14 @@ def test_sigkill_before_the_submit_answer_marks_it_lost_not_resent(tmp_path: Pat
                 phase=TaskPhase.QUEUED,
             )
         )
-    assert queued.id is not None
+    assert queued.local_id is not None
     sim.faults.inject("slow", count=1, seconds=10)  # the submit is in flight when the app dies
     first = start_app(profile.root, sim)
     try:
         wait_for(lambda: any(r.method == "POST" for r in sim.requests), 60, "the submit to arrive")
-        wait_for(lambda: phase(profile.database_path, queued.id) == TaskPhase.SUBMITTING, 10, "the row as submitting")
+        wait_for(
+            lambda: phase(profile.database_path, queued.local_id) == TaskPhase.SUBMITTING, 10, "the row as submitting"
+        )
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
@@ -127,7 +131,7 @@ def test_sigkill_before_the_submit_answer_marks_it_lost_not_resent(tmp_path: Pat
             first.kill()
     second = start_app(profile.root, sim)
     try:
-        wait_for(lambda: phase(profile.database_path, queued.id) == TaskPhase.SUBMIT_UNKNOWN, 60, "answer lost")
+        wait_for(lambda: phase(profile.database_path, queued.local_id) == TaskPhase.SUBMIT_UNKNOWN, 60, "answer lost")
     finally:
         second.terminate()
         second.wait(10)

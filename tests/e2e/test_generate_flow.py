@@ -48,12 +48,12 @@ def test_text_to_video_goes_pending_processing_success(
 
     async def scenario() -> None:
         await wait_until(lambda: app.window.model.rowCount() == 1, what="a row for the new task")
-        row_id = app.row_task().id
-        assert row_id is not None
-        await wait_until(lambda: app.stored(row_id).phase == TaskPhase.SUCCESS, what="success")
-        phases = app.phases[row_id]
+        local_id = app.row_task().local_id
+        assert local_id is not None
+        await wait_until(lambda: app.stored(local_id).phase == TaskPhase.SUCCESS, what="success")
+        phases = app.phases[local_id]
         assert phases[-3:] == [TaskPhase.PENDING, TaskPhase.PROCESSING, TaskPhase.SUCCESS], phases
-        done = app.stored(row_id)
+        done = app.stored(local_id)
         assert done.result_urls and done.result_urls[0].startswith(app.sim.cdn_base)
         assert app.row_task().phase == TaskPhase.SUCCESS  # the table shows it too
 
@@ -124,10 +124,10 @@ def test_image_to_video_with_an_uploaded_file_and_a_url(
 
     async def scenario() -> None:
         await wait_until(lambda: app.window.model.rowCount() == 1, what="the task row")
-        row_id = app.row_task().id
-        assert row_id is not None
-        await wait_until(lambda: app.stored(row_id).phase.is_final, what="a final state")
-        assert app.stored(row_id).phase == TaskPhase.SUCCESS, app.stored(row_id)
+        local_id = app.row_task().local_id
+        assert local_id is not None
+        await wait_until(lambda: app.stored(local_id).phase.is_final, what="a final state")
+        assert app.stored(local_id).phase == TaskPhase.SUCCESS, app.stored(local_id)
 
     run_async(scenario())
     (body,) = submitted_bodies(app)
@@ -154,7 +154,7 @@ def test_content_violation_is_explained_in_the_row(
     assert task.fail_code == "CONTENT_VIOLATION"
     detail_cell = app.window.model.index(0, app.window.model.COL_DETAIL).data()
     assert "real public figure" in detail_cell
-    app.window.task_list.select_task(task.id)  # type: ignore[arg-type]
+    app.window.task_list.select_task(task.local_id)  # type: ignore[arg-type]
     assert "rephrase" in app.window.detail.text().lower() or "describe" in app.window.detail.text().lower()
     assert app.window.form.prompt_editor.text() == PROMPT  # nothing the person typed is lost
 

@@ -70,8 +70,8 @@ def test_a_finished_video_is_saved_with_its_sidecar_and_plays_in_the_window(
         task = await finished_task(app)
         await wait_until(lambda: app.session.local_video(task) is not None, what="the file on disk")
         video = app.session.local_video(task)
-        assert video is not None and task.id is not None
-        app.window.task_list.select_task(task.id)
+        assert video is not None and task.local_id is not None
+        app.window.task_list.select_task(task.local_id)
         await wait_until(lambda: len(counter.frames) >= 3, timeout=15, what="decoded frames in the embedded player")
         start = player.media_player.position()
         await wait_until(lambda: player.media_player.position() > start + 200, timeout=10, what="playback")
@@ -157,7 +157,7 @@ def test_sigkill_mid_download_then_restart_finishes_the_file(tmp_path: Path) -> 
                     completed_at=now,
                 )
             )
-        assert row.id is not None
+        assert row.local_id is not None
         half = len(sim.clip) // 2
         # The first download is cut half-way; the retry then hangs on the server, and the app is killed meanwhile.
         sim.faults.inject("truncate_download", after_bytes=half)

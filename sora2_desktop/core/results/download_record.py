@@ -23,7 +23,7 @@ class DownloadState(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Download:
-    task_row_id: int  # Task.id, not the service's taskId
+    local_id: int  # Task.local_id, not the service's taskId
     url_index: int  # position of `url` in Task.result_urls
     url: str
     path: Path | None = None  # the final file (or, while downloading, where it will be)

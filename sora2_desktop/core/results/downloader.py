@@ -37,7 +37,7 @@ from sora2_desktop.core.tasks.task import Task
 
 log = logging.getLogger(__name__)
 
-Key = tuple[int, int]  # (task row id, url index): one result file
+Key = tuple[int, int]  # (local id of the task, url index): one result file
 PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress signals a second per download: enough for a smooth bar
 # start() hands names and sizes to a worker thread this many at a time; the loop runs (and paints) between
 # batches, and starting a batch of jobs holds it for ~0.75 ms a task here.
@@ -119,7 +119,7 @@ class ResultDownloader(QObject):
             expires_at = result.completed_at + RESULT_URL_TTL
             error = expired_message(expires_at)
             for index, url in enumerate(result.result_urls):
-                settled.append(Download(result.task_row_id, index, url, None, 0, None, _EXPIRED, expires_at, error))
+                settled.append(Download(result.local_id, index, url, None, 0, None, _EXPIRED, expires_at, error))
         resumed: list[Download] = []
         for record in self._store.downloads_in(_RESUMABLE):
             if has_expired(record.expires_at, now):
@@ -164,12 +164,12 @@ class ResultDownloader(QObject):
             self._starting = None
 
     def _resume(self, record: Download, size: int) -> None:
-        key = (record.task_row_id, record.url_index)
+        key = (record.local_id, record.url_index)
         if key in self._jobs:
             return  # started meanwhile (the person asked to download it again)
         path = record.path
         if path is None or self._claimed(path, key):
-            owner = self._store.get(record.task_row_id)
+            owner = self._store.get(record.local_id)
             if owner is None:
                 return
             path = self._destination(owner, record.url_index)
@@ -177,7 +177,7 @@ class ResultDownloader(QObject):
         try:
             self._schedule(self._save(record.with_(path=path, bytes_done=size)))
         except _TaskRemoved:
-            log.info("task %s was removed before its download resumed", record.task_row_id)
+            log.info("task %s was removed before its download resumed", record.local_id)
 
     async def stop(self) -> None:
         """Cancel every job; each writes where it stopped, so the next start resumes its `.part`."""
@@ -196,14 +196,14 @@ class ResultDownloader(QObject):
 
     def enqueue(self, task: Task) -> list[Download]:
         """Connect to `TaskRunner.succeeded`: one record per result URL, its final path chosen (and stored) now."""
-        if task.id is None:
+        if task.local_id is None:
             raise ValueError("enqueue() needs a stored task")
         return self._enqueue(task, {})
 
     def _enqueue(self, task: Task, chosen: dict[int, Path]) -> list[Download]:
         """`chosen`: names picked in a worker thread (url index → path); used unless another job took one since."""
-        assert task.id is not None
-        known = {record.url_index: record for record in self._store.downloads_for(task.id)}
+        assert task.local_id is not None
+        known = {record.url_index: record for record in self._store.downloads_for(task.local_id)}
         expires_at = expires_at_for(task, self._now())
         records = []
         for index, url in enumerate(task.result_urls):
@@ -213,28 +213,28 @@ class ResultDownloader(QObject):
                 if path is None or path in self._claims:
                     path = self._destination(task, index)
                 try:
-                    record = self._save(Download(task.id, index, url, path=path, expires_at=expires_at))
+                    record = self._save(Download(task.local_id, index, url, path=path, expires_at=expires_at))
                 except _TaskRemoved:
-                    log.info("task %s was removed before its downloads began", task.id)
+                    log.info("task %s was removed before its downloads began", task.local_id)
                     return []
             if record.state.is_pending:
                 self._schedule(record)
-            records.append(self._active.get((task.id, index), record))
+            records.append(self._active.get((task.local_id, index), record))
         return records
 
     def redownload(self, task: Task) -> str | None:
         """Fetch again whatever of `task` is not on disk (deleted, failed). None when under way or nothing is
         missing; otherwise a sentence saying why not (the link expired)."""
-        if task.id is None:
+        if task.local_id is None:
             raise ValueError("redownload() needs a stored task")
-        records = self._store.downloads_for(task.id)
+        records = self._store.downloads_for(task.local_id)
         if not records:
             records = self.enqueue(task)
             if not records:
                 return self.tr("This task has no result to download.")
         reasons = []
         for record in records:
-            key = (record.task_row_id, record.url_index)
+            key = (record.local_id, record.url_index)
             if key in self._jobs:
                 continue
             if record.state == DownloadState.DONE and record.path is not None and record.path.exists():
@@ -246,31 +246,31 @@ class ResultDownloader(QObject):
                 reasons.append(message)
                 continue
             path = record.path
-            if path is not None and path.exists() and landed_before(path, record.url, record.task_row_id):
+            if path is not None and path.exists() and landed_before(path, record.url, record.local_id):
                 # The app stopped between the rename and the database write: the file is there after all.
                 size = path.stat().st_size
                 self._save(record.with_(state=DownloadState.DONE, bytes_done=size, bytes_total=size, error=None))
                 continue
             if path is None or path.exists() or self._claimed(path, key):
-                task_now = self._store.get(task.id) or task
+                task_now = self._store.get(task.local_id) or task
                 path = self._destination(task_now, record.url_index)
             fresh = record.with_(
                 path=path, state=DownloadState.PENDING, bytes_done=unfinished_size(path), bytes_total=None, error=None
             )
             self._schedule(self._save(fresh))
-        if reasons and not any(key[0] == task.id for key in self._jobs):
+        if reasons and not any(key[0] == task.local_id for key in self._jobs):
             return reasons[0]
         return None
 
-    def downloads_for(self, task_row_id: int) -> list[Download]:
+    def downloads_for(self, local_id: int) -> list[Download]:
         """The task's downloads, with live progress for the ones running."""
-        stored = self._store.downloads_for(task_row_id)
-        return [self._active.get((d.task_row_id, d.url_index), d) for d in stored]
+        stored = self._store.downloads_for(local_id)
+        return [self._active.get((d.local_id, d.url_index), d) for d in stored]
 
     # -- one download -----------------------------------------------------------------------------------------
 
     def _schedule(self, record: Download) -> None:
-        key = (record.task_row_id, record.url_index)
+        key = (record.local_id, record.url_index)
         if key in self._jobs:
             return
         self._active[key] = record
@@ -353,7 +353,7 @@ class ResultDownloader(QObject):
         assert record.path is not None
         final = record.path
         # A stat and a small JSON read, so on the loop: a thread hop per retry would cost more than the check.
-        if final.exists() and landed_before(final, record.url, record.task_row_id):
+        if final.exists() and landed_before(final, record.url, record.local_id):
             log.info("download %s was already in place: %s", key, final.name)
             size = final.stat().st_size
         else:
@@ -433,7 +433,7 @@ class ResultDownloader(QObject):
             self._store.upsert_download(record)
         except sqlite3.IntegrityError:
             raise _TaskRemoved from None
-        key = (record.task_row_id, record.url_index)
+        key = (record.local_id, record.url_index)
         running = self._active.get(key)
         if running is not None:
             if running.path != record.path:
@@ -446,7 +446,7 @@ class ResultDownloader(QObject):
         return record
 
     def _task(self, record: Download) -> Task:
-        task = self._store.get(record.task_row_id)
+        task = self._store.get(record.local_id)
         if task is None:
             raise _TaskRemoved
         return task

@@ -94,7 +94,7 @@ def slug(text: str, max_chars: int = SLUG_MAX_CHARS) -> str:
 def safe_task_id(task: Task) -> str:
     """The service's task id reduced to [A-Za-z0-9_-]; it comes from the network, so it is never trusted as is."""
     cleaned = _NOT_ID.sub("", task.task_id or "")[:TASK_ID_MAX_CHARS]
-    return cleaned or f"row{task.id}"
+    return cleaned or f"row{task.local_id}"
 
 
 def video_stem(task: Task, url_index: int) -> str:
@@ -170,7 +170,7 @@ def sidecar_document(task: Task, download: Download, downloaded_at: datetime) ->
         "prompt": task.request.prompt,
         "settings": task.request.to_dict(),
         "task_id": task.task_id,
-        "local_task_id": task.id,
+        "local_task_id": task.local_id,
         "batch_id": task.batch_id,
         "submitted_at": _iso(task.submitted_at or task.created_at),
         # The service's own figures (Unix ms, as its status answer gives them) beside readable forms.
@@ -206,7 +206,7 @@ def land(
     return final, size
 
 
-def landed_before(final: Path, url: str, task_row_id: int) -> bool:
+def landed_before(final: Path, url: str, local_id: int) -> bool:
     """True when `final` is already this download's finished video: the app stopped after the rename but
     before the database heard of it. Judged by the sidecar (written just before the rename) and the size."""
     try:
@@ -217,7 +217,7 @@ def landed_before(final: Path, url: str, task_row_id: int) -> bool:
     return (
         isinstance(document, dict)
         and document.get("source_url") == url
-        and document.get("local_task_id") == task_row_id
+        and document.get("local_task_id") == local_id
         and document.get("file_size") == size
         and size > 0
     )

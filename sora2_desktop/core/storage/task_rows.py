@@ -165,7 +165,7 @@ def task_from_row(row: tuple[Any, ...], requests: dict[str, GenerationRequest]) 
     iso = datetime.fromisoformat
     return _build_task(
         {
-            "id": row[0],
+            "local_id": row[0],
             "request": request,
             # A phase written by a later version that this one does not know shows as UNKNOWN, not a crash.
             "phase": _PHASES.get(row[2], TaskPhase.UNKNOWN),
@@ -212,7 +212,7 @@ def request_from_json(text: str) -> GenerationRequest:
 def download_values(download: Download) -> tuple[object, ...]:
     """Every column, in DOWNLOAD_COLUMNS order."""
     return (
-        download.task_row_id,
+        download.local_id,
         download.url_index,
         download.url,
         None if download.path is None else str(download.path),
@@ -226,7 +226,7 @@ def download_values(download: Download) -> tuple[object, ...]:
 
 def download_from_row(row: tuple[Any, ...]) -> Download:
     return Download(
-        task_row_id=row[0],
+        local_id=row[0],
         url_index=row[1],
         url=row[2],
         path=None if row[3] is None else Path(row[3]),

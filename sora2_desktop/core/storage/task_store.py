@@ -106,7 +106,7 @@ _SELECT_DOWNLOADS = f"SELECT {', '.join(DOWNLOAD_COLUMNS)} FROM downloads"
 class FinishedResult(NamedTuple):
     """A successful task's result links and when the service finished it; the rest of its row is not loaded."""
 
-    task_row_id: int
+    local_id: int
     result_urls: tuple[str, ...]
     completed_at: datetime
 
@@ -201,22 +201,22 @@ class TaskStore:
     # --- tasks ---------------------------------------------------------------------------------------
 
     def add(self, task: Task) -> Task:
-        if task.id is not None:
-            raise ValueError(f"task {task.id} is already stored; use update()")
+        if task.local_id is not None:
+            raise ValueError(f"task {task.local_id} is already stored; use update()")
         stored = task.with_(updated_at=_now())
         cursor = self._db.execute(_INSERT_TASK, (None, *task_values(stored)))
         assert cursor.lastrowid is not None
-        return stored.with_(id=cursor.lastrowid)
+        return stored.with_(local_id=cursor.lastrowid)
 
     def update(self, task: Task) -> Task:
-        if task.id is None:
+        if task.local_id is None:
             raise ValueError("task has no id yet; use add()")
         stored = task.with_(updated_at=_now())
         self._update_row(stored)
         return stored
 
-    def get(self, row_id: int) -> Task | None:
-        rows = self._load(f"{_SELECT_TASKS} WHERE id = ?", (row_id,))
+    def get(self, local_id: int) -> Task | None:
+        rows = self._load(f"{_SELECT_TASKS} WHERE id = ?", (local_id,))
         return rows[0] if rows else None
 
     def get_by_task_id(self, task_id: str) -> Task | None:
@@ -239,9 +239,9 @@ class TaskStore:
             tuple(str(phase) for phase in UNFINISHED_PHASES),
         )
 
-    def remove(self, row_id: int) -> bool:
+    def remove(self, local_id: int) -> bool:
         """Delete a task and (by cascade) its downloads' records; the files on disk are left alone."""
-        return self._db.execute("DELETE FROM tasks WHERE id = ?", (row_id,)).rowcount > 0
+        return self._db.execute("DELETE FROM tasks WHERE id = ?", (local_id,)).rowcount > 0
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM tasks").fetchone()[0])
@@ -340,9 +340,9 @@ class TaskStore:
         self._db.execute("COMMIT")
 
     def _update_row(self, task: Task) -> None:
-        cursor = self._db.execute(_UPDATE_TASK, (*task_values(task), task.id))
+        cursor = self._db.execute(_UPDATE_TASK, (*task_values(task), task.local_id))
         if cursor.rowcount == 0:
-            raise LookupError(f"no stored task with id {task.id}")
+            raise LookupError(f"no stored task with id {task.local_id}")
 
     def _load(self, query: str, params: Sequence[object]) -> list[Task]:
         # Takes of one batch share their request: parse each distinct request once per load.

@@ -76,8 +76,8 @@ class TaskRunner(QObject):
         self._max_running = max_running
         self._now = now
         self._scheduler = PollScheduler(self._poll, concurrency=concurrency)
-        self._live: dict[int, Task] = {}  # unfinished tasks by row id: the in-memory mirror of their rows
-        self._queue: deque[int] = deque()  # QUEUED row ids, oldest first
+        self._live: dict[int, Task] = {}  # unfinished tasks by local id: the in-memory mirror of their rows
+        self._queue: deque[int] = deque()  # QUEUED local ids, oldest first
         self._attempts: dict[int, int] = {}  # consecutive failed requests per task, for backoff
         self._background: set[asyncio.Task[None]] = set()
         self.status_requests = 0  # figures for benchmarks
@@ -93,13 +93,13 @@ class TaskRunner(QObject):
         self._scheduler.start()
         stagger = 0.0
         for task in reversed(self._store.unfinished()):  # oldest first, so the queue keeps its order
-            assert task.id is not None
-            self._live[task.id] = task
+            assert task.local_id is not None
+            self._live[task.local_id] = task
             if task.phase == TaskPhase.QUEUED:
-                self._queue.append(task.id)
+                self._queue.append(task.local_id)
             elif task.phase.is_polled:
                 # Tasks overdue after a long pause come back spread out, not as one burst of requests.
-                self._scheduler.schedule(task.id, max(self._remaining_first_delay(task), stagger))
+                self._scheduler.schedule(task.local_id, max(self._remaining_first_delay(task), stagger))
                 stagger += 0.02
         self._drain_queue()
         return changed
@@ -134,23 +134,23 @@ class TaskRunner(QObject):
             task = self._store.add(
                 Task(request=request, created_at=self._now(), phase=TaskPhase.QUEUED, batch_id=batch_id)
             )
-            assert task.id is not None
-            self._live[task.id] = task
-            self._queue.append(task.id)
+            assert task.local_id is not None
+            self._live[task.local_id] = task
+            self._queue.append(task.local_id)
             created.append(task)
             self.task_changed.emit(task)
         self._drain_queue()
-        return [self._live.get(t.id, t) for t in created if t.id is not None]
+        return [self._live.get(t.local_id, t) for t in created if t.local_id is not None]
 
     def remove(self, task: Task) -> None:
         """Forget a task locally. A running one is no longer followed (the service still finishes it)."""
-        if task.id is None:
+        if task.local_id is None:
             return
-        self._scheduler.cancel(task.id)
-        self._live.pop(task.id, None)
-        if task.id in self._queue:
-            self._queue.remove(task.id)
-        self._store.remove(task.id)
+        self._scheduler.cancel(task.local_id)
+        self._live.pop(task.local_id, None)
+        if task.local_id in self._queue:
+            self._queue.remove(task.local_id)
+        self._store.remove(task.local_id)
         self._drain_queue()
 
     # -- submitting -------------------------------------------------------------------------------------------
@@ -163,15 +163,15 @@ class TaskRunner(QObject):
             return
         free = self._max_running - self._running_count()
         while self._queue and free > 0:
-            row_id = self._queue.popleft()
-            task = self._live.get(row_id)
+            local_id = self._queue.popleft()
+            task = self._live.get(local_id)
             if task is None or task.phase != TaskPhase.QUEUED:
                 continue
             free -= 1
             self._save(task.with_(phase=TaskPhase.SUBMITTING, error_message=None))
-            self._spawn(self._submit(row_id))
-        for row_id in self._queue:
-            task = self._live.get(row_id)
+            self._spawn(self._submit(local_id))
+        for local_id in self._queue:
+            task = self._live.get(local_id)
             if task is not None and task.error_message is None:
                 self._emit_note(task, self.tr("Waiting: 1,000 tasks are already running on this key."))
 
@@ -180,10 +180,10 @@ class TaskRunner(QObject):
         self._background.add(job)
         job.add_done_callback(self._background.discard)
 
-    async def _submit(self, row_id: int) -> None:
+    async def _submit(self, local_id: int) -> None:
         attempt = 0
         while True:
-            task = self._live.get(row_id)
+            task = self._live.get(local_id)
             if task is None:
                 return
             await self._limiter.acquire()
@@ -198,7 +198,7 @@ class TaskRunner(QObject):
             except AuthError as err:
                 # Nothing was created: the task goes back to the head of the queue until a key is given.
                 self._save(task.with_(phase=TaskPhase.QUEUED, error_message=self.tr("Waiting for a valid API key.")))
-                self._queue.appendleft(row_id)
+                self._queue.appendleft(local_id)
                 self._ask_for_key(err.user_message)
                 return
             except InvalidRequestError as err:
@@ -217,8 +217,8 @@ class TaskRunner(QObject):
             task = self._save(
                 task.with_(phase=TaskPhase.PENDING, task_id=task_id, submitted_at=submitted, error_message=None)
             )
-            log.info("task %s submitted as %s", row_id, task_id)
-            self._scheduler.schedule(row_id, self.timing.first_delay(task.request))
+            log.info("task %s submitted as %s", local_id, task_id)
+            self._scheduler.schedule(local_id, self.timing.first_delay(task.request))
             return
 
     # -- polling ----------------------------------------------------------------------------------------------
@@ -229,38 +229,38 @@ class TaskRunner(QObject):
         elapsed = (self._now() - task.submitted_at).total_seconds()
         return max(0.0, self.timing.first_delay(task.request) - elapsed)
 
-    async def _poll(self, row_id: int) -> None:
-        task = self._live.get(row_id)
+    async def _poll(self, local_id: int) -> None:
+        task = self._live.get(local_id)
         if task is None or not task.phase.is_polled or task.task_id is None:
             return
         await self._limiter.acquire()
         if self._scheduler.paused:
-            self._scheduler.schedule(row_id, 0.0)  # picked up again once the key is fixed
+            self._scheduler.schedule(local_id, 0.0)  # picked up again once the key is fixed
             return
         self.status_requests += 1
         try:
             status = await self._client.status(task.task_id)
         except AuthError as err:
-            self._scheduler.schedule(row_id, 0.0)
+            self._scheduler.schedule(local_id, 0.0)
             self._ask_for_key(err.user_message)
             return
         except RateLimitedError as err:
-            self._retry_poll(row_id, task, err.retry_after, self.tr("Rate-limited by the service; retrying shortly."))
+            self._retry_poll(local_id, task, err.retry_after, self.tr("Rate-limited by the service; retrying shortly."))
             return
         except ApiError as err:
-            self._retry_poll(row_id, task, None, err.user_message)
+            self._retry_poll(local_id, task, None, err.user_message)
             return
-        self._attempts.pop(row_id, None)
-        self._apply_status(row_id, task, status)
+        self._attempts.pop(local_id, None)
+        self._apply_status(local_id, task, status)
 
-    def _retry_poll(self, row_id: int, task: Task, retry_after: float | None, note: str) -> None:
-        attempt = self._attempts.get(row_id, 0) + 1
-        self._attempts[row_id] = attempt
+    def _retry_poll(self, local_id: int, task: Task, retry_after: float | None, note: str) -> None:
+        attempt = self._attempts.get(local_id, 0) + 1
+        self._attempts[local_id] = attempt
         delay = max(self.timing.interval(task.request), self._backoff.delay(attempt, retry_after) * self._retry_scale())
-        self._scheduler.schedule(row_id, delay)
+        self._scheduler.schedule(local_id, delay)
         self._emit_note(task, note)
 
-    def _apply_status(self, row_id: int, task: Task, status: TaskStatus) -> None:
+    def _apply_status(self, local_id: int, task: Task, status: TaskStatus) -> None:
         phase = _PHASE_OF_STATE[status.state]
         updated = task.with_(
             phase=phase,
@@ -287,8 +287,8 @@ class TaskRunner(QObject):
         ):
             self._save(updated)
         else:
-            self._live[row_id] = updated
-        self._scheduler.schedule(row_id, self.timing.interval(task.request))
+            self._live[local_id] = updated
+        self._scheduler.schedule(local_id, self.timing.interval(task.request))
 
     # -- bookkeeping ------------------------------------------------------------------------------------------
 
@@ -297,29 +297,29 @@ class TaskRunner(QObject):
         return min(1.0, self.timing.time_scale)
 
     def _live_or(self, task: Task) -> Task:
-        return self._live.get(task.id, task) if task.id is not None else task
+        return self._live.get(task.local_id, task) if task.local_id is not None else task
 
     def _save(self, task: Task) -> Task:
         task = self._store.update(task)
-        if task.id is not None and not task.phase.is_final:
-            self._live[task.id] = task
+        if task.local_id is not None and not task.phase.is_final:
+            self._live[task.local_id] = task
         self.task_changed.emit(task)
         return task
 
     def _finish(self, task: Task) -> None:
         saved = self._save(task)
-        if saved.id is not None:
-            self._live.pop(saved.id, None)
-            self._attempts.pop(saved.id, None)
-            self._scheduler.cancel(saved.id)
+        if saved.local_id is not None:
+            self._live.pop(saved.local_id, None)
+            self._attempts.pop(saved.local_id, None)
+            self._scheduler.cancel(saved.local_id)
         self._drain_queue()
 
     def _emit_note(self, task: Task, note: str) -> None:
         """A passing condition (retrying, waiting) shown on the row; not written to disk, it will not outlive it."""
-        if task.id is None or task.error_message == note:
+        if task.local_id is None or task.error_message == note:
             return
         noted = task.with_(error_message=note)
-        self._live[task.id] = noted
+        self._live[task.local_id] = noted
         self.task_changed.emit(noted)
 
     def _ask_for_key(self, message: str) -> None:

@@ -38,9 +38,9 @@ class Task:
     request: GenerationRequest
     created_at: datetime
     phase: TaskPhase = TaskPhase.SUBMITTING
-    id: int | None = None  # SQLite row id; None until stored
+    local_id: int | None = None  # the SQLite row id: this app's name for a task; None until stored
     batch_id: str | None = None  # the takes submitted together in one click share it
-    task_id: str | None = None  # the service's taskId
+    task_id: str | None = None  # the service's taskId (never the local id)
     submitted_at: datetime | None = None
     next_poll_at: datetime | None = None
     polls: int = 0

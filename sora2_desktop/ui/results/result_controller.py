@@ -73,17 +73,17 @@ class ResultController(QObject):
     def _on_download_changed(self, record: Download) -> None:
         if self.session.closed:
             return
-        task = self.session.store.get(record.task_row_id)
+        task = self.session.store.get(record.local_id)
         if task is None:
             return
         downloads = self.session.downloads_for(task)
-        self.model.set_result_note(record.task_row_id, result_note(downloads, datetime.now(UTC)))
+        self.model.set_result_note(record.local_id, result_note(downloads, datetime.now(UTC)))
         current = self.results.task()
-        if current is not None and current.id == record.task_row_id and record.state == DownloadState.DONE:
+        if current is not None and current.local_id == record.local_id and record.state == DownloadState.DONE:
             self.show_task(task)
 
-    def _on_poster(self, task_id: int, path: str) -> None:
-        self.model.set_poster(task_id, path)
+    def _on_poster(self, local_id: int, path: str) -> None:
+        self.model.set_poster(local_id, path)
 
     def load_result_marks(self) -> None:
         """Posters and download notes for finished tasks, after the first paint and off the GUI thread."""
@@ -91,15 +91,15 @@ class ResultController(QObject):
             return
         by_task: dict[int, list[Download]] = {}
         for record in self.session.store.downloads_in(list(DownloadState)):
-            by_task.setdefault(record.task_row_id, []).append(record)
+            by_task.setdefault(record.local_id, []).append(record)
         if by_task:
             self._spawn(self._apply_marks(by_task))
 
     async def _apply_marks(self, by_task: dict[int, list[Download]]) -> None:
         notes, posters, missing = await asyncio.to_thread(_marks_from_disk, by_task, datetime.now(UTC))
         self.model.set_result_marks(notes, posters)
-        for task_id, video in missing.items():
-            self.session.posters.request(str(task_id), video)
+        for local_id, video in missing.items():
+            self.session.posters.request(str(local_id), video)
 
     def _redownload(self, task: Task) -> None:
         if self.session.downloader is None:
@@ -143,14 +143,14 @@ def _marks_from_disk(
     notes: dict[int, str] = {}
     posters: dict[int, str] = {}
     missing: dict[int, Path] = {}
-    for task_id, records in by_task.items():
-        notes[task_id] = result_note(records, now)
+    for local_id, records in by_task.items():
+        notes[local_id] = result_note(records, now)
         done = next((r.path for r in records if r.state == DownloadState.DONE and r.path is not None), None)
         if done is None:
             continue
         poster = poster_path_for(done)
         if poster.is_file():
-            posters[task_id] = str(poster)
+            posters[local_id] = str(poster)
         elif done.is_file():
-            missing[task_id] = done
+            missing[local_id] = done
     return notes, posters, missing

@@ -75,7 +75,7 @@ class ResultPane(QWidget):
 
     def show_task(self, task: Task | None, video: Path | None = None, *, can_compare: bool = False) -> None:
         """Show `task`; a finished one plays: the local file once saved, else the result URL meanwhile."""
-        same_task = task is not None and self._task is not None and task.id == self._task.id
+        same_task = task is not None and self._task is not None and task.local_id == self._task.local_id
         self._task, self._video, self._can_compare = task, video, can_compare
         self.detail.show_task(task)
         self._sync_actions()

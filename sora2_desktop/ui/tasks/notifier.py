@@ -45,16 +45,16 @@ class TaskNotifier(QObject):
         self._show = show or self._show_in_tray
 
     def task_changed(self, task: Task) -> None:
-        if task.id is None:
+        if task.local_id is None:
             return
-        before = self._last_phase.get(task.id)
-        self._last_phase[task.id] = task.phase
+        before = self._last_phase.get(task.local_id)
+        self._last_phase[task.local_id] = task.phase
         if task.phase not in _NOTIFIED_PHASES or before == task.phase or (before is not None and before.is_final):
             return
         if not self._enabled() or self._is_active():
             return
         title, body, icon = self.message_for(task)
-        self._last_notified = task.id
+        self._last_notified = task.local_id
         self._show(title, body, icon)
 
     def message_for(self, task: Task) -> tuple[str, str, QSystemTrayIcon.MessageIcon]:

@@ -68,7 +68,7 @@ class TaskTableModel(QAbstractTableModel):
     COLUMN_COUNT = 6
 
     TaskRole = int(_ROLE.UserRole) + 1  # the Task object
-    TaskIdRole = int(_ROLE.UserRole) + 2  # Task.id, the local (SQLite) row id
+    LocalIdRole = int(_ROLE.UserRole) + 2  # Task.local_id, the local (SQLite) row id
     ProgressRole = int(_ROLE.UserRole) + 3  # expected progress, float 0..1
     PhaseRole = int(_ROLE.UserRole) + 4  # TaskPhase (arrives as plain str through a proxy: TaskPhase(x) restores)
     SearchTextRole = int(_ROLE.UserRole) + 5  # casefolded prompt, task id and failure text
@@ -78,7 +78,7 @@ class TaskTableModel(QAbstractTableModel):
         self._now = now or _utc_now
         # Stored oldest first, so row r is _tasks[-1 - r]: a new task is an append and moves no stored index.
         self._tasks: list[Task] = []
-        self._position: dict[int, int] = {}  # Task.id → index in _tasks
+        self._position: dict[int, int] = {}  # Task.local_id → index in _tasks
         self._running: set[int] = set()  # ids of tasks that are not final: the only rows `tick` touches
         self._search_text: dict[int, str] = {}  # filled lazily, dropped when the task changes
         # Demo mode runs the service's clock fast: the expected generation time shrinks with it.
@@ -98,83 +98,83 @@ class TaskTableModel(QAbstractTableModel):
         ids: list[int] = []
         seen: set[int] = set()
         for task in tasks:
-            task_id = self._require_id(task)
-            if task_id not in seen:
-                seen.add(task_id)
+            local_id = self._require_id(task)
+            if local_id not in seen:
+                seen.add(local_id)
                 kept.append(task)
-                ids.append(task_id)
+                ids.append(local_id)
         kept.reverse()
         ids.reverse()
         self._tasks = kept
-        self._position = {task_id: index for index, task_id in enumerate(ids)}
-        self._running = {task_id for task_id, task in zip(ids, kept, strict=True) if not task.phase.is_final}
+        self._position = {local_id: index for index, local_id in enumerate(ids)}
+        self._running = {local_id for local_id, task in zip(ids, kept, strict=True) if not task.phase.is_final}
         self._search_text.clear()
         self.endResetModel()
 
     def upsert(self, task: Task) -> int:
-        """Update the row of `task.id`, or insert it at the top when it is new; returns its row."""
-        task_id = self._require_id(task)
-        self._search_text.pop(task_id, None)
-        position = self._position.get(task_id)
+        """Update the row of `task.local_id`, or insert it at the top when it is new; returns its row."""
+        local_id = self._require_id(task)
+        self._search_text.pop(local_id, None)
+        position = self._position.get(local_id)
         if position is None:
             self.beginInsertRows(QModelIndex(), 0, 0)
-            self._position[task_id] = len(self._tasks)
+            self._position[local_id] = len(self._tasks)
             self._tasks.append(task)
-            self._track_running(task_id, task)
+            self._track_running(local_id, task)
             self.endInsertRows()
             return 0
         self._tasks[position] = task
-        self._track_running(task_id, task)
+        self._track_running(local_id, task)
         row = self._row_at(position)
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMN_COUNT - 1))
         return row
 
-    def remove(self, task_id: int) -> bool:
-        """Drop the row of local id `task_id`; False when it is not shown."""
-        position = self._position.get(task_id)
+    def remove(self, local_id: int) -> bool:
+        """Drop the row of local id `local_id`; False when it is not shown."""
+        position = self._position.get(local_id)
         if position is None:
             return False
         row = self._row_at(position)
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._tasks[position]
-        del self._position[task_id]
+        del self._position[local_id]
         # Only the (newer) tasks stored after it move; removing is rare, so this walk is fine.
         for index in range(position, len(self._tasks)):
             self._position[self._require_id(self._tasks[index])] = index
-        self._running.discard(task_id)
-        self._search_text.pop(task_id, None)
+        self._running.discard(local_id)
+        self._search_text.pop(local_id, None)
         self.endRemoveRows()
         return True
 
-    def set_result_note(self, task_id: int, note: str) -> None:
+    def set_result_note(self, local_id: int, note: str) -> None:
         """The Detail cell of a finished task: its download's progress, state and link expiry."""
-        if self._result_note.get(task_id) != note:
-            self._result_note[task_id] = note
-            self._changed(task_id, self.COL_DETAIL)
+        if self._result_note.get(local_id) != note:
+            self._result_note[local_id] = note
+            self._changed(local_id, self.COL_DETAIL)
 
-    def set_poster(self, task_id: int, path: str) -> None:
+    def set_poster(self, local_id: int, path: str) -> None:
         """A frame of the task's own video (a PNG file), shown beside its prompt."""
-        self._poster_paths[task_id] = path
-        self._posters.pop(task_id, None)
-        self._changed(task_id, self.COL_PROMPT)
+        self._poster_paths[local_id] = path
+        self._posters.pop(local_id, None)
+        self._changed(local_id, self.COL_PROMPT)
 
     def set_result_marks(self, notes: dict[int, str], posters: dict[int, str]) -> None:
         """Many notes and posters at once (the history at start-up): one change signal, not one per row."""
         self._result_note.update(notes)
         self._poster_paths.update(posters)
-        for task_id in posters:
-            self._posters.pop(task_id, None)
+        for local_id in posters:
+            self._posters.pop(local_id, None)
         if self._tasks:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._tasks) - 1, self.COLUMN_COUNT - 1))
 
-    def _poster(self, task_id: int) -> QIcon | None:
-        icon = self._posters.get(task_id)
-        if icon is None and task_id in self._poster_paths:
-            icon = self._posters[task_id] = QIcon(self._poster_paths[task_id])
+    def _poster(self, local_id: int) -> QIcon | None:
+        icon = self._posters.get(local_id)
+        if icon is None and local_id in self._poster_paths:
+            icon = self._posters[local_id] = QIcon(self._poster_paths[local_id])
         return icon
 
-    def _changed(self, task_id: int, column: int) -> None:
-        row = self.row_of(task_id)
+    def _changed(self, local_id: int, column: int) -> None:
+        row = self.row_of(local_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, column), self.index(row, column))
 
@@ -187,13 +187,13 @@ class TaskTableModel(QAbstractTableModel):
         """What the search box matches in `row`: prompt, task id and failure text, casefolded."""
         return self._search_text_of(self.task_at(row))
 
-    def row_of(self, task_id: int) -> int | None:
-        position = self._position.get(task_id)
+    def row_of(self, local_id: int) -> int | None:
+        position = self._position.get(local_id)
         return None if position is None else self._row_at(position)
 
     def tick(self) -> None:
         """Tell views that the Elapsed and Progress cells of unfinished tasks moved on (drive at 1 Hz)."""
-        rows = sorted(self._row_at(self._position[task_id]) for task_id in self._running)
+        rows = sorted(self._row_at(self._position[local_id]) for local_id in self._running)
         roles = [int(_ROLE.DisplayRole), self.ProgressRole]
         for first, last in _runs(rows):
             self.dataChanged.emit(self.index(first, self.COL_ELAPSED), self.index(last, self.COL_PROGRESS), roles)
@@ -252,8 +252,8 @@ class TaskTableModel(QAbstractTableModel):
         if role == _ROLE.ToolTipRole:
             return self._tooltip(task, column)
         if role == _ROLE.DecorationRole:
-            if column == self.COL_PROMPT and task.id is not None:
-                return self._poster(task.id)
+            if column == self.COL_PROMPT and task.local_id is not None:
+                return self._poster(task.local_id)
             return state_icon(task.phase) if column == self.COL_STATE else None
         if role == _ROLE.ForegroundRole:
             tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
@@ -262,8 +262,8 @@ class TaskTableModel(QAbstractTableModel):
             return _ELAPSED_ALIGNMENT
         if role == self.TaskRole:
             return task
-        if role == self.TaskIdRole:
-            return task.id
+        if role == self.LocalIdRole:
+            return task.local_id
         if role == self.ProgressRole:
             return self.expected_progress(task)
         if role == self.PhaseRole:
@@ -313,8 +313,8 @@ class TaskTableModel(QAbstractTableModel):
 
     def _detail_text(self, task: Task) -> str:
         if task.phase == TaskPhase.SUCCESS:
-            if task.id is not None and task.id in self._result_note:
-                return self._result_note[task.id]
+            if task.local_id is not None and task.local_id in self._result_note:
+                return self._result_note[task.local_id]
             count = len(task.result_urls) or 1
             return self.tr("1 video") if count == 1 else self.tr("{count} videos").format(count=count)
         if not task.phase.is_final:
@@ -345,7 +345,7 @@ class TaskTableModel(QAbstractTableModel):
         return None
 
     def _search_text_of(self, task: Task) -> str:
-        key = task.id if task.id is not None else -1
+        key = task.local_id if task.local_id is not None else -1
         text = self._search_text.get(key)
         if text is None:
             parts = (
@@ -361,17 +361,17 @@ class TaskTableModel(QAbstractTableModel):
     def _row_at(self, position: int) -> int:
         return len(self._tasks) - 1 - position
 
-    def _track_running(self, task_id: int, task: Task) -> None:
+    def _track_running(self, local_id: int, task: Task) -> None:
         if task.phase.is_final:
-            self._running.discard(task_id)
+            self._running.discard(local_id)
         else:
-            self._running.add(task_id)
+            self._running.add(local_id)
 
     @staticmethod
     def _require_id(task: Task) -> int:
-        if task.id is None:
-            raise ValueError("a task is shown only once it is stored: Task.id is None")
-        return task.id
+        if task.local_id is None:
+            raise ValueError("a task is shown only once it is stored: Task.local_id is None")
+        return task.local_id
 
 
 def _rich(text: str) -> str:

@@ -94,7 +94,7 @@ class TaskListView(QWidget):
         return self.proxy.task_at(rows[0].row()) if rows else None
 
     def select_task(self, local_id: int) -> bool:
-        """Select and show the row of `local_id` (Task.id); False when it is absent or filtered out."""
+        """Select and show the row of `local_id` (Task.local_id); False when it is absent or filtered out."""
         source_row = self._model.row_of(local_id)
         if source_row is None:
             return False

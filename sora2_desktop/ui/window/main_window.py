@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
             # The service's own words ("Insufficient credits") beside the form; the draft stays as it is.
             self.form.show_general_error(task.error_message)
         current = self.results.task()
-        if current is not None and current.id == task.id:
+        if current is not None and current.local_id == task.local_id:
             self.result_control.show_task(task)
 
     def _on_auth_required(self, message: str) -> None:
@@ -300,10 +300,10 @@ class MainWindow(QMainWindow):
     def _remove(self, task: Task) -> None:
         if self.session.runner is not None:
             self.session.runner.remove(task)
-        elif task.id is not None:
-            self.session.store.remove(task.id)
-        if task.id is not None:
-            self.model.remove(task.id)
+        elif task.local_id is not None:
+            self.session.store.remove(task.local_id)
+        if task.local_id is not None:
+            self.model.remove(task.local_id)
 
     # -- dialogs ----------------------------------------------------------------------------------------------
 

@@ -90,8 +90,8 @@ class Rig:
         )
 
     def record(self, task: Task, index: int = 0) -> Download:
-        assert task.id is not None
-        return self.store.downloads_for(task.id)[index]
+        assert task.local_id is not None
+        return self.store.downloads_for(task.local_id)[index]
 
     def cdn_gets(self) -> list[Any]:
         return [r for r in self.sim.requests_snapshot() if r.origin == "cdn" and r.method == "GET"]
@@ -158,14 +158,14 @@ def test_finished_task_lands_byte_identical_with_readable_name_and_sidecar(rig_r
         await wait_until(landed(ready), what="the video")
 
         (ready_task, path) = ready[0]
-        assert ready_task.id == task.id and path == record.path
+        assert ready_task.local_id == task.local_id and path == record.path
         assert NAME.match(path.name), path.name
         assert path.read_bytes() == rig.sim.clip
         assert rig.files() == sorted([path.name, path.with_suffix(".json").name])  # no .part or staging left over
         sidecar = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         assert sidecar["prompt"] == PROMPT
         assert sidecar["settings"] == task.request.to_dict()
-        assert sidecar["task_id"] == task.task_id and sidecar["local_task_id"] == task.id
+        assert sidecar["task_id"] == task.task_id and sidecar["local_task_id"] == task.local_id
         assert sidecar["batch_id"] == "batch1"
         assert sidecar["source_url"] == task.result_urls[0] and sidecar["url_index"] == 0
         assert sidecar["service"]["costTime"] == task.cost_time_ms
@@ -263,7 +263,7 @@ def test_file_names_are_readable_and_safe(tmp_path: Path) -> None:
     hostile = Task(
         request=GenerationRequest(prompt="../../Été à Paris: «drone shot» über die Dächer — 4K!!! " * 3),
         created_at=made,
-        id=7,
+        local_id=7,
         task_id="../../etc/passwd\x00 task",
     )
     stem = video_stem(hostile, 1)
@@ -360,7 +360,7 @@ def test_start_picks_up_a_success_that_never_got_its_download_records(rig_run: A
         ready, _ = collect(downloader)
         downloader.start()
         await wait_until(landed(ready), what="the video")
-        assert ready[0][0].id == task.id and ready[0][1].read_bytes() == rig.sim.clip
+        assert ready[0][0].local_id == task.local_id and ready[0][1].read_bytes() == rig.sim.clip
 
     rig_run(scenario)
 
@@ -368,12 +368,12 @@ def test_start_picks_up_a_success_that_never_got_its_download_records(rig_run: A
 def test_start_retries_failed_downloads_and_expires_dead_links(rig_run: Any) -> None:
     async def scenario(rig: Rig) -> None:
         failed_task, dead_task = await rig.finished_task(), await rig.finished_task("a second prompt")
-        assert failed_task.id is not None and dead_task.id is not None
+        assert failed_task.local_id is not None and dead_task.local_id is not None
         path = choose_destination(rig.folder, video_stem(failed_task, 0))
         in_a_week = rig.now() + timedelta(days=7)
         rig.store.upsert_download(
             Download(
-                failed_task.id,
+                failed_task.local_id,
                 0,
                 failed_task.result_urls[0],
                 path=path,
@@ -384,7 +384,7 @@ def test_start_retries_failed_downloads_and_expires_dead_links(rig_run: Any) -> 
         )
         rig.store.upsert_download(
             Download(
-                dead_task.id,
+                dead_task.local_id,
                 0,
                 dead_task.result_urls[0],
                 path=rig.folder / "dead.mp4",
@@ -443,9 +443,9 @@ def test_an_old_history_without_download_records_is_expired_in_bulk_at_start(rig
         assert rig.cdn_gets() == [] and not rig.folder.exists()
 
         await wait_until(landed(ready), what="the recent video")
-        assert [task.id for task, _ in ready] == [recent.id]
+        assert [task.local_id for task, _ in ready] == [recent.local_id]
         assert {r.path for r in rig.cdn_gets()} == {urlsplit(recent.result_urls[0]).path}
-        assert {record.task_row_id for record in one_by_one} == {recent.id}
+        assert {record.local_id for record in one_by_one} == {recent.local_id}
         assert downloader.active_count == 0 and len(rig.files()) == 2
 
     rig_run(scenario)

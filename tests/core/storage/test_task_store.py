@@ -47,7 +47,7 @@ def full_task() -> Task:
         remove_watermark=False,
         provider=Provider.OFFICIAL,
         request_type=RequestType.CALLBACK,
-        callback_url="https://hooks.example.com/sora?id=7",
+        callback_url="https://hooks.example.com/sora?local_id=7",
     )
     return Task(
         request=request,
@@ -75,7 +75,7 @@ def test_the_sample_sets_every_field() -> None:
     """Guards the round-trip test: a field added to Task must be stored, and set here."""
     sample, bare = full_task(), Task(request=GenerationRequest(prompt="x"), created_at=T0)
     for task_field in dataclasses.fields(Task):
-        if task_field.name not in ("id", "updated_at", "created_at"):
+        if task_field.name not in ("local_id", "updated_at", "created_at"):
             assert getattr(sample, task_field.name) != getattr(bare, task_field.name), task_field.name
     for request_field in dataclasses.fields(GenerationRequest):
         assert getattr(sample.request, request_field.name) != getattr(bare.request, request_field.name)
@@ -84,33 +84,33 @@ def test_the_sample_sets_every_field() -> None:
 def test_every_field_round_trips(store: TaskStore) -> None:
     original = full_task()
     added = store.add(original)
-    assert added.id is not None
-    loaded = store.get(added.id)
+    assert added.local_id is not None
+    loaded = store.get(added.local_id)
     assert loaded is not None
-    assert loaded == original.with_(id=added.id)
+    assert loaded == original.with_(local_id=added.local_id)
     for task_field in dataclasses.fields(Task):  # compare=False fields too
         assert getattr(loaded, task_field.name) == getattr(added, task_field.name), task_field.name
     assert loaded.request.prompt == PROMPT
     assert loaded.next_poll_at is not None and loaded.next_poll_at.tzinfo is not None
-    assert store.get(added.id + 1000) is None
+    assert store.get(added.local_id + 1000) is None
 
 
 def test_minimal_task_round_trips(store: TaskStore) -> None:
     original = Task(request=GenerationRequest(prompt="a cat"), created_at=T0)
     added = store.add(original)
-    assert store.get(added.id or 0) == added
+    assert store.get(added.local_id or 0) == added
     assert added.phase == TaskPhase.SUBMITTING and added.result_urls == ()
 
 
 def test_naive_datetimes_are_taken_as_utc(store: TaskStore) -> None:
     added = store.add(Task(request=GenerationRequest(prompt="x"), created_at=datetime(2026, 1, 1, 12, 0)))
-    loaded = store.get(added.id or 0)
+    loaded = store.get(added.local_id or 0)
     assert loaded is not None and loaded.created_at == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def test_a_line_break_in_a_result_url_cannot_split_it(store: TaskStore) -> None:
     added = store.add(full_task().with_(result_urls=("https://r2.apixo.ai/a\nb.mp4",)))
-    loaded = store.get(added.id or 0)
+    loaded = store.get(added.local_id or 0)
     assert loaded is not None and loaded.result_urls == ("https://r2.apixo.ai/a%0Ab.mp4",)
 
 
@@ -120,13 +120,13 @@ def test_add_and_update_stamp_updated_at(store: TaskStore) -> None:
     assert added.updated_at is not None and added.updated_at >= before
     updated = store.update(added.with_(phase=TaskPhase.PENDING, task_id="task_1", polls=1))
     assert updated.updated_at is not None and updated.updated_at >= added.updated_at
-    assert store.get(added.id or 0) == updated
+    assert store.get(added.local_id or 0) == updated
     with pytest.raises(ValueError):
         store.add(updated)
     with pytest.raises(ValueError):
-        store.update(updated.with_(id=None))
+        store.update(updated.with_(local_id=None))
     with pytest.raises(LookupError):
-        store.update(updated.with_(id=9999))
+        store.update(updated.with_(local_id=9999))
 
 
 def test_all_is_newest_first_and_limited(store: TaskStore) -> None:
@@ -136,8 +136,11 @@ def test_all_is_newest_first_and_limited(store: TaskStore) -> None:
     same_instant = [store.add(Task(request=GenerationRequest(prompt="twin"), created_at=T0)) for _ in range(2)]
     listed = store.all()
     assert [t.created_at for t in listed[:4]] == sorted(created, reverse=True)
-    assert [t.id for t in listed[4:]] == [same_instant[1].id, same_instant[0].id]  # ties: newest row first
-    assert [t.id for t in store.all(limit=2)] == [t.id for t in listed[:2]]
+    assert [t.local_id for t in listed[4:]] == [
+        same_instant[1].local_id,
+        same_instant[0].local_id,
+    ]  # ties: newest row first
+    assert [t.local_id for t in store.all(limit=2)] == [t.local_id for t in listed[:2]]
     assert store.count() == 6
 
 
@@ -145,11 +148,15 @@ def test_unfinished_holds_every_phase_still_to_act_on(store: TaskStore) -> None:
     ids: dict[TaskPhase, int] = {}
     for minute, phase in enumerate(TaskPhase):
         when = T0 + timedelta(minutes=minute)
-        ids[phase] = store.add(Task(request=GenerationRequest(prompt=phase), created_at=when, phase=phase)).id or 0
+        ids[phase] = (
+            store.add(Task(request=GenerationRequest(prompt=phase), created_at=when, phase=phase)).local_id or 0
+        )
     unfinished = store.unfinished()
     expected = [TaskPhase.QUEUED, TaskPhase.SUBMITTING, TaskPhase.PENDING, TaskPhase.PROCESSING, TaskPhase.UNKNOWN]
     assert {t.phase for t in unfinished} == set(expected)
-    assert [t.id for t in unfinished] == sorted((ids[p] for p in expected), reverse=True)  # newest first, like all()
+    assert [t.local_id for t in unfinished] == sorted(
+        (ids[p] for p in expected), reverse=True
+    )  # newest first, like all()
 
 
 def test_recovery_never_resubmits_a_lost_submit(store: TaskStore) -> None:
@@ -161,15 +168,15 @@ def test_recovery_never_resubmits_a_lost_submit(store: TaskStore) -> None:
 
     changed = store.recover_after_crash()
 
-    assert [(t.id, t.phase) for t in changed] == [
-        (lost.id, TaskPhase.SUBMIT_UNKNOWN),
-        (answered.id, TaskPhase.PENDING),
+    assert [(t.local_id, t.phase) for t in changed] == [
+        (lost.local_id, TaskPhase.SUBMIT_UNKNOWN),
+        (answered.local_id, TaskPhase.PENDING),
     ]
-    stored_lost = store.get(lost.id or 0)
+    stored_lost = store.get(lost.local_id or 0)
     assert stored_lost == changed[0]
     assert stored_lost is not None and stored_lost.error_message and "charged" in stored_lost.error_message
-    assert store.get(queued.id or 0) == queued
-    assert store.get(polling.id or 0) == polling
+    assert store.get(queued.local_id or 0) == queued
+    assert store.get(polling.local_id or 0) == polling
     assert store.recover_after_crash() == []
     assert TaskPhase.SUBMITTING not in {t.phase for t in store.unfinished()}
 
@@ -210,7 +217,7 @@ def test_a_later_migration_keeps_the_rows(db_path: Path) -> None:
     connection = sqlite3.connect(db_path, isolation_level=None)
     later = [*MIGRATIONS, "ALTER TABLE tasks ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;"]
     assert migrate(connection, later) == len(later)
-    assert connection.execute("SELECT id, rating FROM tasks").fetchall() == [(added.id, 0)]
+    assert connection.execute("SELECT id, rating FROM tasks").fetchall() == [(added.local_id, 0)]
     connection.close()
 
 
@@ -238,7 +245,7 @@ def test_a_second_connection_sees_committed_rows(store: TaskStore, db_path: Path
     with TaskStore(db_path) as reader:
         assert reader.count() == 0
         added = store.add(full_task())
-        assert reader.get(added.id or 0) == added
+        assert reader.get(added.local_id or 0) == added
         store.update(added.with_(phase=TaskPhase.SUCCESS))
         assert reader.all()[0].phase == TaskPhase.SUCCESS
 
@@ -266,37 +273,37 @@ def test_a_crashed_process_loses_nothing_it_committed(db_path: Path) -> None:
 
 def test_downloads_are_stored_per_task_and_url(store: TaskStore) -> None:
     task = store.add(full_task())
-    assert task.id is not None
-    first = Download(task.id, 0, task.result_urls[0], expires_at=T0 + timedelta(days=15))
-    second = Download(task.id, 1, task.result_urls[1], path=Path("/videos/b.mp4"), bytes_total=2048)
+    assert task.local_id is not None
+    first = Download(task.local_id, 0, task.result_urls[0], expires_at=T0 + timedelta(days=15))
+    second = Download(task.local_id, 1, task.result_urls[1], path=Path("/videos/b.mp4"), bytes_total=2048)
     store.upsert_download(second)
     store.upsert_download(first)
-    assert store.downloads_for(task.id) == [first, second]
+    assert store.downloads_for(task.local_id) == [first, second]
     assert store.pending_downloads() == [first, second]
 
     progressed = second.with_(state=DownloadState.DOWNLOADING, bytes_done=1024)
     store.upsert_download(progressed)
     done = first.with_(state=DownloadState.DONE, path=Path("/videos/ä.mp4"), bytes_done=10, bytes_total=10)
     store.upsert_download(done)
-    assert store.downloads_for(task.id) == [done, progressed]
+    assert store.downloads_for(task.local_id) == [done, progressed]
     assert store.pending_downloads() == [progressed]
 
     failed = progressed.with_(state=DownloadState.FAILED, error="The file was cut short.")
     store.upsert_download(failed)
     assert store.pending_downloads() == []
-    assert store.downloads_for(task.id)[1] == failed
+    assert store.downloads_for(task.local_id)[1] == failed
 
 
 def test_removing_a_task_removes_its_download_records(store: TaskStore) -> None:
     task = store.add(full_task())
-    assert task.id is not None
-    store.upsert_download(Download(task.id, 0, "https://r2.apixo.ai/a.mp4"))
-    assert store.remove(task.id)
-    assert not store.remove(task.id)
-    assert store.downloads_for(task.id) == []
+    assert task.local_id is not None
+    store.upsert_download(Download(task.local_id, 0, "https://r2.apixo.ai/a.mp4"))
+    assert store.remove(task.local_id)
+    assert not store.remove(task.local_id)
+    assert store.downloads_for(task.local_id) == []
     assert store.count() == 0
     with pytest.raises(sqlite3.IntegrityError):  # foreign keys are on: no record for a task that is gone
-        store.upsert_download(Download(task.id, 0, "https://r2.apixo.ai/a.mp4"))
+        store.upsert_download(Download(task.local_id, 0, "https://r2.apixo.ai/a.mp4"))
 
 
 def test_get_by_task_id(store: TaskStore) -> None:

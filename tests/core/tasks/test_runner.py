@@ -84,9 +84,9 @@ def store(tmp_path: Path) -> TaskStore:
     s.close()
 
 
-def phase_of(store: TaskStore, row_id: int | None) -> TaskPhase:
-    assert row_id is not None
-    task = store.get(row_id)
+def phase_of(store: TaskStore, local_id: int | None) -> TaskPhase:
+    assert local_id is not None
+    task = store.get(local_id)
     assert task is not None
     return task.phase
 
@@ -102,8 +102,8 @@ def test_submit_polls_on_schedule_to_success(qapp: object, store: TaskStore) -> 
         runner.task_changed.connect(seen.append)
         runner.start()
         (task,) = runner.submit([REQ])
-        await wait_until(lambda: phase_of(store, task.id) == TaskPhase.SUCCESS)
-        done = store.get(task.id)  # type: ignore[arg-type]
+        await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUCCESS)
+        done = store.get(task.local_id)  # type: ignore[arg-type]
         assert done is not None and done.result_urls == ("http://cdn.example/v.mp4",)
         assert done.task_id == "task_00000001"
         # Exactly one query per state the script walks through: nothing wasted, nothing skipped.
@@ -124,7 +124,7 @@ def test_rate_limit_and_network_faults_are_retried_never_dropped(qapp: object, s
         runner = make_runner(store, client)
         runner.start()
         (task,) = runner.submit([REQ])
-        await wait_until(lambda: phase_of(store, task.id) == TaskPhase.SUCCESS)
+        await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUCCESS)
         assert len(client.submits) == 1
         await runner.stop()
 
@@ -138,8 +138,8 @@ def test_insufficient_credits_rejects_with_service_words(qapp: object, store: Ta
         runner = make_runner(store, client)
         runner.start()
         (task,) = runner.submit([REQ])
-        await wait_until(lambda: phase_of(store, task.id) == TaskPhase.REJECTED)
-        stored = store.get(task.id)  # type: ignore[arg-type]
+        await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.REJECTED)
+        stored = store.get(task.local_id)  # type: ignore[arg-type]
         assert stored is not None and stored.error_message == "Insufficient credits"
         await runner.stop()
 
@@ -153,7 +153,7 @@ def test_lost_submit_answer_is_not_resent(qapp: object, store: TaskStore) -> Non
         runner = make_runner(store, client)
         runner.start()
         (task,) = runner.submit([REQ])
-        await wait_until(lambda: phase_of(store, task.id) == TaskPhase.SUBMIT_UNKNOWN)
+        await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUBMIT_UNKNOWN)
         await asyncio.sleep(0.1)
         assert client.submits == [] and client.submit_faults == []
         await runner.stop()
@@ -176,7 +176,7 @@ def test_401_pauses_all_polling_until_a_key_is_given(qapp: object, store: TaskSt
         assert sum(client.polls.values()) == polls_when_paused
         assert len(asks) == 1
         runner.set_api_key_changed()
-        await wait_until(lambda: all(phase_of(store, t.id) == TaskPhase.SUCCESS for t in tasks))
+        await wait_until(lambda: all(phase_of(store, t.local_id) == TaskPhase.SUCCESS for t in tasks))
         await runner.stop()
 
     asyncio.run(scenario())
@@ -190,9 +190,9 @@ def test_submit_401_keeps_task_queued_and_sends_it_after_key(qapp: object, store
         runner.start()
         (task,) = runner.submit([REQ])
         await wait_until(lambda: runner.paused)
-        assert phase_of(store, task.id) == TaskPhase.QUEUED
+        assert phase_of(store, task.local_id) == TaskPhase.QUEUED
         runner.set_api_key_changed()
-        await wait_until(lambda: phase_of(store, task.id) == TaskPhase.SUCCESS)
+        await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUCCESS)
         await runner.stop()
 
     asyncio.run(scenario())
@@ -205,8 +205,8 @@ def test_past_the_running_limit_tasks_wait_in_the_local_queue(qapp: object, stor
         runner.start()
         tasks = runner.submit([REQ, REQ, REQ])
         await wait_until(lambda: len(client.submits) == 2)
-        assert phase_of(store, tasks[2].id) == TaskPhase.QUEUED
-        await wait_until(lambda: all(phase_of(store, t.id) == TaskPhase.SUCCESS for t in tasks))
+        assert phase_of(store, tasks[2].local_id) == TaskPhase.QUEUED
+        await wait_until(lambda: all(phase_of(store, t.local_id) == TaskPhase.SUCCESS for t in tasks))
         await runner.stop()
 
     asyncio.run(scenario())
@@ -217,8 +217,8 @@ def test_failed_task_keeps_fail_code(qapp: object, store: TaskStore) -> None:
         runner = make_runner(store, ScriptedClient(states=("processing", "failed")))
         runner.start()
         (task,) = runner.submit([REQ])
-        await wait_until(lambda: phase_of(store, task.id) == TaskPhase.FAILED)
-        stored = store.get(task.id)  # type: ignore[arg-type]
+        await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.FAILED)
+        stored = store.get(task.local_id)  # type: ignore[arg-type]
         assert stored is not None and (stored.fail_code, stored.fail_message) == ("CONTENT_VIOLATION", "violence")
         await runner.stop()
 
@@ -234,8 +234,8 @@ def test_restart_resumes_polling_and_marks_lost_submits(qapp: object, store: Tas
         await wait_until(lambda: client.polls.get("task_00000001", 0) >= 1)
         await runner.stop()  # the app dies here, mid-poll
         orphan = store.add(Task(request=REQ, created_at=task.created_at, phase=TaskPhase.SUBMITTING))
-        assert task.id is not None and orphan.id is not None
-        return task.id, orphan.id
+        assert task.local_id is not None and orphan.local_id is not None
+        return task.local_id, orphan.local_id
 
     polled_id, orphan_id = asyncio.run(first_life())
 
@@ -243,7 +243,7 @@ def test_restart_resumes_polling_and_marks_lost_submits(qapp: object, store: Tas
         client = ScriptedClient(states=("processing", "success"))
         runner = make_runner(store, client)
         changed = runner.start()
-        assert [t.id for t in changed] == [orphan_id]
+        assert [t.local_id for t in changed] == [orphan_id]
         await wait_until(lambda: phase_of(store, polled_id) == TaskPhase.SUCCESS)
         assert phase_of(store, orphan_id) == TaskPhase.SUBMIT_UNKNOWN
         assert client.submits == []
@@ -260,7 +260,7 @@ def test_unknown_state_is_kept_and_polled_on(qapp: object, store: TaskStore) -> 
         runner.task_changed.connect(seen.append)
         runner.start()
         (task,) = runner.submit([REQ])
-        await wait_until(lambda: phase_of(store, task.id) == TaskPhase.SUCCESS)
+        await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUCCESS)
         assert any(t.phase == TaskPhase.UNKNOWN and t.raw_state == "queued_for_gpu" for t in seen)
         await runner.stop()
 

@@ -32,7 +32,7 @@ def task(phase: TaskPhase, **kw: Any) -> Task:
         request=GenerationRequest(prompt="A fox in fresh snow, slow dolly in"),
         created_at=datetime.now(UTC),
         phase=phase,
-        id=7,
+        local_id=7,
         **kw,
     )
 

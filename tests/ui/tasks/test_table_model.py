@@ -28,7 +28,7 @@ def make_task(local_id: int, phase: TaskPhase = TaskPhase.PROCESSING, **changes:
         request=request,
         created_at=NOW - timedelta(seconds=200),
         phase=phase,
-        id=local_id,
+        local_id=local_id,
         task_id=f"task_{local_id:08d}" if submitted else None,
         submitted_at=submitted,
     )
@@ -88,9 +88,9 @@ def test_proxy_passes_the_model_tester(qtmodeltester, model: TaskTableModel) -> 
 
 def test_set_tasks_keeps_newest_first_and_maps_ids(model: TaskTableModel) -> None:
     model.set_tasks([make_task(3), make_task(2), make_task(1)])
-    assert [model.task_at(row).id for row in range(3)] == [3, 2, 1]
+    assert [model.task_at(row).local_id for row in range(3)] == [3, 2, 1]
     assert [model.row_of(i) for i in (3, 2, 1)] == [0, 1, 2]
-    assert cell(model, 0, M.COL_PROMPT, M.TaskIdRole) == 3
+    assert cell(model, 0, M.COL_PROMPT, M.LocalIdRole) == 3
     assert model.row_of(99) is None
     with pytest.raises(IndexError):
         model.task_at(3)
@@ -114,10 +114,10 @@ def test_upsert_new_task_goes_on_top_and_ids_stay_mapped(model: TaskTableModel) 
     model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
     assert model.upsert(make_task(6, TaskPhase.SUBMITTING)) == 0
     assert inserted == [(0, 0)]
-    assert [model.task_at(row).id for row in range(6)] == [6, 5, 4, 3, 2, 1]
-    assert all(model.task_at(model.row_of(i) or 0).id == i for i in range(1, 7))
+    assert [model.task_at(row).local_id for row in range(6)] == [6, 5, 4, 3, 2, 1]
+    assert all(model.task_at(model.row_of(i) or 0).local_id == i for i in range(1, 7))
     with pytest.raises(ValueError):
-        model.upsert(make_task(1).with_(id=None))
+        model.upsert(make_task(1).with_(local_id=None))
 
 
 def test_remove_keeps_every_remaining_id_mapped(model: TaskTableModel) -> None:
@@ -129,7 +129,7 @@ def test_remove_keeps_every_remaining_id_mapped(model: TaskTableModel) -> None:
     assert model.remove(4) is False
     assert model.rowCount() == 9
     for local_id in (1, 2, 3, 5, 6, 7, 8, 9, 10):
-        assert model.task_at(model.row_of(local_id) or 0).id == local_id
+        assert model.task_at(model.row_of(local_id) or 0).local_id == local_id
     model.upsert(make_task(11))
     assert model.row_of(11) == 0 and model.row_of(1) == 9
 
@@ -212,7 +212,7 @@ def test_proxy_filters_by_state_and_search_in_order(model: TaskTableModel) -> No
     proxy.setSourceModel(model)
 
     def ids() -> list[int | None]:
-        return [proxy.data(proxy.index(row, 0), M.TaskIdRole) for row in range(proxy.rowCount())]
+        return [proxy.data(proxy.index(row, 0), M.LocalIdRole) for row in range(proxy.rowCount())]
 
     assert ids() == [5, 4, 3, 2, 1]
     proxy.set_state_filter(StateFilter.RUNNING)

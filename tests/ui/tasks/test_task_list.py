@@ -25,7 +25,7 @@ def make_task(local_id: int, phase: TaskPhase, *, prompt: str = "", duration: in
         ),
         created_at=NOW - timedelta(minutes=5),
         phase=phase,
-        id=local_id,
+        local_id=local_id,
         task_id=f"task_{local_id:08d}" if submitted else None,
         submitted_at=NOW - timedelta(minutes=3) if submitted else None,
     )
@@ -57,13 +57,13 @@ def view(qtbot, model: TaskTableModel) -> TaskListView:
 
 def shown_ids(view: TaskListView) -> list[int]:
     proxy = view.proxy
-    return [proxy.data(proxy.index(row, 0), TaskTableModel.TaskIdRole) for row in range(proxy.rowCount())]
+    return [proxy.data(proxy.index(row, 0), TaskTableModel.LocalIdRole) for row in range(proxy.rowCount())]
 
 
 def test_actions_emit_the_selected_task(qtbot, view: TaskListView) -> None:
     assert view.select_task(2)
     task = view.current_task()
-    assert task is not None and task.id == 2
+    assert task is not None and task.local_id == 2
     with qtbot.waitSignal(view.load_requested) as load:
         view.load_action.trigger()
     assert load.args == [task]
@@ -128,7 +128,7 @@ def test_current_task_follows_selection_and_updates_not_ticks(qtbot, view: TaskL
     seen: list[Task | None] = []
     view.current_task_changed.connect(seen.append)
     view.select_task(1)
-    assert [t.id if t else None for t in seen] == [1]
+    assert [t.local_id if t else None for t in seen] == [1]
     model.tick()
     assert len(seen) == 1  # the clock moved; the task did not
     updated = make_task(1, TaskPhase.SUCCESS)
@@ -136,9 +136,9 @@ def test_current_task_follows_selection_and_updates_not_ticks(qtbot, view: TaskL
     assert seen[-1] is updated
     model.upsert(make_task(5, TaskPhase.QUEUED))  # a new row on top keeps the selection on task 1
     current = view.current_task()
-    assert current is not None and current.id == 1
+    assert current is not None and current.local_id == 1
     model.remove(1)  # the selection moves to a neighbour, as Qt does, and the pane hears about it
-    assert seen[-1] is view.current_task() and seen[-1] is not None and seen[-1].id != 1
+    assert seen[-1] is view.current_task() and seen[-1] is not None and seen[-1].local_id != 1
     view.table.clearSelection()
     assert seen[-1] is None
 
