@@ -21,7 +21,7 @@ from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.storage.task_store import TaskStore
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 WORDS = "a lighthouse at golden hour slow dolly in waves crash neon alley rain cat drone shot over pine forest".split()  # noqa: SIM905
 FAILURES = [("CONTENT_VIOLATION", "Flagged by the content safety system."), ("RENDER_TIMEOUT", "Rendering timed out.")]
@@ -55,15 +55,15 @@ def fill(profile: Profile, count: int, *, downloads: bool = True) -> None:
             elif index % 50 == 3:
                 task = task.with_(phase=TaskPhase.REJECTED, task_id=None, error_message="Insufficient credits")
             elif index % 200 == 5:
-                task = task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, task_id=None, error_message="Answer lost")
+                task = task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, task_id=None, note=TaskNote.SUBMIT_LOST)
             else:
                 task = task.with_(result_urls=(f"https://cdn.example.invalid/{index}.mp4",))
             task = store.add(task)
             if downloads and task.result_urls and task.local_id is not None:
                 path = profile.downloads_dir / f"{task.task_id}.mp4"
                 expires = created + timedelta(days=15)
-                store.upsert_download(Download(task.local_id, 0, task.result_urls[0], path, 2_400_000, 2_400_000,
-                                               DownloadState.DONE, expires))  # fmt: skip
+                store.downloads.upsert(Download(task.local_id, 0, task.result_urls[0], path, 2_400_000, 2_400_000,
+                                                DownloadState.DONE, expires))  # fmt: skip
 
 
 def rss_mb() -> float:

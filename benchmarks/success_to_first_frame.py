@@ -60,10 +60,10 @@ class Probe(QObject):
         self.run: Run | None = None
 
     def watch(self, session: Session) -> None:
-        assert session.runner is not None and session.downloader is not None
-        session.runner.task_changed.connect(self.on_task_changed)
-        session.runner.succeeded.connect(self.on_succeeded)
-        session.downloader.file_ready.connect(self.on_landed)
+        assert session._runner is not None and session._downloader is not None
+        session._runner.task_changed.connect(self.on_task_changed)
+        session._runner.succeeded.connect(self.on_succeeded)
+        session._downloader.file_ready.connect(self.on_landed)
         player = self.window.results.player
         player.media_player.sourceChanged.connect(self.on_source)
         player.video_sink().videoFrameChanged.connect(self.on_frame)
@@ -109,7 +109,7 @@ class Probe(QObject):
 
 
 async def one_run(window: MainWindow, session: Session, probe: Probe, mode: str, timeout: float) -> Run:
-    runner = session.runner
+    runner = session._runner
     assert runner is not None
     window.result_control.show_task(None)  # nothing playing: the person is watching the list
     await asyncio.sleep(0.5)

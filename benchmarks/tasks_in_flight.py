@@ -95,7 +95,7 @@ def requests_for(click: int, takes: int) -> list[GenerationRequest]:
 async def run(window: MainWindow, session: Session, args: argparse.Namespace, meter: StallMeter) -> dict[str, Any]:
     """Submit `tasks` as clicks of `takes` through the runner, then wait until the app saw every task finish."""
     window.activate()
-    runner = session.runner
+    runner = session._runner
     assert runner is not None
     if args.limiter == "scaled":
         # The key's limit on the stand-in's sped-up clock. Session does not expose the runner's limiter.

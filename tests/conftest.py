@@ -82,18 +82,36 @@ def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
 
 @pytest.fixture
 def run_async(qapp: Any) -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
-    """Runs a test's coroutine on a fresh qasync loop: Qt events and asyncio tasks progress together, as in the app."""
+    """Runs a test's coroutine on a fresh qasync loop: Qt events and asyncio tasks progress together, as in the app.
+
+    As in the app, the loop stays the running loop for the whole test, not only inside `run(...)`: Qt events that
+    pytest-qt or a widget's close process between two runs step the app's background tasks (a download in flight)
+    too, and without a running loop those die mid-request and leak their socket. (So a test using it cannot also
+    call asyncio.run: a loop is already running.)"""
     import qasync
 
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
 
     def run(coro: Coroutine[Any, Any, T]) -> T:
-        return loop.run_until_complete(coro)
+        # qasync sets and clears the running loop itself around each run; between runs it is set again below.
+        asyncio.events._set_running_loop(None)
+        try:
+            return loop.run_until_complete(coro)
+        finally:
+            asyncio.events._set_running_loop(loop)
 
+    asyncio.events._set_running_loop(loop)
     try:
         yield run
     finally:
+        # What the test left running is cancelled and let unwind (closing its connections) before the loop goes.
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            run(asyncio.wait(pending))
+        asyncio.events._set_running_loop(None)
         loop.close()
         asyncio.set_event_loop(None)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from sora2_desktop.api.base_url import base_url_problem, explain_base_url_problem
 from sora2_desktop.api.download import stream_to_file
 from sora2_desktop.api.errors import (
     ApiError,
@@ -22,7 +23,7 @@ from sora2_desktop.api.errors import (
     TransientError,
     parse_retry_after,
 )
-from sora2_desktop.api.request import GenerationRequest, is_loopback_host
+from sora2_desktop.api.request import GenerationRequest
 from sora2_desktop.api.secret import ApiKey
 from sora2_desktop.api.status import TaskStatus
 
@@ -115,6 +116,11 @@ class ApixoClient:
         A request that breaks the service's rules raises InvalidRequestError with `field_errors` and no
         network call is made.
         """
+        # Kept as a guard of the wire, although the app's submission service (core/tasks/submission.py) has
+        # already checked every request it sends and shows the errors at the form's fields: this client is
+        # meant to stand alone (api/ knows nothing of the app), a re-run sends a stored request that an older
+        # version may have written under other rules, and the check costs microseconds against a round trip
+        # that the service would refuse anyway (the runner turns this error into a REJECTED row with its words).
         field_errors = request.validate()
         if field_errors:
             raise InvalidRequestError(
@@ -343,19 +349,9 @@ def _origin(url: httpx.URL) -> Origin:
 
 
 def _checked_base_url(value: str) -> tuple[str, Origin]:
-    """The base URL minus any trailing slash, and its origin; ValueError unless https (http on loopback)."""
-    try:
-        url = httpx.URL(value.strip())
-    except httpx.InvalidURL:
-        raise ValueError("The API base URL is not a valid web address.") from None
-    if url.scheme not in _DEFAULT_PORTS or not url.host:
-        raise ValueError("The API base URL must start with https://.")
-    if url.userinfo or url.query or url.fragment:
-        # Not echoed: a user name and password in the URL would otherwise end up in this message.
-        raise ValueError("The API base URL must not hold a user name, password, query or fragment.")
-    if url.scheme == "http" and not is_loopback_host(url.host):
-        # Plain http would send the key readable to anyone on the path; only this machine's loopback is safe.
-        raise ValueError(
-            f"The API base URL must use https:// (http:// only for localhost, 127.0.0.1 or ::1), not http://{url.host}."
-        )
+    """The base URL minus any trailing slash, and its origin; ValueError unless base_url_problem allows it."""
+    problem = base_url_problem(value)
+    if problem is not None:
+        raise ValueError(explain_base_url_problem(problem))
+    url = httpx.URL(value.strip())
     return str(url).rstrip("/"), _origin(url)

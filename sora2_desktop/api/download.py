@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from sora2_desktop.api.errors import DownloadError, RateLimitedError, parse_retry_after
+from sora2_desktop.api.errors import DownloadError, DownloadFault, RateLimitedError, parse_retry_after
+from sora2_desktop.api.headers import int_header
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +63,20 @@ async def stream_to_file(
             raise DownloadError(
                 "The file server keeps answering resume requests wrongly; try the download again later.",
                 retryable=True,
+                fault=DownloadFault.BAD_RESUME,
             )
     except httpx.TimeoutException:
         failure = DownloadError(
             "The file server stopped sending data in time; the download will resume from where it stopped.",
             retryable=True,
+            fault=DownloadFault.TIMED_OUT,
         )
     except httpx.TransportError:
         # Only the type is logged: httpx messages are safe today, but nothing from a request goes into text.
         failure = DownloadError(
             "The connection to the file server broke; the download will resume from where it stopped.",
             retryable=True,
+            fault=DownloadFault.CONNECTION_BROKE,
         )
     else:
         await asyncio.to_thread(_commit, part, dest)
@@ -104,7 +108,7 @@ async def _fetch(
             raise _Restart(f"416 with the file at {total} bytes while {offset} are on disk")
         _raise_for_status(response, part)
         _check_content_type(response, part, expect_content_type_prefix)
-        length = _int_header(response.headers.get("content-length"))
+        length = int_header(response.headers.get("content-length"))
         if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
             # The server compressed despite being asked not to: Content-Length counts other bytes than ours.
             length = None
@@ -126,10 +130,15 @@ async def _fetch(
                 f"The file server stopped after {offset + received:,} of {offset + length:,} bytes; "
                 "the download will resume from where it stopped.",
                 retryable=True,
+                fault=DownloadFault.CUT_SHORT,
             )
     if part.stat().st_size == 0:
         part.unlink(missing_ok=True)
-        raise DownloadError("The file server sent an empty file; the download will be tried again.", retryable=True)
+        raise DownloadError(
+            "The file server sent an empty file; the download will be tried again.",
+            retryable=True,
+            fault=DownloadFault.EMPTY,
+        )
 
 
 async def _write_body(
@@ -168,6 +177,7 @@ def _raise_for_status(response: httpx.Response, part: Path) -> None:
             f"The file server had a problem (HTTP {status}); the download will be tried again.",
             retryable=True,
             status_code=status,
+            fault=DownloadFault.SERVER_ERROR,
         )
     if status in (401, 403, 404, 410):
         # Result links live 15 days; past that the CDN answers 403 or 404 and no retry brings the file back.
@@ -176,9 +186,15 @@ def _raise_for_status(response: httpx.Response, part: Path) -> None:
             f"The result file is no longer available (HTTP {status}); result links expire after 15 days.",
             retryable=False,
             status_code=status,
+            fault=DownloadFault.GONE,
         )
     part.unlink(missing_ok=True)
-    raise DownloadError(f"The file server refused the download (HTTP {status}).", retryable=False, status_code=status)
+    raise DownloadError(
+        f"The file server refused the download (HTTP {status}).",
+        retryable=False,
+        status_code=status,
+        fault=DownloadFault.REFUSED,
+    )
 
 
 def _check_content_type(response: httpx.Response, part: Path, prefix: str | None) -> None:
@@ -189,11 +205,13 @@ def _check_content_type(response: httpx.Response, part: Path, prefix: str | None
         return
     # Whatever this is (an HTML error page, JSON), it must not be appended to or renamed into a video file.
     part.unlink(missing_ok=True)
-    shown = content_type.split(";")[0] or "no type"
+    named = content_type.split(";")[0].strip()
     raise DownloadError(
-        f"The result link answered with {shown} instead of a video; the file was not saved.",
+        f"The result link answered with {named or 'no type'} instead of a video; the file was not saved.",
         retryable=False,
         status_code=response.status_code,
+        fault=DownloadFault.NOT_A_VIDEO,
+        detail=named or None,
     )
 
 
@@ -208,12 +226,6 @@ def _content_range(value: str | None) -> tuple[int | None, int | None, int | Non
         int(last) if last is not None else None,
         int(total) if total not in (None, "*") else None,
     )
-
-
-def _int_header(value: str | None) -> int | None:
-    if value is None or not value.strip().isascii() or not value.strip().isdigit():
-        return None
-    return int(value)
 
 
 def _commit(part: Path, dest: Path) -> None:

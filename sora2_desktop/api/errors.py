@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 import time
 from collections.abc import Sequence
@@ -86,12 +87,39 @@ class ProtocolError(ApiError):
     retryable = True
 
 
-class DownloadError(ApiError):
-    """A result file could not be fetched or is not what it should be (not a video, empty, cut short)."""
+class DownloadFault(enum.StrEnum):
+    """What went wrong with a result file, for a caller that words it itself (the app, in its own language)."""
 
-    def __init__(self, user_message: str, *, retryable: bool, status_code: int | None = None) -> None:
+    TIMED_OUT = "timed_out"  # the file server stopped sending in time
+    CONNECTION_BROKE = "connection_broke"
+    CUT_SHORT = "cut_short"  # fewer bytes than the server announced
+    EMPTY = "empty"
+    BAD_RESUME = "bad_resume"  # the server keeps answering resume requests wrongly
+    SERVER_ERROR = "server_error"  # 5xx, 408, 425: `status_code`
+    GONE = "gone"  # 401, 403, 404, 410: result links expire after 15 days
+    REFUSED = "refused"  # any other refusal: `status_code`
+    NOT_A_VIDEO = "not_a_video"  # another content type: `detail` names it, if the server did
+
+
+class DownloadError(ApiError):
+    """A result file could not be fetched or is not what it should be (not a video, empty, cut short).
+
+    `fault` says which, and `detail` holds the fact it names (a content type); None for a link the client
+    will not follow at all."""
+
+    def __init__(
+        self,
+        user_message: str,
+        *,
+        retryable: bool,
+        status_code: int | None = None,
+        fault: DownloadFault | None = None,
+        detail: str | None = None,
+    ) -> None:
         super().__init__(user_message, status_code=status_code)
         self.retryable = retryable
+        self.fault = fault
+        self.detail = detail
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,8 +56,11 @@ class GenerationRequest:
     request_type: RequestType = RequestType.ASYNC
     callback_url: str | None = None
 
-    def validate(self) -> list[FieldError]:
-        """Every rule the service applies, so a bad request is explained here, not after a round trip."""
+    def validate(self, *, images: bool = True) -> list[FieldError]:
+        """Every rule the service applies, so a bad request is explained here, not after a round trip.
+
+        With `images=False` the image addresses are left out: a caller that still has files to upload checks
+        how many images there are with `image_count_errors` now and the addresses once they exist."""
         errors: list[FieldError] = []
         if not isinstance(self.prompt, str) or not self.prompt.strip():
             errors.append(FieldError("prompt", "Write a prompt: describe the video you want."))
@@ -82,7 +86,8 @@ class GenerationRequest:
             )
         if not _is_member(self.provider, Provider):
             errors.append(FieldError("provider", f"Provider must be auto, value or official, not {self.provider!r}."))
-        errors.extend(self._image_errors())
+        if images:
+            errors.extend(self._image_errors())
         errors.extend(self._delivery_errors())
         return errors
 
@@ -90,19 +95,7 @@ class GenerationRequest:
         # A bare string is iterable too: without this check its letters would be checked as URLs.
         if not isinstance(self.image_urls, tuple | list) or not all(isinstance(u, str) for u in self.image_urls):
             return [FieldError("image_urls", "Image addresses must be a list of URLs.")]
-        if self.mode == Mode.IMAGE_TO_VIDEO and not self.image_urls:
-            return [FieldError("image_urls", "Image-to-video needs at least one reference image.")]
-        if self.mode == Mode.TEXT_TO_VIDEO and self.image_urls:
-            return [
-                FieldError(
-                    "image_urls",
-                    "Text-to-video takes no images: switch to image-to-video or remove the images.",
-                )
-            ]
-        for url in self.image_urls:
-            if not is_http_url(url):
-                return [FieldError("image_urls", f"Image address {url!r} must be a full http:// or https:// URL.")]
-        return []
+        return image_count_errors(self.mode, len(self.image_urls)) or image_address_errors(self.image_urls)
 
     def _delivery_errors(self) -> list[FieldError]:
         if not _is_member(self.request_type, RequestType):
@@ -161,6 +154,28 @@ class GenerationRequest:
             request_type=RequestType(data.get("request_type", RequestType.ASYNC)),
             callback_url=data.get("callback_url") or None,
         )
+
+
+def image_count_errors(mode: object, count: int) -> list[FieldError]:
+    """The mode's rule on how many images a request has (image-to-video at least one, text-to-video none)."""
+    if mode == Mode.IMAGE_TO_VIDEO and count == 0:
+        return [FieldError("image_urls", "Image-to-video needs at least one reference image.")]
+    if mode == Mode.TEXT_TO_VIDEO and count:
+        return [
+            FieldError(
+                "image_urls",
+                "Text-to-video takes no images: switch to image-to-video or remove the images.",
+            )
+        ]
+    return []
+
+
+def image_address_errors(urls: Iterable[str]) -> list[FieldError]:
+    """The first image address the service could not fetch because it is no full http(s) URL, if any."""
+    for url in urls:
+        if not is_http_url(url):
+            return [FieldError("image_urls", f"Image address {url!r} must be a full http:// or https:// URL.")]
+    return []
 
 
 def is_http_url(url: str, *, schemes: tuple[str, ...] = ("http", "https")) -> bool:

@@ -1,10 +1,11 @@
-"""Session: what one running app holds — profile, settings, key, task store, API client, runner, demo stand-in."""
+"""Session: the UI's one door into the core — the operations the window needs and the signals its views show."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -19,11 +20,13 @@ from sora2_desktop.core.images.host import DEFAULT_PREFIX, ImageHost, image_host
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.results.downloader import ResultDownloader
+from sora2_desktop.core.results.export import export_copy
 from sora2_desktop.core.results.poster_frames import PosterMaker, poster_path_for
 from sora2_desktop.core.runtime.logging_setup import register_secret
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.runner import TaskRunner
+from sora2_desktop.core.tasks.submission import SubmissionService, SubmitResult
 from sora2_desktop.core.tasks.task import Task
 
 log = logging.getLogger(__name__)
@@ -33,11 +36,26 @@ DEMO_SPEED = 10.0
 DEMO_KEY = "demo-key"
 
 
+@dataclass(frozen=True)
+class HistoryResults:
+    """What the history list shows of its finished tasks' files, read once after the first paint."""
+
+    downloads: dict[int, list[Download]]  # local id → its download records
+    posters: dict[int, str]  # local id → a poster PNG already on disk; the missing ones come by `poster_ready`
+
+
 class Session(QObject):
-    """Built once at start-up; `activate()` connects it (to the service with a key, or to the stand-in)."""
+    """Built once at start-up; `activate()` connects it (to the service with a key, or to the stand-in).
+
+    The window calls its operations and listens to its signals; the parts behind them (store, runner,
+    downloader, poster maker, client) are its own."""
 
     activated = Signal()
+    task_changed = Signal(Task)  # a task as stored (or as it stands, for a passing note): one row to update
+    download_changed = Signal(Download)  # a download's state or (throttled) progress
     poster_ready = Signal(int, str)  # local id of the task, poster PNG path
+    auth_required = Signal(str)  # the service refused the key (a sentence); polling waits for set_api_key()
+    tasks_submitted = Signal(list)  # list[Task]: the takes that submit() or rerun() just stored
 
     def __init__(
         self,
@@ -57,44 +75,45 @@ class Session(QObject):
         self._api_base_override = api_base_override
         self._demo_speed = demo_speed
         self._timing_override = timing  # tests run against a fast stand-in and poll to match
-        self.store = TaskStore(profile.database_path)
-        self.store.stop_automatic_checkpoints()
+        self._store = TaskStore(profile.database_path)
+        self._store.stop_automatic_checkpoints()
         self._checkpoints = QTimer(self, interval=30_000)
         self._checkpoints.timeout.connect(self._checkpoint)
         self._checkpoints.start()
         self._checkpoint_job: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
         self._images: ImageResolver | None = None
-        self.client: ApixoClient | None = None
-        self.runner: TaskRunner | None = None
-        self.downloader: ResultDownloader | None = None
-        self.recovered: list[Task] = []  # tasks whose state crash recovery changed at activation
+        self._client: ApixoClient | None = None
+        self._runner: TaskRunner | None = None
+        self._downloader: ResultDownloader | None = None
+        self._submission: SubmissionService | None = None
+        # Every task's download records the views asked for, kept current by download_changed: a progress
+        # event costs no database read (local id → url index → record).
+        self._downloads: dict[int, dict[int, Download]] = {}
         self.closed = False  # after aclose(): late timers (posters, notes) must not touch the closed store
         # Parented to the session: Qt objects left to Python's cycle collector can be freed on a worker thread.
-        self.posters = PosterMaker(parent=self)
-        self.posters.poster_ready.connect(lambda key, path: self.poster_ready.emit(int(key), path))
+        self._posters = PosterMaker(parent=self)
+        self._posters.poster_ready.connect(self._on_poster_ready)
         self.demo = False
         self._sim: object | None = None
 
-    @property
-    def http(self) -> httpx.AsyncClient:
+    def _http_client(self) -> httpx.AsyncClient:
         """One connection pool for the app's life (API, image checks, downloads); made on first use, since its
         TLS set-up costs a tenth of a second that the first paint should not wait for."""
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False)
         return self._http
 
-    @property
-    def images(self) -> ImageResolver:
+    def _image_resolver(self) -> ImageResolver:
         if self._images is None:
-            self._images = ImageResolver(self.http, self._image_host)
+            self._images = ImageResolver(self._http_client(), self._image_host)
         return self._images
 
     # -- connecting -------------------------------------------------------------------------------------------
 
     @property
     def active(self) -> bool:
-        return self.runner is not None
+        return self._runner is not None
 
     def stored_key(self) -> ApiKey | None:
         key = self.secrets.load_api_key()
@@ -104,10 +123,21 @@ class Session(QObject):
     def api_base(self) -> str:
         return self._api_base_override or self.settings.api_base_url
 
-    def activate(self, *, demo: bool = False) -> TaskRunner:
-        """Connect and resume every unfinished task. With `demo`, start the in-process stand-in first."""
-        if self.runner is not None:
-            return self.runner
+    @property
+    def time_scale(self) -> float:
+        """How much faster than the service's clock tasks run (1.0 but in demo mode and tests)."""
+        return self._runner.timing.time_scale if self._runner is not None else 1.0
+
+    @property
+    def polling_paused(self) -> bool:
+        """True while the service refuses the key: nothing is sent until set_api_key()."""
+        return self._runner is not None and self._runner.paused
+
+    def activate(self, *, demo: bool = False) -> None:
+        """Connect and resume every unfinished task (the ones crash recovery changed come by task_changed).
+        With `demo`, start the in-process stand-in first."""
+        if self._runner is not None:
+            return
         timing = self._timing_override or PollTiming(
             first_delay_s=float(self.settings.first_poll_delay_s),
             interval_s=float(self.settings.poll_interval_s),
@@ -119,12 +149,7 @@ class Session(QObject):
             sim = SimServer(speed=self._demo_speed).start()
             self._sim = sim
             base, key = sim.api_base, ApiKey(DEMO_KEY)
-            timing = PollTiming(
-                first_delay_s=timing.first_delay_s,
-                interval_s=timing.interval_s,
-                callback_interval_s=timing.callback_interval_s,
-                time_scale=1.0 / self._demo_speed,
-            )
+            timing = replace(timing, time_scale=1.0 / self._demo_speed)
         else:
             stored = self.stored_key()
             if stored is None:
@@ -132,45 +157,36 @@ class Session(QObject):
             base, key = self.api_base, stored
         register_secret(key.reveal())
         self.demo = demo
-        self.client = ApixoClient(base, key, http=self.http)
-        self.runner = TaskRunner(self.store, self.client, timing, parent=self)
-        self.downloader = ResultDownloader(
-            self.store,
-            self.client,
+        self._client = ApixoClient(base, key, http=self._http_client())
+        runner = self._runner = TaskRunner(self._store, self._client, timing, parent=self)
+        downloader = self._downloader = ResultDownloader(
+            self._store,
+            self._client,
             lambda: Path(self.settings.download_dir),
             retry_scale=min(1.0, timing.time_scale),
             parent=self,
         )
-        self.runner.succeeded.connect(self.downloader.enqueue)
-        self.downloader.file_ready.connect(self._make_poster)
-        self.recovered = self.runner.start()
-        self.downloader.start()
+        self._submission = SubmissionService(self._image_resolver(), runner.submit)
+        runner.task_changed.connect(self.task_changed)
+        runner.auth_required.connect(self.auth_required)
+        runner.succeeded.connect(downloader.enqueue)
+        downloader.download_changed.connect(self._on_download_changed)
+        downloader.file_ready.connect(self._make_poster)
+        runner.start()
+        downloader.start()
+        self._downloads.clear()  # the start settles expired links in one write, without download_changed
         log.info("session active (%s) against %s", "demo" if demo else "service", base)
         self.activated.emit()
-        return self.runner
 
     def set_api_key(self, key: ApiKey | None) -> None:
         """The person saved a new key in Settings: use it from the next request on."""
         if key is None or self.demo:
             return
         register_secret(key.reveal())
-        if self.client is not None:
-            self.client.api_key = key
-        if self.runner is not None:
-            self.runner.set_api_key_changed()
-
-    # -- intents ----------------------------------------------------------------------------------------------
-
-    async def prepare_and_submit(
-        self, request: GenerationRequest, images: Sequence[ImageSource], takes: int
-    ) -> list[Task]:
-        """Make every image public (check URLs, upload files), then store and submit `takes` tasks.
-        Raises ImageProblem for an image that cannot be used; validation is the caller's, before this."""
-        if self.runner is None:
-            raise RuntimeError("session not active")
-        urls = await self.images.resolve(images) if images else ()
-        final = GenerationRequest(**{**request.__dict__, "image_urls": urls})
-        return self.runner.submit([final] * max(1, takes))
+        if self._client is not None:
+            self._client.api_key = key
+        if self._runner is not None:
+            self._runner.set_api_key_changed()
 
     def _image_host(self) -> ImageHost | None:
         s = self.settings
@@ -184,14 +200,68 @@ class Session(QObject):
             prefix=s.s3_prefix or DEFAULT_PREFIX,
         )
 
-    # -- results ----------------------------------------------------------------------------------------------
+    # -- generating -------------------------------------------------------------------------------------------
+
+    async def submit(self, request: GenerationRequest, images: Sequence[ImageSource], takes: int) -> SubmitResult:
+        """Judge `request` with `images` (its own image_urls are not looked at), make the images public, then
+        store and send `takes` tasks. The result holds the stored tasks, or errors at the form's fields."""
+        if self._submission is None:
+            raise RuntimeError("session not active")
+        result = await self._submission.submit(request, images, takes)
+        if result.tasks:
+            self.tasks_submitted.emit(result.tasks)
+        return result
+
+    async def check_image_url(self, url: str) -> str | None:
+        """None when `url` answers with an image the service takes; else why not, in words for a person."""
+        return await self._image_resolver().check_url(url)
+
+    def rerun(self, task: Task, duration: int | None = None) -> list[Task]:
+        """Send a stored task's request again (as one new take), with another duration if given."""
+        if self._runner is None:
+            return []
+        request = task.request if duration is None else replace(task.request, duration=duration)
+        tasks = self._runner.submit([request])
+        self.tasks_submitted.emit(tasks)
+        return tasks
+
+    def remove(self, task: Task) -> None:
+        """Forget a task and its download records (the service has no cancel: a running task still finishes
+        there, unfollowed). Its files on disk stay."""
+        if task.local_id is None:
+            return
+        if self._runner is not None:
+            self._runner.remove(task)
+        else:
+            self._store.remove(task.local_id)
+        self._downloads.pop(task.local_id, None)
+
+    def choose_take(self, local_id: int) -> list[Task]:
+        """Mark a take as the one picked among its batch; task_changed follows for every task whose mark moved.
+        Raises LookupError when the task is gone."""
+        changed = self._store.choose_take(local_id)
+        for task in changed:
+            self.task_changed.emit(task)
+        return changed
+
+    # -- the views' lists -------------------------------------------------------------------------------------
+
+    def tasks(self) -> list[Task]:
+        """The history, newest first."""
+        return self._store.all()
 
     def downloads_for(self, task: Task) -> list[Download]:
+        """The task's download records with live progress; read from the database once, then kept in memory."""
         if task.local_id is None:
             return []
-        if self.downloader is not None:
-            return self.downloader.downloads_for(task.local_id)
-        return self.store.downloads_for(task.local_id)
+        known = self._downloads.get(task.local_id)
+        if known is None:
+            if self._downloader is not None:
+                records = self._downloader.downloads_for(task.local_id)
+            else:
+                records = self._store.downloads_for(task.local_id)
+            known = self._downloads[task.local_id] = {record.url_index: record for record in records}
+        return [known[index] for index in sorted(known)]
 
     def local_video(self, task: Task) -> Path | None:
         """The first result file of `task` that is complete on disk, if any."""
@@ -200,26 +270,54 @@ class Session(QObject):
                 return record.path
         return None
 
-    def existing_poster(self, task: Task) -> Path | None:
-        video = self.local_video(task)
-        if video is None:
-            return None
-        poster = poster_path_for(video)
-        return poster if poster.is_file() else None
+    async def history_results(self) -> HistoryResults:
+        """Every task's download records and the posters on disk, in one read and a walk in a worker thread;
+        posters still missing are made one at a time and arrive by `poster_ready`."""
+        if self.closed:
+            return HistoryResults({}, {})
+        for record in self._store.downloads_in(list(DownloadState)):
+            # A record already known is as new or newer (progress is not written per chunk): it stays.
+            self._downloads.setdefault(record.local_id, {}).setdefault(record.url_index, record)
+        by_task = {
+            local_id: [known[index] for index in sorted(known)] for local_id, known in self._downloads.items() if known
+        }
+        posters, missing = await asyncio.to_thread(_posters_on_disk, by_task)
+        if not self.closed:
+            for local_id, video in missing.items():
+                self._posters.request(str(local_id), video)
+        return HistoryResults(by_task, posters)
 
-    def request_poster(self, task: Task) -> None:
-        video = self.local_video(task)
-        if video is not None and task.local_id is not None:
-            self.posters.request(str(task.local_id), video)
+    # -- results ----------------------------------------------------------------------------------------------
+
+    def redownload(self, task: Task) -> str | None:
+        """Fetch again what of `task` is not on disk. None when it is under way; else why not, for a person."""
+        if self._downloader is None:
+            return self.tr("Not connected to the service.")
+        return self._downloader.redownload(task)
+
+    async def export(self, video: Path, target: Path) -> Path:
+        """Copy `video` (and its sidecar) to `target`; raises OSError with the system's reason."""
+        return await export_copy(video, target)
+
+    def _on_download_changed(self, record: Download) -> None:
+        if self.closed:
+            return
+        known = self._downloads.get(record.local_id)
+        if known is not None:
+            known[record.url_index] = record
+        self.download_changed.emit(record)
 
     def _make_poster(self, task: Task, path: Path) -> None:
         if task.local_id is not None:
-            self.posters.request(str(task.local_id), path)
+            self._posters.request(str(task.local_id), path)
+
+    def _on_poster_ready(self, key: str, path: str) -> None:
+        self.poster_ready.emit(int(key), path)
 
     def _checkpoint(self) -> None:
         if self._checkpoint_job is None or self._checkpoint_job.done():
             self._checkpoint_job = asyncio.get_event_loop().create_task(
-                asyncio.to_thread(self.store.checkpoint_in_worker_thread)
+                asyncio.to_thread(self._store.checkpoint_in_worker_thread)
             )
 
     async def aclose(self) -> None:
@@ -227,12 +325,28 @@ class Session(QObject):
         self._checkpoints.stop()
         if self._checkpoint_job is not None:
             await asyncio.gather(self._checkpoint_job, return_exceptions=True)
-        if self.downloader is not None:
-            await self.downloader.stop()
-        if self.runner is not None:
-            await self.runner.stop()
+        if self._downloader is not None:
+            await self._downloader.stop()
+        if self._runner is not None:
+            await self._runner.stop()
         if self._http is not None:
             await self._http.aclose()
-        self.store.close()
+        self._store.close()
         if self._sim is not None:
             self._sim.stop()  # type: ignore[attr-defined]
+
+
+def _posters_on_disk(by_task: dict[int, list[Download]]) -> tuple[dict[int, str], dict[int, Path]]:
+    """Posters already made, and finished videos still without one: a file-system walk, so in a worker."""
+    posters: dict[int, str] = {}
+    missing: dict[int, Path] = {}
+    for local_id, records in by_task.items():
+        done = next((r.path for r in records if r.state == DownloadState.DONE and r.path is not None), None)
+        if done is None:
+            continue
+        poster = poster_path_for(done)
+        if poster.is_file():
+            posters[local_id] = str(poster)
+        elif done.is_file():
+            missing[local_id] = done
+    return posters, missing

@@ -57,8 +57,9 @@ class AppUnderTest:
         assert task is not None
         return task
 
-    def stored(self, task_id: int) -> Task:
-        task = self.session.store.get(task_id)
+    def stored(self, local_id: int) -> Task:
+        """The task as the database holds it now (the public history list, read afresh)."""
+        task = next((task for task in self.session.tasks() if task.local_id == local_id), None)
         assert task is not None
         return task
 
@@ -82,7 +83,7 @@ def make_app(
         window = MainWindow(session)
         qtbot.addWidget(window)
         app = AppUnderTest(window, session, target, profile, memory_keyring)
-        session.activated.connect(lambda: session.runner.task_changed.connect(app.record))  # type: ignore[union-attr]
+        session.task_changed.connect(app.record)
         window.show()
         if activate:
 

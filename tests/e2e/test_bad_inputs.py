@@ -227,11 +227,11 @@ def test_bad_form_input_is_shown_at_its_field(
     app = make_app()
     ctx = Ctx(app, tmp_path, site)
     case.setup(ctx)
-    draft_before = app.window.form.draft()
+    draft_before = app.window.form.values()
 
     async def scenario() -> None:
         if case.generate:
-            app.window.generate()
+            app.window.compose.generate()
         await wait_until(
             lambda: case.expected.lower() in form_message(app, case.field).lower(),
             timeout=10,
@@ -240,7 +240,7 @@ def test_bad_form_input_is_shown_at_its_field(
 
     run_async(scenario())
     assert app.window.model.rowCount() == 0  # nothing was submitted
-    assert app.window.form.draft() == draft_before  # nothing the person typed was lost
+    assert app.window.form.values() == draft_before  # nothing the person typed was lost
     assert not [r for r in app.sim.requests if r.method == "POST"]
 
 

@@ -6,8 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.sim import SimServer
+from tests.helpers.wait import wait_until_blocking
 
 pytestmark = pytest.mark.e2e
 
@@ -40,14 +40,6 @@ def start_app(profile: Path, sim: SimServer) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def phase(db: Path, local_id: int) -> TaskPhase:
@@ -77,10 +69,10 @@ def test_sigkill_mid_poll_then_restart_finishes_the_task(tmp_path: Path, sim: Si
 
     first = start_app(profile.root, sim)
     try:
-        wait_for(lambda: any(r.method == "POST" for r in sim.requests), 60, "the submit")
+        wait_until_blocking(lambda: any(r.method == "POST" for r in sim.requests), 60, "the submit")
         # The next status request hangs on the server; the app is killed while it waits for the answer.
         sim.faults.inject("slow", count=1, seconds=5)
-        wait_for(lambda: any(r.path.startswith("/api/v1/statusTask") for r in sim.requests), 60, "a poll")
+        wait_until_blocking(lambda: any(r.path.startswith("/api/v1/statusTask") for r in sim.requests), 60, "a poll")
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
@@ -91,7 +83,7 @@ def test_sigkill_mid_poll_then_restart_finishes_the_task(tmp_path: Path, sim: Si
 
     second = start_app(profile.root, sim)
     try:
-        wait_for(
+        wait_until_blocking(
             lambda: phase(profile.database_path, queued.local_id) == TaskPhase.SUCCESS, 60, "success after restart"
         )
     finally:
@@ -120,8 +112,8 @@ def test_sigkill_before_the_submit_answer_marks_it_lost_not_resent(tmp_path: Pat
     sim.faults.inject("slow", count=1, seconds=10)  # the submit is in flight when the app dies
     first = start_app(profile.root, sim)
     try:
-        wait_for(lambda: any(r.method == "POST" for r in sim.requests), 60, "the submit to arrive")
-        wait_for(
+        wait_until_blocking(lambda: any(r.method == "POST" for r in sim.requests), 60, "the submit to arrive")
+        wait_until_blocking(
             lambda: phase(profile.database_path, queued.local_id) == TaskPhase.SUBMITTING, 10, "the row as submitting"
         )
         first.send_signal(signal.SIGKILL)
@@ -131,7 +123,9 @@ def test_sigkill_before_the_submit_answer_marks_it_lost_not_resent(tmp_path: Pat
             first.kill()
     second = start_app(profile.root, sim)
     try:
-        wait_for(lambda: phase(profile.database_path, queued.local_id) == TaskPhase.SUBMIT_UNKNOWN, 60, "answer lost")
+        wait_until_blocking(
+            lambda: phase(profile.database_path, queued.local_id) == TaskPhase.SUBMIT_UNKNOWN, 60, "answer lost"
+        )
     finally:
         second.terminate()
         second.wait(10)

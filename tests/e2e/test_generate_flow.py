@@ -9,8 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialogButtonBox
 
-from sora2_desktop.api import ApiKey, GenerationRequest, Mode
+from sora2_desktop.api import GenerationRequest, Mode
 from sora2_desktop.core.tasks.task import TaskPhase
 from sora2_desktop.ui.settings.settings_dialog import SettingsDialog
 from tests.e2e.conftest import AppUnderTest
@@ -186,23 +187,31 @@ def test_401_pauses_polling_asks_for_the_key_and_resumes(
     try:
         app = make_app(key="a-wrong-key", sim=strict)
         asked: list[str] = []
-        assert app.session.runner is not None
-        app.session.runner.auth_required.connect(asked.append)
+        app.session.auth_required.connect(asked.append)
         type_prompt(qtbot, app)
         press_generate(qtbot, app)
 
         async def scenario() -> None:
             await wait_until(lambda: bool(asked), what="the key to be asked for")
-            assert app.session.runner is not None and app.session.runner.paused
+            assert app.session.polling_paused
             assert app.row_task().phase == TaskPhase.QUEUED  # not created, not charged, not dropped
-            # The settings dialog opened at the key; the person enters the right one.
-            app.session.secrets.save_api_key(ApiKey("the-right-key"))
-            app.window._on_key_changed(ApiKey("the-right-key"))
+            # The app opened Settings at the key by itself; the person replaces the key there and presses OK.
+            dialogs = [d for d in app.window.findChildren(SettingsDialog) if d.isVisible()]
+            assert len(dialogs) == 1 and dialogs[0].current_tab() == "account"
+            dialog, edit = dialogs[0], dialogs[0].account_page.api_key_edit
+            assert edit.text() == "a-wrong-key"
+            qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            qtbot.keyClicks(edit, "the-right-key")
+            assert edit.text() == "the-right-key"
+            sent_before_ok = len(app.sim.requests)
+            qtbot.mouseClick(dialog.button_box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+            assert not dialog.isVisible()
             await wait_until(lambda: app.row_task().phase == TaskPhase.SUCCESS, what="success after the new key")
+            # The running session took the new key: every request since OK carries it, none the refused one.
+            since_ok = [r for r in app.sim.requests_snapshot()[sent_before_ok:] if r.origin == "api"]
+            assert since_ok and all(r.headers.get("authorization") == "Bearer the-right-key" for r in since_ok)
 
         run_async(scenario())
-        dialogs = [d for d in app.window.findChildren(SettingsDialog) if d.isVisible()]
-        assert dialogs and dialogs[0].current_tab() == "account"
     finally:
         strict.stop()
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +24,9 @@ from sora2_desktop.core.results.download_record import DownloadState
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.sim import SimServer
+from sora2_desktop.ui.results.compare_takes import CompareTakesDialog
 from tests.e2e.conftest import AppUnderTest
-from tests.helpers.wait import wait_until
+from tests.helpers.wait import wait_until, wait_until_blocking
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +39,7 @@ async def finished_task(app: AppUnderTest, **faults: dict[str, Any]) -> Task:
     for kind, params in faults.items():
         app.sim.faults.inject(kind, **params)
     app.window.form.prompt_editor.set_text(PROMPT)
-    app.window.generate()
+    app.window.compose.generate()
     await wait_until(lambda: app.window.model.rowCount() == 1, what="the row")
     await wait_until(lambda: app.row_task().phase == TaskPhase.SUCCESS, what="success")
     return app.row_task()
@@ -113,6 +113,36 @@ def test_a_result_that_is_not_a_video_is_refused_with_a_message(
     assert not [p for p in Path(app.session.settings.download_dir).iterdir() if p.suffix == ".mp4"]
 
 
+def test_picking_the_second_take_in_compare_marks_it_alone_and_says_so(
+    make_app: Callable[..., AppUnderTest], run_async: Any
+) -> None:
+    app = make_app()
+    app.window.form.prompt_editor.set_text(PROMPT)
+    app.window.form._takes.setValue(2)
+
+    async def scenario() -> CompareTakesDialog:
+        app.window.compose.generate()
+        await wait_until(lambda: app.window.model.rowCount() == 2, what="two rows")
+        takes = sorted((app.row_task(row) for row in range(2)), key=lambda task: task.local_id or 0)
+        await wait_until(lambda: all(app.session.local_video(t) is not None for t in takes), what="both videos")
+        app.window.task_list.select_task(takes[0].local_id)  # type: ignore[arg-type]
+        await wait_until(lambda: app.window.results.compare_action.isEnabled(), what="Compare to be offered")
+        app.window.results.compare_action.trigger()
+        (dialog,) = [d for d in app.window.findChildren(CompareTakesDialog) if d.isVisible()]
+        assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "Pick this take"]
+        dialog.pick_buttons[1].click()
+        return dialog
+
+    dialog = run_async(scenario())
+    first, second = sorted((app.row_task(row) for row in range(2)), key=lambda task: task.local_id or 0)
+    assert not app.stored(first.local_id).chosen and app.stored(second.local_id).chosen  # type: ignore[arg-type]
+    assert not first.chosen and second.chosen  # the list's rows followed
+    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "✓ Picked"]
+    assert not dialog.pick_buttons[1].isEnabled() and dialog.pick_buttons[0].isEnabled()
+    assert app.window.statusBar().currentMessage() == f"Take 2 picked for “{PROMPT[:39]}…”"
+    dialog.reject()
+
+
 def _start_app(profile: Path, sim: SimServer) -> subprocess.Popen[bytes]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "APIXO_API_KEY": "download-test-key"}
     return subprocess.Popen(
@@ -121,14 +151,6 @@ def _start_app(profile: Path, sim: SimServer) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def test_sigkill_mid_download_then_restart_finishes_the_file(tmp_path: Path) -> None:
@@ -168,9 +190,9 @@ def test_sigkill_mid_download_then_restart_finishes_the_file(tmp_path: Path) -> 
 
         first = _start_app(profile.root, sim)
         try:
-            _wait(lambda: part_size() == half, 60, "half the file in a .part")
+            wait_until_blocking(lambda: part_size() == half, 60, "half the file in a .part")
             sim.faults.inject("slow", seconds=30, origin="cdn")
-            _wait(lambda: sum(1 for r in sim.requests if r.origin == "cdn") >= 2, 30, "the retry")
+            wait_until_blocking(lambda: sum(1 for r in sim.requests if r.origin == "cdn") >= 2, 30, "the retry")
             assert part_size() == half
             first.send_signal(signal.SIGKILL)
             first.wait(10)
@@ -181,7 +203,7 @@ def test_sigkill_mid_download_then_restart_finishes_the_file(tmp_path: Path) -> 
 
         second = _start_app(profile.root, sim)
         try:
-            _wait(lambda: any(p.suffix == ".mp4" for p in downloads.iterdir()), 60, "the finished file")
+            wait_until_blocking(lambda: any(p.suffix == ".mp4" for p in downloads.iterdir()), 60, "the finished file")
         finally:
             second.terminate()
             second.wait(10)

@@ -31,6 +31,9 @@ def sim_process() -> Iterator[tuple[subprocess.Popen[str], str, str]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()  # wait() leaves them open: each would be a ResourceWarning when collected
 
 
 def test_cli_serves_submit_status_and_result(

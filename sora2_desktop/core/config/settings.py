@@ -7,11 +7,10 @@ import logging
 import math
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 
-from sora2_desktop.api.request import is_loopback_host
+from sora2_desktop.api.base_url import BaseUrlProblem, base_url_problem
 from sora2_desktop.core.config.profile import Profile
 
 log = logging.getLogger(__name__)
@@ -26,29 +25,20 @@ def _tr(text: str) -> str:
 
 
 def validate_api_base_url(url: str) -> str | None:
-    """None when `url` may receive the API key; otherwise the sentence that says why not.
-
-    The key travels in every request's header, so plain http is allowed only where it never leaves the
-    machine (the local stand-in service, a debugging proxy on loopback)."""
-    text = url.strip()
-    if not text:
-        return _tr("Enter the API address, for example https://api.apixo.ai.")
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        parts.port  # noqa: B018 -- raises ValueError on a malformed port
-    except ValueError:
-        return _tr("The API address is not a valid URL.")
-    if parts.scheme not in ("http", "https") or not host:
-        return _tr("The API address must start with https:// and name a host.")
-    if parts.username is not None or parts.password is not None:
-        # Credentials in a URL end up in logs and history; the key is the only credential the API takes.
-        return _tr("The API address must not contain a user name or password.")
-    if parts.query or parts.fragment:
-        return _tr("The API address must not contain a query (?…) or fragment (#…).")
-    if parts.scheme == "http" and not is_loopback_host(host):
-        return _tr("Use https:// for this address; plain http:// is allowed only for this computer (localhost).")
-    return None
+    """None when `url` may receive the API key (api.base_url's rule); otherwise the sentence that says why not."""
+    problem = base_url_problem(url)
+    if problem is None:
+        return None
+    return {
+        BaseUrlProblem.EMPTY: lambda: _tr("Enter the API address, for example https://api.apixo.ai."),
+        BaseUrlProblem.MALFORMED: lambda: _tr("The API address is not a valid URL."),
+        BaseUrlProblem.NOT_WEB: lambda: _tr("The API address must start with https:// and name a host."),
+        BaseUrlProblem.CREDENTIALS: lambda: _tr("The API address must not contain a user name or password."),
+        BaseUrlProblem.QUERY: lambda: _tr("The API address must not contain a query (?…) or fragment (#…)."),
+        BaseUrlProblem.PLAIN_HTTP: lambda: _tr(
+            "Use https:// for this address; plain http:// is allowed only for this computer (localhost)."
+        ),
+    }[problem]()
 
 
 # Converters turn whatever the INI file holds (typed by Qt, or text someone typed by hand) into the
@@ -84,6 +74,17 @@ def _seconds(minimum: float) -> Callable[[object], float | None]:
         return seconds if math.isfinite(seconds) and seconds >= minimum else None
 
     return convert
+
+
+def _as_fraction(value: object) -> float | None:
+    """A share from 0.0 to 1.0 (a volume); anything else, NaN included, makes no sense."""
+    if isinstance(value, bool):
+        return None
+    try:
+        share = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return share if 0.0 <= share <= 1.0 else None
 
 
 def _as_bytes(value: object) -> QByteArray | None:
@@ -221,3 +222,7 @@ class AppSettings(QObject):
     @draft.setter
     def draft(self, data: dict[str, Any]) -> None:
         self.store("draft", _KEYS["draft"], json.dumps(data, ensure_ascii=False))
+
+    # The video player's loudness (0.0-1.0, as its slider shows it) and mute, as a person left them.
+    player_volume = _Setting("player/volume", 0.8, _as_fraction)
+    player_muted = _Setting("player/muted", False, _as_bool)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from sora2_desktop.api.headers import int_header
 from sora2_desktop.api.request import ALLOWED_IMAGE_TYPES, MAX_IMAGE_BYTES
 
 # Enough for the magic bytes and PNG/WebP dimensions; JPEG dimensions are found by seeking, not by reading.
@@ -137,7 +138,7 @@ async def check_image_url(url: str, http: httpx.AsyncClient) -> CheckedImage:
     try:
         head_response = await http.head(url, follow_redirects=True, timeout=URL_CHECK_TIMEOUT, auth=_NO_AUTH)
         if head_response.status_code == 200:
-            size_from_head = _int_header(head_response.headers.get("content-length"))
+            size_from_head = int_header(head_response.headers.get("content-length"))
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise ImageRejected(f"The address could not be reached: {_transport_reason(exc)}.") from None
     except httpx.InvalidURL:
@@ -273,7 +274,7 @@ def _size_from_response(response: httpx.Response) -> int | None:
         return int(match.group(1)) if match else None
     if "content-encoding" in response.headers:
         return None  # a compressed length says nothing about the image's size
-    return _int_header(response.headers.get("content-length"))
+    return int_header(response.headers.get("content-length"))
 
 
 async def _read_head(response: httpx.Response, *, count_all: bool) -> tuple[bytes, int]:
@@ -287,10 +288,6 @@ async def _read_head(response: httpx.Response, *, count_all: bool) -> tuple[byte
         if counted >= URL_HEAD_BYTES and (not count_all or counted > MAX_IMAGE_BYTES):
             break
     return bytes(head), counted
-
-
-def _int_header(value: str | None) -> int | None:
-    return int(value) if value is not None and value.strip().isdigit() else None
 
 
 def _transport_reason(exc: Exception) -> str:

@@ -10,10 +10,11 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from sora2_desktop.api.request import MAX_IMAGE_BYTES
 from sora2_desktop.core.images.check import CheckedImage, ImageRejected, check_local_image, sniff_image_type
+from sora2_desktop.core.images.host_addresses import public_base_url_problem, storage_endpoint
 
 if TYPE_CHECKING:
     from minio import Minio
@@ -221,26 +222,20 @@ def image_host_from_settings(
 
 
 def _parse_endpoint(endpoint: str) -> tuple[str, bool]:
-    """Parse "https://host:port" or bare "host:port" (https assumed) → (host:port, secure)."""
-    text = endpoint.strip()
-    parts = urlsplit(text if "://" in text else "https://" + text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ImageHostError(f"The image host endpoint {text!r} is not a server address like https://s3.amazonaws.com.")
-    if parts.path.strip("/") or parts.query:
-        raise ImageHostError(
-            "The image host endpoint must be only the server address (like https://s3.amazonaws.com), "
-            "without a bucket or path; put the bucket name in its own field."
-        )
-    return parts.netloc.rsplit("@", 1)[-1], parts.scheme == "https"
+    """(host:port, secure) of the endpoint; ImageHostError (the Settings dialog's reason) when it cannot be right."""
+    try:
+        return storage_endpoint(endpoint)
+    except ValueError as problem:
+        raise ImageHostError(str(problem)) from None
 
 
 def _parse_public_base_url(url: str | None) -> str | None:
     text = (url or "").strip()
     if not text:
         return None
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ImageHostError(f"The public URL {text!r} must be a web address starting with https://.")
+    problem = public_base_url_problem(text)
+    if problem is not None:
+        raise ImageHostError(problem)
     return text if text.endswith("/") else text + "/"
 
 

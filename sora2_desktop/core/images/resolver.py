@@ -1,4 +1,4 @@
-"""ImageResolver: turns the picker's entries into public URLs the service can fetch (check URLs, upload files)."""
+"""ImageResolver: makes reference images (ImageSource) public URLs the service can fetch (check URLs, upload files)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ _REUSE_UPLOAD_S = 24 * 3600
 
 @dataclass(frozen=True)
 class ImageSource:
-    source: str  # a local path or an http(s) URL, as the person gave it
+    """One reference image as the person listed it: the picker's entries, the draft and the submission all
+    use this one type."""
+
+    source: str  # an absolute local path or an http(s) URL, as listed
     is_local: bool
 
 

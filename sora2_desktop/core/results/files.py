@@ -60,6 +60,20 @@ class ClaimedPaths:
         """Who claims `path`; None when nobody does (or it was claimed without an owner)."""
         return self._owners.get(_folded(path))
 
+    def held_by_another(self, path: Path, owner: object) -> bool:
+        """True when someone other than `owner` claims `path` (an unowned claim counts for nobody)."""
+        holder = self.owner(path)
+        return holder is not None and holder != owner
+
+    def move(self, owner: object, old: Path | None, new: Path | None) -> None:
+        """`owner` now claims `new` instead of `old` (either may be None: no path)."""
+        if old == new:
+            return
+        if old is not None:
+            self.release(old, owner)
+        if new is not None:
+            self.claim(new, owner)
+
     def copy(self) -> ClaimedPaths:
         """A snapshot for a worker thread that adds names of its own."""
         snapshot = ClaimedPaths()

@@ -12,10 +12,6 @@ _BEARER = re.compile(r"(?i)(bearer\s+)[^\s'\"]+")
 _known_secrets: set[str] = set()
 
 
-def forget_secret_patterns() -> None:
-    _known_secrets.clear()
-
-
 def register_secret(value: str) -> None:
     """Any log record that somehow contains this exact string gets it replaced; a second line of defence."""
     if len(value) >= 4:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sora2_desktop.api import AspectRatio, GenerationRequest, Mode, Provider, RequestType
-from sora2_desktop.core.results.download_record import Download, DownloadState
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 # Column order is the contract between task_values() and task_from_row(); `id` comes first.
 TASK_COLUMNS = (
@@ -33,6 +33,9 @@ TASK_COLUMNS = (
     "service_created_at",
     "completed_at",
     "cost_time_ms",
+    "chosen",
+    "note",
+    "note_detail",
 )
 DOWNLOAD_COLUMNS = (
     "task_row_id",
@@ -44,6 +47,8 @@ DOWNLOAD_COLUMNS = (
     "state",
     "expires_at",
     "error",
+    "problem",
+    "problem_detail",
 )
 
 # Times are ISO 8601 text in UTC with microseconds always written ("2026-01-09T13:33:30.929000+00:00"):
@@ -53,7 +58,9 @@ DOWNLOAD_COLUMNS = (
 
 # Dict lookups instead of Enum(value) calls: the enum call is most of the cost of reading a row.
 _PHASES = {phase.value: phase for phase in TaskPhase}
+_NOTES = {note.value: note for note in TaskNote}
 _DOWNLOAD_STATES = {state.value: state for state in DownloadState}
+_PROBLEMS = {problem.value: problem for problem in DownloadProblem}
 _MODES = {mode.value: mode for mode in Mode}
 _RATIOS = {ratio.value: ratio for ratio in AspectRatio}
 _PROVIDERS = {provider.value: provider for provider in Provider}
@@ -82,7 +89,7 @@ def _builder(cls: type[T], stored_fields: tuple[str, ...]) -> Callable[[dict[str
 
 
 _TASK_FIELDS = (
-    "id",
+    "local_id",
     "request",
     "phase",
     "created_at",
@@ -100,6 +107,9 @@ _TASK_FIELDS = (
     "service_created_at",
     "completed_at",
     "cost_time_ms",
+    "chosen",
+    "note",
+    "note_detail",
 )
 _build_task = _builder(Task, _TASK_FIELDS)
 _REQUEST_FIELDS = (
@@ -154,6 +164,9 @@ def task_values(task: Task) -> tuple[object, ...]:
         to_text(task.service_created_at),
         to_text(task.completed_at),
         task.cost_time_ms,
+        int(task.chosen),
+        None if task.note is None else str(task.note),
+        task.note_detail,
     )
 
 
@@ -184,6 +197,10 @@ def task_from_row(row: tuple[Any, ...], requests: dict[str, GenerationRequest]) 
             "service_created_at": None if row[15] is None else iso(row[15]),
             "completed_at": None if row[16] is None else iso(row[16]),
             "cost_time_ms": row[17],
+            "chosen": bool(row[18]),
+            # A note written by a later version that this one does not know is left out, not a crash.
+            "note": None if row[19] is None else _NOTES.get(row[19]),
+            "note_detail": row[20],
         }
     )
 
@@ -220,7 +237,9 @@ def download_values(download: Download) -> tuple[object, ...]:
         download.bytes_total,
         str(download.state),
         to_text(download.expires_at),
-        download.error,
+        download.legacy_error,
+        None if download.problem is None else str(download.problem),
+        download.problem_detail,
     )
 
 
@@ -234,5 +253,8 @@ def download_from_row(row: tuple[Any, ...]) -> Download:
         bytes_total=row[5],
         state=_DOWNLOAD_STATES.get(row[6], DownloadState.FAILED),
         expires_at=from_text(row[7]),
-        error=row[8],
+        # A code written by a later version that this one does not know reads as an unforeseen fault.
+        problem=None if row[9] is None else _PROBLEMS.get(row[9], DownloadProblem.UNEXPECTED),
+        problem_detail=row[10],
+        legacy_error=row[8],
     )

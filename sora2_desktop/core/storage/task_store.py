@@ -1,77 +1,21 @@
-"""TaskStore: SQLite, the source of truth for every task and its downloads; survives crashes and restarts."""
+"""TaskStore: the `tasks` table in SQLite, the source of truth for every task; survives crashes and restarts."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from PySide6.QtCore import QCoreApplication
+from typing import Any
 
 from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.results.download_record import Download, DownloadState
-from sora2_desktop.core.storage.task_rows import (
-    DOWNLOAD_COLUMNS,
-    TASK_COLUMNS,
-    download_from_row,
-    download_values,
-    task_from_row,
-    task_values,
-    to_text,
-)
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.storage.database import Database
+from sora2_desktop.core.storage.download_store import DownloadStore
+from sora2_desktop.core.storage.task_rows import TASK_COLUMNS, task_from_row, task_values, to_text
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 log = logging.getLogger(__name__)
-
-# Each script moves the schema one version up; user_version counts the scripts applied. Never edit a shipped
-# script: append a new one (ALTER TABLE … ADD COLUMN, CREATE TABLE …) so every older database can follow.
-# Times are UTC ISO 8601 text with microseconds; task_rows says why.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
-    CREATE TABLE tasks (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: a removed task's id is never given to another
-        request_json TEXT NOT NULL,           -- GenerationRequest.to_dict()
-        phase TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT,
-        batch_id TEXT,
-        task_id TEXT,                         -- the service's taskId
-        submitted_at TEXT,
-        next_poll_at TEXT,
-        polls INTEGER NOT NULL DEFAULT 0,
-        raw_state TEXT,
-        result_urls TEXT NOT NULL DEFAULT '',  -- one per line
-        fail_code TEXT,
-        fail_message TEXT,
-        error_message TEXT,
-        service_created_at TEXT,
-        completed_at TEXT,
-        cost_time_ms INTEGER
-    );
-    CREATE INDEX tasks_phase ON tasks (phase);
-    CREATE INDEX tasks_created_at ON tasks (created_at);
-    CREATE INDEX tasks_task_id ON tasks (task_id) WHERE task_id IS NOT NULL;
-    CREATE TABLE downloads (
-        task_row_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
-        url_index INTEGER NOT NULL,
-        url TEXT NOT NULL,
-        path TEXT,
-        bytes_done INTEGER NOT NULL DEFAULT 0,
-        bytes_total INTEGER,
-        state TEXT NOT NULL,
-        expires_at TEXT,
-        error TEXT,
-        PRIMARY KEY (task_row_id, url_index)
-    );
-    CREATE INDEX downloads_state ON downloads (state);
-    """,
-]
 
 UNFINISHED_PHASES = (
     TaskPhase.QUEUED,
@@ -82,99 +26,24 @@ UNFINISHED_PHASES = (
 )
 
 
-def submit_lost_message() -> str:
-    """What a person reads on a task whose submit answer was lost (SUBMIT_UNKNOWN after a crash)."""
-    return QCoreApplication.translate(
-        "TaskStore",
-        "The app stopped before the service confirmed this task, so it may or may not have been created "
-        "(and charged). It was not sent again: check your APIXO dashboard before submitting it once more.",
-    )
-
-
 _SELECT_TASKS = f"SELECT {', '.join(TASK_COLUMNS)} FROM tasks"
 _INSERT_TASK = f"INSERT INTO tasks ({', '.join(TASK_COLUMNS)}) VALUES ({', '.join('?' * len(TASK_COLUMNS))})"
-_UPDATE_TASK = f"UPDATE tasks SET {', '.join(f'{column} = ?' for column in TASK_COLUMNS[1:])} WHERE id = ?"
-_UPSERT_DOWNLOAD = (
-    f"INSERT INTO downloads ({', '.join(DOWNLOAD_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(DOWNLOAD_COLUMNS))}) "
-    "ON CONFLICT (task_row_id, url_index) DO UPDATE SET "
-    + ", ".join(f"{column} = excluded.{column}" for column in DOWNLOAD_COLUMNS[2:])
-)
-_SELECT_DOWNLOADS = f"SELECT {', '.join(DOWNLOAD_COLUMNS)} FROM downloads"
-
-
-class FinishedResult(NamedTuple):
-    """A successful task's result links and when the service finished it; the rest of its row is not loaded."""
-
-    local_id: int
-    result_urls: tuple[str, ...]
-    completed_at: datetime
-
-
-class NewerDatabaseError(RuntimeError):
-    """The database was written by a newer version of the app; opening it here could damage it."""
-
-
-def migrate(connection: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
-    """Apply the scripts the database has not seen yet, each in its own transaction; return the version."""
-    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-    if version > len(migrations):
-        raise NewerDatabaseError(
-            f"The task database is from a newer version of Sora 2 Desktop (schema {version}, this app "
-            f"knows {len(migrations)}). Update the app, or start it with another --profile."
-        )
-    for number, script in enumerate(migrations[version:], start=version + 1):
-        # executescript cannot join an open transaction, so the script carries its own BEGIN/COMMIT; the
-        # version bump is inside it, so a crash leaves either the old schema or the new one, never half.
-        try:
-            connection.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\n"
-                f"INSERT INTO schema_migrations VALUES ({number}, '{to_text(_now())}');\n"
-                f"PRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
-        log.info("task database migrated to schema %d", number)
-        version = number
-    return version
+# `chosen` is left out: only choose_take() writes it, so a stale copy of a task (the runner keeps its unfinished
+# tasks in memory) can never undo a person's pick.
+_CHOSEN_AT = TASK_COLUMNS[1:].index("chosen")
+_UPDATED_COLUMNS = TASK_COLUMNS[1 : _CHOSEN_AT + 1] + TASK_COLUMNS[_CHOSEN_AT + 2 :]
+_UPDATE_TASK = f"UPDATE tasks SET {', '.join(f'{column} = ?' for column in _UPDATED_COLUMNS)} WHERE id = ?"
 
 
 class TaskStore:
-    """One connection, autocommit: every write is one small transaction, so a crash loses nothing committed.
-
-    Use it from the thread that opened it (the Qt/asyncio thread): writes are single rows in WAL mode with
-    synchronous=NORMAL, a fraction of a millisecond, and loads are one query."""
+    """Opens the database (database.py, migrations.py) and keeps its tasks; `downloads` keeps their download
+    records on the same connection. Use it from the thread that opened it (the Qt/asyncio thread)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        self._closed = False
-        # isolation_level=None: the sqlite3 module opens no hidden transactions; ours are explicit.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if mode != "wal" and self.path != ":memory:":
-            log.warning("task database is not in WAL mode (%s); readers may wait on writers", mode)
-        # NORMAL is durable in WAL mode except for the last commits before a power cut (not an app crash).
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        # Another connection (a second instance, a test, a benchmark) may hold the write lock briefly.
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self.schema_version = migrate(self._db)
-
-    def stop_automatic_checkpoints(self) -> None:
-        """The app checkpoints from a worker (`checkpoint_in_worker`): an automatic checkpoint runs inside the
-        commit that crosses 1,000 pages, on the GUI thread, and took up to 49 ms there (benchmarks/README.md)."""
-        self._db.execute("PRAGMA wal_autocheckpoint=0")
-
-    def checkpoint_in_worker_thread(self) -> None:
-        """Copy the WAL into the database file; call it off the GUI thread. Its own connection: sqlite3
-        connections belong to the thread that made them."""
-        if self.path == ":memory:":
-            return
-        with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as db:
-            db.execute("PRAGMA busy_timeout=5000")
-            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self._db = Database(path)
+        self.path = self._db.path
+        self.schema_version = self._db.schema_version
+        self.downloads = DownloadStore(self._db)
 
     def __enter__(self) -> TaskStore:
         return self
@@ -182,21 +51,20 @@ class TaskStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Idempotent: the app closes on quit, tests close again in teardown."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._db.execute("PRAGMA optimize")  # SQLite's advice: keeps the query planner's statistics fresh
-        finally:
-            self._db.close()
+    # --- the database, for the session -------------------------------------------------------------------
+
+    def stop_automatic_checkpoints(self) -> None:
+        self._db.stop_automatic_checkpoints()
+
+    def checkpoint_in_worker_thread(self) -> None:
+        self._db.checkpoint_in_worker_thread()
 
     def pragma(self, name: str) -> Any:
-        """Read one PRAGMA (journal_mode, foreign_keys, user_version…), for diagnostics and tests."""
-        if not name.replace("_", "").isalpha():
-            raise ValueError(f"not a pragma name: {name!r}")
-        return self._db.execute(f"PRAGMA {name}").fetchone()[0]
+        return self._db.pragma(name)
+
+    def close(self) -> None:
+        """Idempotent: the app closes on quit, tests close again in teardown."""
+        self._db.close()
 
     # --- tasks ---------------------------------------------------------------------------------------
 
@@ -209,6 +77,7 @@ class TaskStore:
         return stored.with_(local_id=cursor.lastrowid)
 
     def update(self, task: Task) -> Task:
+        """Write every field of a stored task but `chosen` (choose_take's alone); return it as written."""
         if task.local_id is None:
             raise ValueError("task has no id yet; use add()")
         stored = task.with_(updated_at=_now())
@@ -246,6 +115,27 @@ class TaskStore:
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM tasks").fetchone()[0])
 
+    def choose_take(self, local_id: int) -> list[Task]:
+        """Mark `local_id` as the take picked among the takes of its batch and clear the mark on the others, in
+        one transaction; return the tasks whose mark changed, as stored now (none when it was already the pick).
+        Raises LookupError when no such task is stored."""
+        with self._db.transaction():
+            row = self._db.execute("SELECT batch_id FROM tasks WHERE id = ?", (local_id,)).fetchone()
+            if row is None:
+                raise LookupError(f"no stored task with id {local_id}")
+            query, params = "SELECT id FROM tasks WHERE id = ? AND chosen = 0", [local_id]
+            if row[0] is not None:  # a task without a batch (none today) is a batch of one
+                query, params = "SELECT id FROM tasks WHERE batch_id = ? AND chosen != (id = ?)", [row[0], local_id]
+            changed = [found[0] for found in self._db.execute(query, params)]
+            if not changed:
+                return []
+            marks = ", ".join("?" * len(changed))
+            self._db.execute(
+                f"UPDATE tasks SET chosen = (id = ?), updated_at = ? WHERE id IN ({marks})",
+                (local_id, to_text(_now()), *changed),
+            )
+            return self._load(f"{_SELECT_TASKS} WHERE id IN ({marks}) ORDER BY id", changed)
+
     def recover_after_crash(self) -> list[Task]:
         """Settle the tasks a previous run left SUBMITTING; call once at start-up, before anything submits.
 
@@ -253,12 +143,12 @@ class TaskStore:
         or not, so it becomes SUBMIT_UNKNOWN and is never resent blindly. With a taskId the answer arrived
         but the phase was not moved on; it becomes PENDING so polling picks it up."""
         changed: list[Task] = []
-        with self._transaction():
+        with self._db.transaction():
             stuck = self._load(f"{_SELECT_TASKS} WHERE phase = ? ORDER BY id", (str(TaskPhase.SUBMITTING),))
             now = _now()
             for task in stuck:
                 if task.task_id is None:
-                    task = task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, error_message=submit_lost_message())
+                    task = task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, note=TaskNote.SUBMIT_LOST, note_detail=None)
                 else:
                     task = task.with_(phase=TaskPhase.PENDING)
                 task = task.with_(updated_at=now)
@@ -268,79 +158,20 @@ class TaskStore:
             log.info("recovered %d task(s) left submitting by the previous run", len(changed))
         return changed
 
-    # --- downloads -----------------------------------------------------------------------------------
+    # --- download records, for the views (the downloader uses `downloads` itself) ----------------------
 
-    def upsert_download(self, download: Download) -> Download:
-        self._db.execute(_UPSERT_DOWNLOAD, download_values(download))
-        return download
-
-    def upsert_downloads(self, downloads: Sequence[Download]) -> int:
-        """Write many download records in one transaction (all or none); return how many were written.
-
-        For bulk changes such as the expired results of an old history at start-up: one commit instead of one
-        per row. Raises sqlite3.IntegrityError (nothing written) if any record's task no longer exists."""
-        if not downloads:
-            return 0
-        with self._transaction():
-            self._db.executemany(_UPSERT_DOWNLOAD, [download_values(download) for download in downloads])
-        return len(downloads)
-
-    def downloads_for(self, task_row_id: int) -> list[Download]:
-        query = f"{_SELECT_DOWNLOADS} WHERE task_row_id = ? ORDER BY url_index"
-        rows = self._db.execute(query, (task_row_id,))
-        return [download_from_row(row) for row in rows]
-
-    def pending_downloads(self) -> list[Download]:
-        """Downloads not started or cut short (e.g. by a restart), in task order: the downloader's to-do."""
-        states = [str(state) for state in DownloadState if state.is_pending]
-        marks = ", ".join("?" * len(states))
-        query = f"{_SELECT_DOWNLOADS} WHERE state IN ({marks}) ORDER BY task_row_id, url_index"
-        rows = self._db.execute(query, states)
-        return [download_from_row(row) for row in rows]
+    def downloads_for(self, local_id: int) -> list[Download]:
+        return self.downloads.for_task(local_id)
 
     def downloads_in(self, states: Iterable[DownloadState]) -> list[Download]:
-        """Downloads in any of `states`, in task order (the downloader also retries FAILED ones at start)."""
-        wanted = [str(state) for state in states]
-        marks = ", ".join("?" * len(wanted))
-        query = f"{_SELECT_DOWNLOADS} WHERE state IN ({marks}) ORDER BY task_row_id, url_index"
-        return [download_from_row(row) for row in self._db.execute(query, wanted)]
-
-    def results_without_downloads(self, completed_by: datetime) -> list[FinishedResult]:
-        """The result links of successful tasks completed at or before `completed_by` that have no download
-        record, without the rest of their rows: cheap to load by the thousand (an old history whose links have
-        expired, marked EXPIRED in bulk at start-up)."""
-        query = (
-            "SELECT id, result_urls, completed_at FROM tasks WHERE phase = ? AND result_urls != '' "
-            "AND completed_at IS NOT NULL AND completed_at <= ? "
-            "AND id NOT IN (SELECT task_row_id FROM downloads) ORDER BY id"
-        )
-        # Times are fixed-width UTC text (task_rows), so text order is time order.
-        rows = self._db.execute(query, (str(TaskPhase.SUCCESS), to_text(completed_by)))
-        iso = datetime.fromisoformat
-        return [FinishedResult(row[0], tuple(row[1].split("\n")), iso(row[2])) for row in rows]
-
-    def succeeded_without_downloads(self) -> list[Task]:
-        """Successful tasks with results but no download record: the app stopped between the two writes."""
-        return self._load(
-            f"{_SELECT_TASKS} WHERE phase = ? AND result_urls != '' "
-            "AND id NOT IN (SELECT task_row_id FROM downloads) ORDER BY id",
-            (str(TaskPhase.SUCCESS),),
-        )
+        return self.downloads.in_states(states)
 
     # --- internals -----------------------------------------------------------------------------------
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
     def _update_row(self, task: Task) -> None:
-        cursor = self._db.execute(_UPDATE_TASK, (*task_values(task), task.local_id))
+        values = task_values(task)
+        values = values[:_CHOSEN_AT] + values[_CHOSEN_AT + 1 :]
+        cursor = self._db.execute(_UPDATE_TASK, (*values, task.local_id))
         if cursor.rowcount == 0:
             raise LookupError(f"no stored task with id {task.local_id}")
 

@@ -17,7 +17,8 @@ class Backoff:
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number `attempt` (1 = first retry). The service's Retry-After is a floor."""
-        ceiling = min(self.cap_s, self.base_s * (2 ** max(0, attempt - 1)))
+        # The exponent stops growing long before the cap matters; unbounded, 2.0**1024 overflows a float.
+        ceiling = min(self.cap_s, self.base_s * (2.0 ** min(max(0, attempt - 1), 60)))
         wait = ceiling / 2 + self.rand() * ceiling / 2
         if retry_after is not None and retry_after > 0:
             wait = max(wait, retry_after)

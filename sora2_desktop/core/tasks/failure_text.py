@@ -1,4 +1,4 @@
-"""Failure text: turns a failed, refused or lost task into words a person understands, and what to do next."""
+"""Failure text: words for a task's notes and for a failed, refused or lost task, and what to do next."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.api import Mode
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 CONTENT_VIOLATION = "CONTENT_VIOLATION"
 INVALID_IMAGE_URL = "INVALID_IMAGE_URL"
@@ -35,6 +35,64 @@ NO_FAILURE = FailureExplanation("", "")
 _translate = QCoreApplication.translate
 
 
+def task_note_text(task: Task) -> str | None:
+    """What the app says about `task` beyond its phase (waiting for a key, retrying after a fault, an answer
+    lost), in words made now; None when there is nothing to say. A row written before notes were codes shows
+    the words it stored (in `error_message`, which otherwise holds only the service's words for a refusal)."""
+    if task.note is not None:
+        return _note_words(task.note, task.note_detail, retrying=not task.phase.is_final)
+    if task.phase != TaskPhase.REJECTED and task.error_message:
+        return task.error_message
+    return None
+
+
+def _note_words(note: TaskNote, detail: str | None, *, retrying: bool) -> str:
+    """The sentence for a note; `retrying`: the task is still followed, so the app tries again."""
+    shown = detail or _translate("FailureText", "no details")
+    if note == TaskNote.WAITING_FOR_KEY:
+        return _translate("FailureText", "Waiting for a valid API key.")
+    if note == TaskNote.WAITING_FOR_SLOT:
+        limit = f"{int(detail):,}" if detail and detail.isascii() and detail.isdigit() else "1,000"
+        return _translate("FailureText", "Waiting: {limit} tasks are already running on this key.").format(limit=limit)
+    if note == TaskNote.SUBMIT_LOST:
+        return _translate(
+            "FailureText",
+            "The app stopped before the service confirmed this task, so it may or may not have been created "
+            "(and charged). It was not sent again: check your APIXO dashboard before submitting it once more.",
+        )
+    status = f" (HTTP {detail})" if detail else ""
+    # Two sentences a note, (while the app retries, once it has given up): whole sentences rather than pieces
+    # joined here, so a translation can order its words freely.
+    words = {
+        TaskNote.RATE_LIMITED: (
+            _translate("FailureText", "Rate-limited by the service; retrying shortly."),
+            _translate("FailureText", "The service rate-limited the request."),
+        ),
+        TaskNote.NO_CONNECTION: (
+            _translate("FailureText", "Could not connect to the service; check the network. Retrying shortly."),
+            _translate("FailureText", "Could not connect to the service; check the network."),
+        ),
+        TaskNote.CONNECTION_LOST: (
+            _translate("FailureText", "The connection to the service broke or timed out; retrying shortly."),
+            _translate("FailureText", "The connection to the service broke or timed out after the request was sent."),
+        ),
+        TaskNote.SERVICE_ERROR: (
+            _translate("FailureText", "The service had a problem (code {0}); retrying shortly."),
+            _translate("FailureText", "The service had a problem (code {0}) after the request was sent."),
+        ),
+        TaskNote.BAD_ANSWER: (
+            _translate("FailureText", "The service sent an answer this app cannot read{0}; retrying shortly."),
+            _translate("FailureText", "The service sent an answer this app cannot read{0}."),
+        ),
+        TaskNote.SERVICE_REFUSED: (
+            _translate("FailureText", "The service refused the request ({0}); retrying shortly."),
+            _translate("FailureText", "The service refused the request ({0})."),
+        ),
+    }
+    template = words[note][0 if retrying else 1]
+    return template.format(status if note == TaskNote.BAD_ANSWER else shown)
+
+
 def explain_failure(task: Task) -> FailureExplanation:
     """Words for a task in FAILED, REJECTED or SUBMIT_UNKNOWN; `NO_FAILURE` for every other phase."""
     if task.phase == TaskPhase.FAILED:
@@ -42,7 +100,7 @@ def explain_failure(task: Task) -> FailureExplanation:
     if task.phase == TaskPhase.REJECTED:
         return _explain_rejection(task)
     if task.phase == TaskPhase.SUBMIT_UNKNOWN:
-        cause = (task.error_message or "").strip()
+        cause = (task_note_text(task) or "").strip()
         return FailureExplanation(
             summary=_translate("FailureText", "Answer lost: check your dashboard"),
             detail=_translate(

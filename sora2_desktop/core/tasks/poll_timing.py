@@ -23,7 +23,3 @@ class PollTiming:
     def interval(self, request: GenerationRequest) -> float:
         base = self.callback_interval_s if request.request_type == RequestType.CALLBACK else self.interval_s
         return base * self.time_scale
-
-    def expected_total_s(self, request: GenerationRequest) -> float:
-        """Typical generation time (the service's 3–5 min for 10 s, 4–6 min for 15 s), for the progress bar."""
-        return (240.0 if request.duration < 15 else 300.0) * self.time_scale

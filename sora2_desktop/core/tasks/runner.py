@@ -17,9 +17,11 @@ from sora2_desktop.api import (
     AuthError,
     GenerationRequest,
     InvalidRequestError,
+    ProtocolError,
     RateLimitedError,
     TaskState,
     TaskStatus,
+    TransientError,
 )
 from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.core.storage.task_store import TaskStore
@@ -27,7 +29,7 @@ from sora2_desktop.core.tasks.backoff import Backoff
 from sora2_desktop.core.tasks.poll_scheduler import PollScheduler
 from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.rate_limiter import RateLimiter
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +48,29 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def note_for(error: ApiError) -> tuple[TaskNote, str | None]:
+    """The note (and the fact it names) for a fault of a submit or a status query; words come at display."""
+    if isinstance(error, RateLimitedError):
+        return TaskNote.RATE_LIMITED, None
+    if isinstance(error, InvalidRequestError):
+        return TaskNote.SERVICE_REFUSED, error.service_message or None
+    status = None if error.status_code is None else str(error.status_code)
+    if isinstance(error, ProtocolError):
+        return TaskNote.BAD_ANSWER, status
+    if isinstance(error, TransientError) and status is not None:
+        return TaskNote.SERVICE_ERROR, status
+    if not error.request_sent:
+        return TaskNote.NO_CONNECTION, None
+    return TaskNote.CONNECTION_LOST, None
+
+
 class TaskRunner(QObject):
     """Writes every task before it is sent, submits, polls on the PollScheduler, retries what a retry can fix,
     and emits `task_changed` once per change so a model can update one row."""
 
-    task_changed = Signal(object)  # Task
+    task_changed = Signal(Task)  # the task as it is now, its note included (notes are not always stored)
     auth_required = Signal(str)  # a sentence for the person; polling is paused until set_api_key()
-    succeeded = Signal(object)  # Task that just reached SUCCESS (downloads start from here)
+    succeeded = Signal(Task)  # a task that just reached SUCCESS (downloads start from here)
 
     def __init__(
         self,
@@ -168,12 +186,12 @@ class TaskRunner(QObject):
             if task is None or task.phase != TaskPhase.QUEUED:
                 continue
             free -= 1
-            self._save(task.with_(phase=TaskPhase.SUBMITTING, error_message=None))
+            self._save(task.with_(phase=TaskPhase.SUBMITTING, error_message=None, note=None, note_detail=None))
             self._spawn(self._submit(local_id))
         for local_id in self._queue:
             task = self._live.get(local_id)
-            if task is not None and task.error_message is None:
-                self._emit_note(task, self.tr("Waiting: 1,000 tasks are already running on this key."))
+            if task is not None and task.note is None:
+                self._emit_note(task, TaskNote.WAITING_FOR_SLOT, str(self._max_running))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         job = asyncio.get_running_loop().create_task(coro)
@@ -192,30 +210,36 @@ class TaskRunner(QObject):
                 task_id = await self._client.submit(task.request)
             except RateLimitedError as err:
                 attempt += 1
-                self._emit_note(task, self.tr("Rate-limited by the service; retrying shortly."))
+                self._emit_note(task, TaskNote.RATE_LIMITED)
                 await asyncio.sleep(self._backoff.delay(attempt, err.retry_after) * self._retry_scale())
                 continue
             except AuthError as err:
                 # Nothing was created: the task goes back to the head of the queue until a key is given.
-                self._save(task.with_(phase=TaskPhase.QUEUED, error_message=self.tr("Waiting for a valid API key.")))
+                self._save(task.with_(phase=TaskPhase.QUEUED, note=TaskNote.WAITING_FOR_KEY, note_detail=None))
                 self._queue.appendleft(local_id)
                 self._ask_for_key(err.user_message)
                 return
             except InvalidRequestError as err:
-                self._finish(task.with_(phase=TaskPhase.REJECTED, error_message=err.user_message))
+                # The service's words are the fact here: kept verbatim (support may ask for them).
+                refused = task.with_(phase=TaskPhase.REJECTED, error_message=err.service_message or None)
+                self._finish(refused.with_(note=None, note_detail=None))
                 return
             except ApiError as err:
+                note, detail = note_for(err)
                 if getattr(err, "request_sent", True):
                     # The request may have reached the service: resending could charge twice.
-                    self._finish(task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, error_message=err.user_message))
+                    log.info("task %s: submit answer lost (%s)", local_id, err.user_message)
+                    self._finish(task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, note=note, note_detail=detail))
                     return
                 attempt += 1
-                self._emit_note(task, self.tr("Could not reach the service ({0}); retrying.").format(err.user_message))
+                self._emit_note(task, note, detail)
                 await asyncio.sleep(self._backoff.delay(attempt) * self._retry_scale())
                 continue
             submitted = self._now()
             task = self._save(
-                task.with_(phase=TaskPhase.PENDING, task_id=task_id, submitted_at=submitted, error_message=None)
+                task.with_(
+                    phase=TaskPhase.PENDING, task_id=task_id, submitted_at=submitted, note=None, note_detail=None
+                )
             )
             log.info("task %s submitted as %s", local_id, task_id)
             self._scheduler.schedule(local_id, self.timing.first_delay(task.request))
@@ -245,20 +269,20 @@ class TaskRunner(QObject):
             self._ask_for_key(err.user_message)
             return
         except RateLimitedError as err:
-            self._retry_poll(local_id, task, err.retry_after, self.tr("Rate-limited by the service; retrying shortly."))
+            self._retry_poll(local_id, task, err.retry_after, err)
             return
         except ApiError as err:
-            self._retry_poll(local_id, task, None, err.user_message)
+            self._retry_poll(local_id, task, None, err)
             return
         self._attempts.pop(local_id, None)
         self._apply_status(local_id, task, status)
 
-    def _retry_poll(self, local_id: int, task: Task, retry_after: float | None, note: str) -> None:
+    def _retry_poll(self, local_id: int, task: Task, retry_after: float | None, error: ApiError) -> None:
         attempt = self._attempts.get(local_id, 0) + 1
         self._attempts[local_id] = attempt
         delay = max(self.timing.interval(task.request), self._backoff.delay(attempt, retry_after) * self._retry_scale())
         self._scheduler.schedule(local_id, delay)
-        self._emit_note(task, note)
+        self._emit_note(task, *note_for(error))
 
     def _apply_status(self, local_id: int, task: Task, status: TaskStatus) -> None:
         phase = _PHASE_OF_STATE[status.state]
@@ -273,6 +297,8 @@ class TaskRunner(QObject):
             completed_at=status.complete_time,
             cost_time_ms=status.cost_time_ms,
             error_message=None,
+            note=None,
+            note_detail=None,
         )
         if phase.is_final:
             self._finish(updated)
@@ -280,11 +306,7 @@ class TaskRunner(QObject):
                 self.succeeded.emit(self._live_or(updated))
             return
         # Write only when something a person can see changed: a poll that learns nothing costs no disk write.
-        if (updated.phase, updated.raw_state, updated.error_message) != (
-            task.phase,
-            task.raw_state,
-            task.error_message,
-        ):
+        if (updated.phase, updated.raw_state, updated.note) != (task.phase, task.raw_state, task.note):
             self._save(updated)
         else:
             self._live[local_id] = updated
@@ -314,11 +336,11 @@ class TaskRunner(QObject):
             self._scheduler.cancel(saved.local_id)
         self._drain_queue()
 
-    def _emit_note(self, task: Task, note: str) -> None:
+    def _emit_note(self, task: Task, note: TaskNote, detail: str | None = None) -> None:
         """A passing condition (retrying, waiting) shown on the row; not written to disk, it will not outlive it."""
-        if task.local_id is None or task.error_message == note:
+        if task.local_id is None or (task.note, task.note_detail) == (note, detail):
             return
-        noted = task.with_(error_message=note)
+        noted = task.with_(note=note, note_detail=detail)
         self._live[task.local_id] = noted
         self.task_changed.emit(noted)
 

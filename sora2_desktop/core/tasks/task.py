@@ -17,7 +17,7 @@ class TaskPhase(enum.StrEnum):
     SUBMIT_UNKNOWN = (
         "submit_unknown"  # the submit's answer was lost: it may or may not be charged; never resent blindly
     )
-    REJECTED = "rejected"  # the service refused the submit (400/401): `error_message` says why
+    REJECTED = "rejected"  # the service refused the submit (400): `error_message` holds its words
     PENDING = "pending"
     PROCESSING = "processing"
     SUCCESS = "success"
@@ -31,6 +31,21 @@ class TaskPhase(enum.StrEnum):
     @property
     def is_polled(self) -> bool:
         return self in (TaskPhase.PENDING, TaskPhase.PROCESSING, TaskPhase.UNKNOWN)
+
+
+class TaskNote(enum.StrEnum):
+    """What the app has to say about a task beyond its phase. Stored (or only emitted) as this code with the
+    fact it names in `Task.note_detail`; failure_text.task_note_text makes the words when they are shown."""
+
+    WAITING_FOR_KEY = "waiting_for_key"  # QUEUED: the service refused the key; sent once a key is given
+    WAITING_FOR_SLOT = "waiting_for_slot"  # QUEUED: the key's running limit is reached (detail: the limit)
+    RATE_LIMITED = "rate_limited"  # the service answered 429; the request is retried
+    NO_CONNECTION = "no_connection"  # no connection could be made: nothing was sent
+    CONNECTION_LOST = "connection_lost"  # the connection broke or timed out with the request on its way
+    SERVICE_ERROR = "service_error"  # the service had a fault (detail: the HTTP status or envelope code)
+    BAD_ANSWER = "bad_answer"  # the answer was not the documented one (detail: the HTTP status, if any)
+    SERVICE_REFUSED = "service_refused"  # a status query was refused (detail: the service's words)
+    SUBMIT_LOST = "submit_lost"  # SUBMIT_UNKNOWN at start-up: the app stopped before the submit's answer
 
 
 @dataclass(frozen=True)
@@ -48,10 +63,15 @@ class Task:
     result_urls: tuple[str, ...] = ()
     fail_code: str | None = None
     fail_message: str | None = None
-    error_message: str | None = None  # local or submit-time error, in words for a person
+    # The service's own words when it refused the submit (REJECTED), verbatim. Rows written before notes were
+    # codes may hold the app's words here instead; task_note_text shows those as they are.
+    error_message: str | None = None
     service_created_at: datetime | None = None
     completed_at: datetime | None = None
     cost_time_ms: int | None = None
+    chosen: bool = False  # the take a person picked among the takes of its batch (Compare); one per batch
+    note: TaskNote | None = None  # why it waits, what is retried, or what was lost; None when nothing
+    note_detail: str | None = None  # the fact `note` names (an HTTP status, the service's words, a limit)
     updated_at: datetime | None = field(default=None, compare=False)
 
     def with_(self, **changes: object) -> Task:

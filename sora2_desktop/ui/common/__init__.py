@@ -1,1 +1,1 @@
-"""Pieces every part of the window uses: icons, field error labels, frame thumbnails."""
+"""Pieces every part of the window uses: colours, time text, icons, field error labels, frame thumbnails."""

@@ -1,16 +1,12 @@
-"""Field errors: the error colour, the red frame on an invalid field and the message label beside it."""
+"""Field errors: the red frame on an invalid field and the message label beside it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-
-def error_color(palette: QPalette) -> QColor:
-    # A red that stays readable on both light and dark window colours; Qt has no palette role for errors.
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#ef5350") if dark else QColor("#c62828")
+from sora2_desktop.ui.common.palette import error_color
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:

@@ -1,1 +1,1 @@
-"""Composing a generation: the form, the prompt editor and the reference-image picker."""
+"""Composing a generation: the form and its draft, the prompt editor, the image picker, and the Generate flow."""

@@ -1,15 +1,12 @@
-"""GenerationForm: the compose side of the window — prompt, images and settings, made a GenerationRequest."""
+"""GenerationForm: the compose side of the window — collects prompt, images and settings, and shows field errors."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -18,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,9 +29,12 @@ from sora2_desktop.api.request import (
     Provider,
     RequestType,
 )
+from sora2_desktop.core.images.resolver import ImageSource
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
 from sora2_desktop.ui.common.frame_icon import frame_icon
-from sora2_desktop.ui.compose.image_picker import ImageEntry, ImagePicker
+from sora2_desktop.ui.compose.choice_row import ChoiceRow
+from sora2_desktop.ui.compose.form_draft import FormValues
+from sora2_desktop.ui.compose.image_picker import ImagePicker
 from sora2_desktop.ui.compose.prompt_editor import PromptEditor
 
 MAX_TAKES = 4
@@ -56,12 +55,39 @@ class GenerationForm(QWidget):
         self._busy = False
         self.prompt_editor = PromptEditor(self)
         self._errors: dict[str, ErrorLabel] = {field: ErrorLabel(self) for field in FIELDS}
-        self._focus: dict[str, Callable[[], None]] = {"prompt": self.prompt_editor.focus_editor}
-
         # Controls are created top to bottom as shown: the focus chain (the Tab order) is creation order.
+        self._build_look()
+        self._build_delivery()
+        self._focus: dict[str, Callable[[], None]] = {
+            "prompt": self.prompt_editor.focus_editor,
+            "mode": self._mode.focus_choice,
+            "image_urls": self.image_picker.setFocus,
+            "aspect_ratio": self._aspect.focus_choice,
+            "duration": self._duration.focus_choice,
+            "provider": self._provider.setFocus,
+            "request_type": self._delivery.focus_choice,
+            # A disabled field cannot take the focus: then the way to fix it is the delivery choice.
+            "callback_url": lambda: (
+                self._callback.setFocus() if self._callback.isEnabled() else self._delivery.focus_choice()
+            ),
+        }
+        self._build_layout()
+        self.set_busy(False)
+        for keys in _GENERATE_KEYS:
+            shortcut = QShortcut(keys, self)
+            # Within the form only, so the shortcut never fights another widget's Ctrl+Return elsewhere.
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._request_generate)
+        self._generate.clicked.connect(self._request_generate)
+        self._wire()
+        self._sync_enabled()
+
+    # -- building -----------------------------------------------------------------------------------------
+
+    def _build_look(self) -> None:
+        """What the video is made from and how it looks: mode, images, aspect ratio, duration."""
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
-        self._mode = self._choices(
-            "mode",
+        self._mode = ChoiceRow(
             [
                 (Mode.TEXT_TO_VIDEO, self.tr("Text to video"), self.tr("Generate from the prompt alone"), None),
                 (
@@ -71,11 +97,10 @@ class GenerationForm(QWidget):
                     None,
                 ),
             ],
+            self,
         )
         self.image_picker = ImagePicker(self)
-        self._focus["image_urls"] = self.image_picker.setFocus
-        self._aspect = self._choices(
-            "aspect_ratio",
+        self._aspect = ChoiceRow(
             [
                 (
                     AspectRatio.LANDSCAPE,
@@ -90,19 +115,13 @@ class GenerationForm(QWidget):
                     frame_icon(9, 16, text_color),
                 ),
             ],
+            self,
         )
-        self._duration = self._choices(
-            "duration",
-            [
-                (
-                    seconds,
-                    self.tr("{0} s").format(seconds),
-                    self.tr("Try 10 s first; go to 15 s once the result is what you want"),
-                    None,
-                )
-                for seconds in ALLOWED_DURATIONS
-            ],
-        )
+        tip = self.tr("Try 10 s first; go to 15 s once the result is what you want")
+        self._duration = ChoiceRow([(s, self.tr("{0} s").format(s), tip, None) for s in ALLOWED_DURATIONS], self)
+
+    def _build_delivery(self) -> None:
+        """How the request is sent and answered: provider, watermark, delivery, callback URL, takes."""
         self._provider = QComboBox(self)
         for provider, text, tip in (
             (Provider.AUTO, self.tr("Auto"), self.tr("Auto: the service routes the task")),
@@ -114,12 +133,10 @@ class GenerationForm(QWidget):
         self._provider.setToolTip(
             self.tr("Auto: the service routes the task\nValue: a cheaper route\nOfficial: OpenAI's official route")
         )
-        self._focus["provider"] = self._provider.setFocus
         self._watermark = QCheckBox(self.tr("Remove &watermark"), self)
         self._watermark.setChecked(True)
         self._watermark.setToolTip(self.tr("Ask the service for the video without the Sora watermark"))
-        self._delivery = self._choices(
-            "request_type",
+        self._delivery = ChoiceRow(
             [
                 (
                     RequestType.ASYNC,
@@ -134,6 +151,7 @@ class GenerationForm(QWidget):
                     None,
                 ),
             ],
+            self,
         )
         self._callback = QLineEdit(self)
         self._callback.setPlaceholderText(self.tr("https://example.com/sora-callback"))
@@ -145,20 +163,17 @@ class GenerationForm(QWidget):
         self._takes.setRange(1, MAX_TAKES)
         self._takes.setToolTip(self.tr("How many videos to make from this request; each one is a task of its own"))
 
-        # A disabled field cannot take the focus: then the way to fix it is the delivery choice.
-        self._focus["callback_url"] = lambda: (
-            self._callback.setFocus() if self._callback.isEnabled() else self._focus["request_type"]()
-        )
+    def _build_layout(self) -> None:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self._row(form, self.tr("&Mode:"), self._mode[1], "mode")
+        self._row(form, self.tr("&Mode:"), self._mode, "mode")
         self._row(form, self.tr("&Images:"), self.image_picker, "image_urls")
         self._picker_row = form.rowCount() - 1
-        self._row(form, self.tr("&Aspect ratio:"), self._aspect[1], "aspect_ratio")
-        self._row(form, self.tr("&Duration:"), self._duration[1], "duration")
+        self._row(form, self.tr("&Aspect ratio:"), self._aspect, "aspect_ratio")
+        self._row(form, self.tr("&Duration:"), self._duration, "duration")
         self._row(form, self.tr("Pr&ovider:"), self._provider, "provider", stretch=True)
         form.addRow("", self._watermark)
-        self._row(form, self.tr("Deli&very:"), self._delivery[1], "request_type")
+        self._row(form, self.tr("Deli&very:"), self._delivery, "request_type")
         self._row(form, self.tr("Call&back URL:"), self._callback, "callback_url")
         self._row(form, self.tr("&Takes:"), self._takes, None, stretch=True)
 
@@ -188,48 +203,6 @@ class GenerationForm(QWidget):
         layout.addWidget(self._general)
         layout.addLayout(buttons)
         self._form = form
-        self.set_busy(False)
-
-        for keys in _GENERATE_KEYS:
-            shortcut = QShortcut(keys, self)
-            # Within the form only, so the shortcut never fights another widget's Ctrl+Return elsewhere.
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self._request_generate)
-        self._generate.clicked.connect(self._request_generate)
-        self._wire()
-        self._sync_enabled()
-
-    # -- building -----------------------------------------------------------------------------------------
-
-    def _choices(self, field: str, options: list[tuple[Any, str, str, QIcon | None]]) -> tuple[QButtonGroup, QWidget]:
-        """Radio buttons in a row, one per value; arrow keys move between them, a mnemonic enters."""
-        row = QWidget(self)
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        group = QButtonGroup(row)
-        for value, text, tip, icon in options:
-            button = QRadioButton(text, row)
-            button.setProperty("value", value)
-            button.setToolTip(tip)
-            if icon is not None:
-                button.setIcon(icon)
-                button.setIconSize(QSize(20, 20))
-            group.addButton(button)
-            box.addWidget(button)
-        box.addStretch(1)
-        group.buttons()[0].setChecked(True)
-        row.setFocusProxy(group.buttons()[0])
-        # A label's mnemonic ignores a NoFocus buddy; Tab skips proxied widgets, so this only enables Alt+key.
-        row.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-
-        # The label's mnemonic should land on the chosen option, not always on the first one.
-        def follow(button: QAbstractButton, on: bool) -> None:
-            if on:
-                row.setFocusProxy(button)
-
-        group.buttonToggled.connect(follow)
-        self._focus[field] = lambda: (group.checkedButton() or group.buttons()[0]).setFocus()
-        return group, row
 
     def _row(self, form: QFormLayout, text: str, field: QWidget, error: str | None, stretch: bool = False) -> None:
         cell = QWidget(self)
@@ -254,14 +227,10 @@ class GenerationForm(QWidget):
 
     def _wire(self) -> None:
         self.prompt_editor.text_changed.connect(lambda _text: self._edited("prompt"))
-        for (group, _row), fields in (
-            (self._mode, ("mode",)),
-            (self._aspect, ("aspect_ratio",)),
-            (self._duration, ("duration",)),
-            (self._delivery, ("request_type", "callback_url")),
-        ):
-            # Two toggles per change (off, then on): react to the "on" one only.
-            group.buttonToggled.connect(lambda _b, on, f=fields: self._edited(*f) if on else None)
+        self._mode.changed.connect(lambda: self._edited("mode"))
+        self._aspect.changed.connect(lambda: self._edited("aspect_ratio"))
+        self._duration.changed.connect(lambda: self._edited("duration"))
+        self._delivery.changed.connect(lambda: self._edited("request_type", "callback_url"))
         self._provider.currentIndexChanged.connect(lambda _i: self._edited("provider"))
         self._callback.textChanged.connect(lambda _t: self._edited("callback_url"))
         self._watermark.toggled.connect(lambda _on: self._edited())
@@ -272,72 +241,58 @@ class GenerationForm(QWidget):
     # -- public API ---------------------------------------------------------------------------------------
 
     def mode(self) -> Mode:
-        return Mode(_checked(self._mode[0]))
+        return Mode(self._mode.value())
 
     def takes(self) -> int:
         return self._takes.value()
 
-    def request(self, image_urls: tuple[str, ...] = ()) -> GenerationRequest:
-        """What the widgets describe; images count only in image-to-video (else the picker is hidden)."""
-        mode = self.mode()
-        delivery = RequestType(_checked(self._delivery[0]))
-        return GenerationRequest(
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def values(self) -> FormValues:
+        """Everything typed and chosen, hidden choices included (form_draft keeps them as the draft)."""
+        return FormValues(
             prompt=self.prompt_editor.text(),
-            mode=mode,
-            duration=int(_checked(self._duration[0])),
-            aspect_ratio=AspectRatio(_checked(self._aspect[0])),
-            image_urls=tuple(image_urls) if mode == Mode.IMAGE_TO_VIDEO else (),
-            remove_watermark=self._watermark.isChecked(),
+            mode=self.mode(),
+            aspect_ratio=AspectRatio(self._aspect.value()),
+            duration=int(self._duration.value()),
             provider=Provider(self._provider.currentData()),
-            request_type=delivery,
-            callback_url=self._callback.text().strip() or None if delivery == RequestType.CALLBACK else None,
+            remove_watermark=self._watermark.isChecked(),
+            request_type=RequestType(self._delivery.value()),
+            callback_url=self._callback.text(),
+            takes=self.takes(),
+            images=tuple(self.image_picker.entries()),
         )
+
+    def request(self) -> GenerationRequest:
+        """What the widgets describe, without images (`images()`: a file has no URL before its upload)."""
+        return self.values().request()
+
+    def images(self) -> list[ImageSource]:
+        """The images the request takes: the listed ones in image-to-video (else the picker is hidden)."""
+        return self.values().chosen_images()
 
     def load_request(self, req: GenerationRequest) -> None:
         """Put a stored request's settings into the form (its image addresses become entries again)."""
-        draft = req.to_dict()
-        draft["images"] = [{"source": url, "is_local": False} for url in req.image_urls]
-        self.restore_draft({**draft, "takes": self.takes()})
+        self.set_values(FormValues.from_request(req, takes=self.takes()))
 
-    def draft(self) -> dict[str, Any]:
-        """Everything typed and chosen, JSON-safe, for the settings store."""
-        return {
-            "prompt": self.prompt_editor.text(),
-            "mode": str(self.mode()),
-            "aspect_ratio": str(_checked(self._aspect[0])),
-            "duration": int(_checked(self._duration[0])),
-            "provider": str(self._provider.currentData()),
-            "remove_watermark": self._watermark.isChecked(),
-            "request_type": str(_checked(self._delivery[0])),
-            "callback_url": self._callback.text(),
-            "takes": self.takes(),
-            "images": [{"source": e.source, "is_local": e.is_local} for e in self.image_picker.entries()],
-        }
-
-    def restore_draft(self, data: object) -> None:
-        """Fill the form from `draft()` output; missing or malformed values fall back to the defaults."""
-        values: dict[Any, Any] = data if isinstance(data, dict) else {}
+    def set_values(self, values: FormValues) -> None:
+        """Fill every control (errors cleared); one draft_changed at the end."""
         self._quiet = True
         try:
             self.clear_errors()
-            prompt = values.get("prompt")
-            self.prompt_editor.set_text(prompt if isinstance(prompt, str) else "")
-            _check(self._mode[0], values.get("mode"))
-            _check(self._aspect[0], values.get("aspect_ratio"))
-            _check(self._duration[0], values.get("duration"))
-            _check(self._delivery[0], values.get("request_type"))
-            index = self._provider.findData(values.get("provider"))
-            self._provider.setCurrentIndex(max(index, 0))
-            watermark = values.get("remove_watermark")
-            self._watermark.setChecked(watermark if isinstance(watermark, bool) else True)
-            callback = values.get("callback_url")
-            self._callback.setText(callback if isinstance(callback, str) else "")
-            takes = values.get("takes")
-            self._takes.setValue(takes if isinstance(takes, int) and not isinstance(takes, bool) else 1)
+            self.prompt_editor.set_text(values.prompt)
+            self._mode.set_value(values.mode)
+            self._aspect.set_value(values.aspect_ratio)
+            self._duration.set_value(values.duration)
+            self._delivery.set_value(values.request_type)
+            self._provider.setCurrentIndex(max(self._provider.findData(str(values.provider)), 0))
+            self._watermark.setChecked(values.remove_watermark)
+            self._callback.setText(values.callback_url)
+            self._takes.setValue(values.takes)
             self.image_picker.clear()
-            images = values.get("images")
-            sources = [_image_source(entry) for entry in images] if isinstance(images, list) else []
-            self.image_picker.add_sources([source for source in sources if source])
+            # Listed again from their sources: files are checked anew (one may have gone since).
+            self.image_picker.add_sources([image.source for image in values.images])
         finally:
             self._quiet = False
         self._sync_enabled()
@@ -403,28 +358,8 @@ class GenerationForm(QWidget):
 
     def _sync_enabled(self) -> None:
         self._form.setRowVisible(self._picker_row, self.mode() == Mode.IMAGE_TO_VIDEO)
-        self._callback.setEnabled(_checked(self._delivery[0]) == RequestType.CALLBACK)
+        self._callback.setEnabled(self._delivery.value() == RequestType.CALLBACK)
 
     def _request_generate(self) -> None:
         if not self._busy:
             self.generate_requested.emit()
-
-
-def _checked(group: QButtonGroup) -> Any:
-    button: QAbstractButton | None = group.checkedButton()
-    return (button or group.buttons()[0]).property("value")
-
-
-def _check(group: QButtonGroup, value: object) -> None:
-    """Check the button for `value`, or the first (the default) if nothing matches."""
-    buttons = group.buttons()
-    match = next((b for b in buttons if str(b.property("value")) == str(value)), buttons[0])
-    match.setChecked(True)
-
-
-def _image_source(entry: object) -> str:
-    if isinstance(entry, ImageEntry):
-        return entry.source
-    if isinstance(entry, dict) and isinstance(entry.get("source"), str):
-        return str(entry["source"])
-    return entry if isinstance(entry, str) else ""

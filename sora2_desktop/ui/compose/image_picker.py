@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QObject, QSize, QStandardPaths, Qt, QThreadPool, QUrl, Signal
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.images.check import ImageRejected, check_local_image
+from sora2_desktop.core.images.resolver import ImageSource
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
 from sora2_desktop.ui.compose.image_list_view import THUMBNAIL_SIZE, ImageListView, sources_from_mime
 
@@ -37,12 +37,6 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # "ok", "pending" (a URL not yet che
 _OK_ICON = QStyle.StandardPixmap.SP_DialogApplyButton
 _BAD_ICON = QStyle.StandardPixmap.SP_MessageBoxWarning
 _NAME_FILTER = "*.jpg *.jpeg *.png *.webp *.JPG *.JPEG *.PNG *.WEBP"  # Linux dialogs match case-sensitively
-
-
-@dataclass(frozen=True)
-class ImageEntry:
-    source: str  # an absolute local path or an http(s) URL, as listed
-    is_local: bool
 
 
 class _ThumbnailSink(QObject):
@@ -66,6 +60,8 @@ class ImagePicker(QWidget):
     entries_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        # Over 60 lines on purpose: the widget's controls are built and laid out in the order they appear on
+        # screen, which reads better in one place than split across helpers that each run once.
         super().__init__(parent)
         self._last_folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
         # Created before the sink, so on teardown the pool waits for the jobs that emit to the sink.
@@ -137,9 +133,9 @@ class ImagePicker(QWidget):
 
     # -- public API ---------------------------------------------------------------------------------------
 
-    def entries(self) -> list[ImageEntry]:
+    def entries(self) -> list[ImageSource]:
         return [
-            ImageEntry(self._item(row).data(SOURCE_ROLE), bool(self._item(row).data(LOCAL_ROLE)))
+            ImageSource(self._item(row).data(SOURCE_ROLE), bool(self._item(row).data(LOCAL_ROLE)))
             for row in range(self._model.rowCount())
         ]
 
@@ -254,7 +250,7 @@ class ImagePicker(QWidget):
             if not url.host():
                 return self.tr("“{0}” is not a complete web address.").format(text)
             return self._append(
-                ImageEntry(text, False),
+                ImageSource(text, False),
                 self.tr("To be checked"),
                 self.style().standardIcon(QStyle.StandardPixmap.SP_FileLinkIcon),
                 "pending",
@@ -273,12 +269,12 @@ class ImagePicker(QWidget):
         if checked.width and checked.height:
             detail = self.tr("{0} · {1} × {2}").format(detail, checked.width, checked.height)
         placeholder = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-        refused = self._append(ImageEntry(checked.source, True), detail, placeholder, "ok")
+        refused = self._append(ImageSource(checked.source, True), detail, placeholder, "ok")
         if refused is None:
             self._pool.start(lambda: _load_thumbnail(checked.source, self._thumbnails))
         return refused
 
-    def _append(self, entry: ImageEntry, detail: str, icon: QIcon, status: str) -> str | None:
+    def _append(self, entry: ImageSource, detail: str, icon: QIcon, status: str) -> str | None:
         if any(existing.source == entry.source for existing in self.entries()):
             return self.tr("“{0}” is already in the list.").format(_display_name(entry.source))
         item = QStandardItem(icon, f"{_display_name(entry.source)}\n{detail}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -32,15 +33,27 @@ _SYNC_INTERVAL_MS = 250
 MIN_TAKES, MAX_TAKES = 2, 4
 
 
+@dataclass(frozen=True)
+class Take:
+    """One take to compare: its task's local id, its video on disk, and whether it is the batch's pick."""
+
+    local_id: int
+    video: Path
+    chosen: bool = False
+
+
 class CompareTakesDialog(QDialog):
     """2-4 videos in a grid under one transport; player 0 is the clock the others follow, and the only one heard."""
 
-    take_picked = Signal(int)
+    take_picked = Signal(int)  # the local id of the take the person picked; show_picked() confirms it
 
-    def __init__(self, video_paths: Sequence[str | Path], parent: QWidget | None = None) -> None:
+    def __init__(self, takes: Sequence[Take], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        if not MIN_TAKES <= len(video_paths) <= MAX_TAKES:
-            raise ValueError(f"compare needs {MIN_TAKES}-{MAX_TAKES} takes, got {len(video_paths)}")
+        if not MIN_TAKES <= len(takes) <= MAX_TAKES:
+            raise ValueError(f"compare needs {MIN_TAKES}-{MAX_TAKES} takes, got {len(takes)}")
+        self.takes = list(takes)
+        self._picked: int | None = None
+        self._unplayable: set[int] = set()  # indexes of takes whose file cannot be played (never pickable)
         self.setWindowTitle(self.tr("Compare takes"))
         self.players: list[QMediaPlayer] = []
         self.pick_buttons: list[QPushButton] = []
@@ -49,9 +62,9 @@ class CompareTakesDialog(QDialog):
         self._titles: list[QLabel] = []
 
         grid = QGridLayout()
-        columns = len(video_paths) if len(video_paths) <= 3 else 2
-        for index, path in enumerate(video_paths):
-            grid.addLayout(self._make_cell(index, Path(path)), index // columns, index % columns)
+        columns = len(takes) if len(takes) <= 3 else 2
+        for index, take in enumerate(takes):
+            grid.addLayout(self._make_cell(index, take.video), index // columns, index % columns)
 
         self.play_button = QToolButton()
         self.play_button.setToolTip(self.tr("Play all (Space)"))
@@ -90,7 +103,10 @@ class CompareTakesDialog(QDialog):
         self._sync_timer.setInterval(_SYNC_INTERVAL_MS)
         self._sync_timer.timeout.connect(self.realign)
         self._on_clock_state(clock.playbackState())
-        self.resize(440 * columns, 300 * ((len(video_paths) + columns - 1) // columns) + 80)
+        self.resize(440 * columns, 300 * ((len(takes) + columns - 1) // columns) + 80)
+        picked = next((take.local_id for take in takes if take.chosen), None)
+        if picked is not None:
+            self.show_picked(picked)
 
     def _make_cell(self, index: int, path: Path) -> QVBoxLayout:
         player = QMediaPlayer(self)
@@ -108,7 +124,7 @@ class CompareTakesDialog(QDialog):
         pick = QPushButton(self.tr("Pick this take"))
         pick.setAutoDefault(False)
         pick.setToolTip(self.tr("Keep take {number} as the result of this prompt").format(number=index + 1))
-        pick.clicked.connect(lambda _checked=False, i=index: self.take_picked.emit(i))
+        pick.clicked.connect(lambda _checked=False, i=index: self.take_picked.emit(self.takes[i].local_id))
         self.players.append(player)
         self._video_widgets.append(video)
         self._titles.append(title)
@@ -118,6 +134,24 @@ class CompareTakesDialog(QDialog):
         cell.addWidget(video, 1)
         cell.addWidget(pick, 0, Qt.AlignmentFlag.AlignHCenter)
         return cell
+
+    # --- picking ----------------------------------------------------------------------------------------------
+
+    def show_picked(self, local_id: int) -> None:
+        """Show `local_id` as the batch's pick (its button says so and rests) and every other take as pickable."""
+        self._picked = local_id
+        for index, (take, button) in enumerate(zip(self.takes, self.pick_buttons, strict=True)):
+            picked = take.local_id == local_id
+            button.setText(self.tr("✓ Picked") if picked else self.tr("Pick this take"))
+            button.setEnabled(not picked and index not in self._unplayable)
+
+    def picked(self) -> int | None:
+        """The local id shown as the pick, if any."""
+        return self._picked
+
+    def take_number(self, local_id: int) -> int:
+        """1 for the first take shown, as the titles count."""
+        return next(i for i, take in enumerate(self.takes, start=1) if take.local_id == local_id)
 
     # --- transport --------------------------------------------------------------------------------------------
 
@@ -200,6 +234,7 @@ class CompareTakesDialog(QDialog):
         self._titles[index].setText(
             self.tr("Take {number}: can't play this file ({detail})").format(number=index + 1, detail=detail)
         )
+        self._unplayable.add(index)
         self.pick_buttons[index].setEnabled(False)
 
     def done(self, result: int) -> None:

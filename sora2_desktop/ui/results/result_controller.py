@@ -13,26 +13,27 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from sora2_desktop.core.results.download_record import Download, DownloadState
-from sora2_desktop.core.results.export import export_copy
-from sora2_desktop.core.results.poster_frames import poster_path_for
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.task import Task, TaskPhase
-from sora2_desktop.ui.results.compare_takes import CompareTakesDialog
+from sora2_desktop.ui.results.compare_takes import MAX_TAKES, CompareTakesDialog, Take
 from sora2_desktop.ui.results.result_notes import result_note
 from sora2_desktop.ui.results.result_pane import ResultPane
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
 
 log = logging.getLogger(__name__)
 
+_PROMPT_START = 40  # characters of the prompt that name a batch in the status bar
+
 
 class ResultController(QObject):
-    """Turns download and poster events into the model's notes and the pane's video; runs the file actions."""
+    """Turns download and poster events into the model's notes and the pane's video; runs the file actions and
+    the picking of a take in Compare."""
 
     status_message = Signal(str)
 
     def __init__(self, session: Session, model: TaskTableModel, pane: ResultPane, window: QWidget) -> None:
         super().__init__(window)
-        self.session = session
+        self._session = session
         self.model = model
         self.results = pane
         self._window = window
@@ -40,11 +41,8 @@ class ResultController(QObject):
         pane.redownload_requested.connect(self._redownload)
         pane.export_requested.connect(self._export)
         pane.compare_requested.connect(self._compare)
+        session.download_changed.connect(self._on_download_changed)
         session.poster_ready.connect(self._on_poster)
-
-    def connect_downloads(self) -> None:
-        if self.session.downloader is not None:
-            self.session.downloader.download_changed.connect(self._on_download_changed)
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         job = asyncio.get_event_loop().create_task(coro)
@@ -55,28 +53,36 @@ class ResultController(QObject):
         if task is None:
             self.results.show_task(None)
             return
-        video = self.session.local_video(task) if task.phase == TaskPhase.SUCCESS else None
-        self.results.show_task(task, video, can_compare=len(self._batch_videos(task)) >= 2)
+        video = self._session.local_video(task) if task.phase == TaskPhase.SUCCESS else None
+        self.results.show_task(task, video, can_compare=len(self._batch_takes(task)) >= 2)
 
-    def _batch_videos(self, task: Task) -> list[Path]:
+    def task_changed(self, task: Task) -> None:
+        """A task changed (the model already has it): the pane follows when it shows that task."""
+        current = self.results.task()
+        if current is not None and current.local_id == task.local_id:
+            self.show_task(task)
+
+    def _batch_takes(self, task: Task) -> list[Take]:
+        """The batch's takes whose video is on disk, in the order they were made."""
         if task.batch_id is None or task.phase != TaskPhase.SUCCESS:
             return []
-        videos = []
+        takes = []
         for row in range(self.model.rowCount()):
             other = self.model.task_at(row)
-            if other.batch_id == task.batch_id and other.phase == TaskPhase.SUCCESS:
-                video = self.session.local_video(other)
+            if other.batch_id == task.batch_id and other.phase == TaskPhase.SUCCESS and other.local_id is not None:
+                video = self._session.local_video(other)
                 if video is not None:
-                    videos.append(video)
-        return videos[:4]
+                    takes.append(Take(other.local_id, video, other.chosen))
+        return sorted(takes, key=lambda take: take.local_id)[:MAX_TAKES]
 
     def _on_download_changed(self, record: Download) -> None:
-        if self.session.closed:
+        # The task and its downloads come from memory (the model, the session's view): no database read here,
+        # and this runs for every progress event of every file.
+        row = self.model.row_of(record.local_id)
+        if row is None:
             return
-        task = self.session.store.get(record.local_id)
-        if task is None:
-            return
-        downloads = self.session.downloads_for(task)
+        task = self.model.task_at(row)
+        downloads = self._session.downloads_for(task)
         self.model.set_result_note(record.local_id, result_note(downloads, datetime.now(UTC)))
         current = self.results.task()
         if current is not None and current.local_id == record.local_id and record.state == DownloadState.DONE:
@@ -87,24 +93,17 @@ class ResultController(QObject):
 
     def load_result_marks(self) -> None:
         """Posters and download notes for finished tasks, after the first paint and off the GUI thread."""
-        if self.session.closed:
-            return
-        by_task: dict[int, list[Download]] = {}
-        for record in self.session.store.downloads_in(list(DownloadState)):
-            by_task.setdefault(record.local_id, []).append(record)
-        if by_task:
-            self._spawn(self._apply_marks(by_task))
+        self._spawn(self._apply_marks())
 
-    async def _apply_marks(self, by_task: dict[int, list[Download]]) -> None:
-        notes, posters, missing = await asyncio.to_thread(_marks_from_disk, by_task, datetime.now(UTC))
-        self.model.set_result_marks(notes, posters)
-        for local_id, video in missing.items():
-            self.session.posters.request(str(local_id), video)
+    async def _apply_marks(self) -> None:
+        history = await self._session.history_results()
+        if not history.downloads:
+            return
+        notes = await asyncio.to_thread(_notes, history.downloads, datetime.now(UTC))
+        self.model.set_result_marks(notes, history.posters)
 
     def _redownload(self, task: Task) -> None:
-        if self.session.downloader is None:
-            return
-        problem = self.session.downloader.redownload(task)
+        problem = self._session.redownload(task)
         self.status_message.emit(problem or self.tr("Downloading the video again…"))
 
     def _export(self, task: Task, video: Path) -> None:
@@ -118,7 +117,7 @@ class ResultController(QObject):
 
     async def _copy_out(self, video: Path, target: Path) -> None:
         try:
-            await export_copy(video, target)
+            await self._session.export(video, target)
         except OSError as err:
             QMessageBox.warning(
                 self._window, self.tr("Export failed"), self.tr("Could not save {0}: {1}").format(target, err.strerror)
@@ -127,30 +126,29 @@ class ResultController(QObject):
         self.status_message.emit(self.tr("Exported to {0}").format(target))
 
     def _compare(self, task: Task) -> None:
-        videos = self._batch_videos(task)
-        if len(videos) < 2:
+        takes = self._batch_takes(task)
+        if len(takes) < 2:
             return
         self.results.player.pause()
-        dialog = CompareTakesDialog(videos, self._window)
+        dialog = CompareTakesDialog(takes, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.take_picked.connect(lambda local_id: self._pick(dialog, task, local_id))
         dialog.open()
 
+    def _pick(self, dialog: CompareTakesDialog, task: Task, local_id: int) -> None:
+        try:
+            self._session.choose_take(local_id)  # every task whose mark moved comes back by task_changed
+        except LookupError:
+            self.status_message.emit(self.tr("That take was removed from the history; it cannot be picked."))
+            return
+        dialog.show_picked(local_id)
+        prompt = " ".join(task.request.prompt.split())
+        start = prompt if len(prompt) <= _PROMPT_START else prompt[: _PROMPT_START - 1] + "…"
+        self.status_message.emit(
+            self.tr("Take {number} picked for “{prompt}”").format(number=dialog.take_number(local_id), prompt=start)
+        )
 
-def _marks_from_disk(
-    by_task: dict[int, list[Download]], now: datetime
-) -> tuple[dict[int, str], dict[int, str], dict[int, Path]]:
-    """Notes, existing posters, and videos still without a poster: a file-system walk, so it runs in a worker."""
-    notes: dict[int, str] = {}
-    posters: dict[int, str] = {}
-    missing: dict[int, Path] = {}
-    for local_id, records in by_task.items():
-        notes[local_id] = result_note(records, now)
-        done = next((r.path for r in records if r.state == DownloadState.DONE and r.path is not None), None)
-        if done is None:
-            continue
-        poster = poster_path_for(done)
-        if poster.is_file():
-            posters[local_id] = str(poster)
-        elif done.is_file():
-            missing[local_id] = done
-    return notes, posters, missing
+
+def _notes(by_task: dict[int, list[Download]], now: datetime) -> dict[int, str]:
+    """The Detail column's download note of every task: words for thousands of rows, so in a worker."""
+    return {local_id: result_note(records, now) for local_id, records in by_task.items()}

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.results.expiry import time_left_text
 
 
@@ -26,11 +27,13 @@ def result_note(downloads: Sequence[Download], now: datetime) -> str:
         total = sum(d.bytes_total or 0 for d in running)
         if total > 0:
             return _tr("Downloading… {0}%").format(min(100, done * 100 // total))
-        note = next((d.error for d in running if d.error), None)
+        note = next((text for d in running if (text := download_problem_text(d))), None)
         return note or _tr("Downloading…")
     failed = [d for d in downloads if d.state == DownloadState.FAILED]
     if failed:
-        return _tr("Not saved: {0}").format(failed[0].error or _tr("download failed")) + (f" · {left}" if left else "")
+        return _tr("Not saved: {0}").format(download_problem_text(failed[0]) or _tr("download failed")) + (
+            f" · {left}" if left else ""
+        )
     if any(d.state == DownloadState.EXPIRED for d in downloads):
         return _tr("Link expired before the video was saved")
     if all(d.path is not None and d.path.is_file() for d in downloads):

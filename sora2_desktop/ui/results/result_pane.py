@@ -16,14 +16,19 @@ from sora2_desktop.ui.tasks.detail import TaskDetail
 class ResultPane(QWidget):
     """Shows one task. Actions that need the core (download again, export, compare) are emitted as intents."""
 
-    redownload_requested = Signal(object)  # Task
-    export_requested = Signal(object, object)  # Task, Path of the local file
-    compare_requested = Signal(object)  # Task (its batch)
+    redownload_requested = Signal(Task)
+    export_requested = Signal(Task, Path)  # the task and its local file
+    compare_requested = Signal(Task)  # the takes of its batch
     status_message = Signal(str)
+    # A person changed the player's volume or mute: for the window to keep until the next run.
+    volume_changed = Signal(float)
+    muted_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.player = VideoPlayer()
+        self.player.volume_changed.connect(self.volume_changed)
+        self.player.muted_changed.connect(self.muted_changed)
         self.detail = TaskDetail()
         self._task: Task | None = None
         self._video: Path | None = None
@@ -67,6 +72,10 @@ class ResultPane(QWidget):
             action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
         action.triggered.connect(slot)
         return action
+
+    def restore_audio(self, volume: float, muted: bool) -> None:
+        """The player's volume (0.0-1.0) and mute as they were at the end of the last run."""
+        self.player.restore_audio(volume, muted)
 
     # -- what is shown -----------------------------------------------------------------------------------------
 

@@ -21,19 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.runtime.media_calls import post_play, post_source, post_unload
-from sora2_desktop.ui.window.welcome_panel import muted_palette
+from sora2_desktop.ui.common.palette import muted_palette
+from sora2_desktop.ui.common.time_text import format_clock
 
 # When a file does not say its frame rate, a frame step assumes 30 fps: close enough to move one frame or so.
 _FALLBACK_FRAME_MS = 1000.0 / 30.0
 _SEEK_JUMP_MS = 5000
-
-
-def format_clock(ms: int) -> str:
-    """`3400` -> `0:03`; an hour or more gets hours too: `1:02:03`."""
-    seconds = max(0, ms) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+DEFAULT_VOLUME = 0.8  # until a person sets their own (AppSettings.player_volume keeps it)
 
 
 def as_url(source: QUrl | str | Path) -> QUrl:
@@ -50,11 +44,13 @@ class VideoPlayer(QWidget):
 
     position_changed = Signal(int)
     playback_error = Signal(str)
-    # The lead persists these two between runs; the player only keeps them for the session.
+    # A person moved the volume or pressed mute: the window keeps both for the next run (`restore_audio`).
     volume_changed = Signal(float)
     muted_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        # Over 60 lines on purpose: the widget's controls are built and laid out in the order they appear on
+        # screen, which reads better in one place than split across helpers that each run once.
         super().__init__(parent)
         self.setObjectName("videoPlayer")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -135,7 +131,7 @@ class VideoPlayer(QWidget):
         self.media_player.errorOccurred.connect(self._on_error)
         self._frame_ms = _FALLBACK_FRAME_MS
         self.media_player.metaDataChanged.connect(self._read_frame_rate)
-        self.set_volume(0.8)
+        self._apply_volume(DEFAULT_VOLUME)
         self.clear()
 
     def _button(self, icon: QStyle.StandardPixmap, tooltip: str) -> QToolButton:
@@ -199,6 +195,21 @@ class VideoPlayer(QWidget):
         return self.volume_slider.value() / 100
 
     def set_volume(self, volume: float) -> None:
+        self.volume_changed.emit(self._apply_volume(volume))
+
+    def is_muted(self) -> bool:
+        return self._audio.isMuted()
+
+    def set_muted(self, muted: bool) -> None:
+        self._apply_muted(muted)
+        self.muted_changed.emit(muted)
+
+    def restore_audio(self, volume: float, muted: bool) -> None:
+        """Volume and mute as a person left them last time; not a change, so neither signal fires."""
+        self._apply_volume(volume)
+        self._apply_muted(muted)
+
+    def _apply_volume(self, volume: float) -> float:
         volume = max(0.0, min(1.0, volume))
         # Ears hear loudness logarithmically; a linear slider would do all its work in the first fifth.
         self._audio.setVolume(
@@ -208,19 +219,15 @@ class VideoPlayer(QWidget):
         )
         with QSignalBlocker(self.volume_slider):
             self.volume_slider.setValue(round(volume * 100))
-        self.volume_changed.emit(volume)
+        return volume
 
-    def is_muted(self) -> bool:
-        return self._audio.isMuted()
-
-    def set_muted(self, muted: bool) -> None:
+    def _apply_muted(self, muted: bool) -> None:
         self._audio.setMuted(muted)
         icon = QStyle.StandardPixmap.SP_MediaVolumeMuted if muted else QStyle.StandardPixmap.SP_MediaVolume
         self.mute_button.setIcon(self.style().standardIcon(icon))
         self.mute_button.setToolTip(self.tr("Unmute (M)") if muted else self.tr("Mute (M)"))
         with QSignalBlocker(self.mute_button):
             self.mute_button.setChecked(muted)
-        self.muted_changed.emit(muted)
 
     def toggle_full_screen(self) -> None:
         if self._surface.currentWidget() is self._video:

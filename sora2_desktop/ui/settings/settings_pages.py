@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from urllib.parse import SplitResult, urlsplit
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -23,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.config.settings import DEFAULT_API_BASE_URL
-from sora2_desktop.ui.window.welcome_panel import muted_palette
+from sora2_desktop.core.images.host_addresses import public_base_url_problem, storage_endpoint_problem
+from sora2_desktop.ui.common.palette import error_color, muted_palette
 
 # S3 bucket naming (AWS, R2, MinIO, B2), loosened to accept the upper case and underscores of older buckets.
 _BUCKET_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$")
@@ -32,10 +31,6 @@ _REGION_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")
 
 def has_inner_space(text: str) -> bool:
     return any(character.isspace() for character in text.strip())
-
-
-def _is_dark(widget: QWidget) -> bool:
-    return widget.palette().color(QPalette.ColorRole.Window).lightnessF() < 0.5
 
 
 class ValidatedField(QWidget):
@@ -59,7 +54,7 @@ class ValidatedField(QWidget):
         return self.error_label.text() if not self.error_label.isHidden() else None
 
     def set_error(self, message: str | None) -> None:
-        red = "#ef5350" if _is_dark(self) else "#c62828"
+        red = error_color(self.palette()).name()
         if message:
             self.error_label.setText(message)
             self.error_label.setStyleSheet(f"color: {red};")
@@ -267,7 +262,7 @@ class ImageHostPage(QWidget):
                 if not text[name]:
                     problems.append((name, missing))
         if text["s3_endpoint"]:
-            problems.append(("s3_endpoint", self._endpoint_problem(text["s3_endpoint"])))
+            problems.append(("s3_endpoint", storage_endpoint_problem(text["s3_endpoint"])))
         if text["s3_bucket"] and not _BUCKET_PATTERN.match(text["s3_bucket"]):
             problems.append(("s3_bucket", self.tr("Use 3 to 63 letters, digits, dots or hyphens.")))
         if text["s3_region"] and not _REGION_PATTERN.match(text["s3_region"]):
@@ -277,7 +272,7 @@ class ImageHostPage(QWidget):
         if has_inner_space(text["s3_secret_access_key"]):
             problems.append(("s3_secret_access_key", self.tr("A secret key has no spaces.")))
         if text["s3_public_base_url"]:
-            problems.append(("s3_public_base_url", self._public_url_problem(text["s3_public_base_url"])))
+            problems.append(("s3_public_base_url", public_base_url_problem(text["s3_public_base_url"])))
         prefix = text["s3_prefix"]
         if "\\" in prefix:
             problems.append(("s3_prefix", self.tr("Separate folders with forward slashes (/).")))
@@ -286,26 +281,6 @@ class ImageHostPage(QWidget):
         order = list(self.edits)
         found = [(name, message) for name, message in problems if message]
         return sorted(found, key=lambda problem: order.index(problem[0]))
-
-    def _endpoint_problem(self, text: str) -> str | None:
-        parts = _split(text if "://" in text else "https://" + text)
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            return self.tr("Enter a server address like https://s3.us-east-1.amazonaws.com.")
-        if parts.username is not None or parts.password is not None:
-            return self.tr("Leave the user name and password out of the address; use the access key fields.")
-        if parts.path.strip("/") or parts.query or parts.fragment:
-            return self.tr("Enter only the server address, without a bucket or path.")
-        if parts.scheme == "http" and not _is_local_host(parts.hostname):
-            return self.tr("Use https://; plain http:// only works for this computer or your network.")
-        return None
-
-    def _public_url_problem(self, text: str) -> str | None:
-        parts = _split(text)
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            return self.tr("Enter a web address starting with https://, or leave this empty.")
-        if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
-            return self.tr("Leave out any user name, password, query (?…) or fragment (#…).")
-        return None
 
 
 class NotificationsPage(QWidget):
@@ -316,24 +291,3 @@ class NotificationsPage(QWidget):
             self.tr("Show a desktop notification when a video is ready or a task fails")
         )
         form.addRow(self.notifications_check)
-
-
-def _split(url: str) -> SplitResult | None:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 -- raises ValueError on a malformed port
-    except ValueError:
-        return None
-    return parts
-
-
-def _is_local_host(host: str) -> bool:
-    """This computer or the local network: where an unencrypted connection does not cross the internet."""
-    name = host.lower()
-    if name == "localhost" or name.endswith(".local") or ("." not in name and ":" not in name):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private

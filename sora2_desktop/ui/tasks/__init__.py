@@ -1,1 +1,1 @@
-"""The task list: its Qt model, filter, delegate, marks, detail text and notifications."""
+"""The task list: its Qt model, the words and progress it shows, filter, delegate, marks, detail and notifications."""

@@ -7,8 +7,11 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from sora2_desktop.core.tasks.failure_text import explain_failure
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
+from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.common.palette import muted_text_color
+from sora2_desktop.ui.common.time_text import format_elapsed
+from sora2_desktop.ui.tasks import task_wording as wording
 
 
 class TaskDetail(QScrollArea):
@@ -35,52 +38,30 @@ class TaskDetail(QScrollArea):
 
     def show_task(self, task: Task | None) -> None:
         if task is None:
-            self._label.setText(
-                "<p style='color:palette(mid)'>"
-                + escape(self.tr("Select a task to see its details. Finished videos play here."))
-                + "</p>"
-            )
+            color = muted_text_color(self.palette()).name()
+            hint = self.tr("Select a task to see its details. Finished videos play here.")
+            self._label.setText(f"<p style='color:{color}'>{escape(hint)}</p>")
             return
         req = task.request
         rows = [
-            (self.tr("State"), _phase_words(self, task)),
-            (self.tr("Task id"), task.task_id or self.tr("not assigned yet")),
-            (self.tr("Mode"), f"{req.mode} · {req.duration} s · {req.aspect_ratio}"),
-            (
-                self.tr("Provider"),
-                f"{req.provider}" + (self.tr(" · watermark removed") if req.remove_watermark else ""),
-            ),
+            (self.tr("State"), escape(wording.state_text(task))),
+            (self.tr("Task id"), escape(task.task_id or self.tr("not assigned yet"))),
+            (self.tr("Mode"), escape(wording.settings_text(req, short=False))),
+            (self.tr("Provider"), escape(wording.provider_text(req))),
         ]
         if req.image_urls:
             rows.append((self.tr("Images"), "<br>".join(escape(u) for u in req.image_urls)))
         if task.cost_time_ms:
-            rows.append((self.tr("Generation time"), f"{task.cost_time_ms / 1000:.0f} s"))
+            rows.append((self.tr("Generation time"), escape(format_elapsed(task.cost_time_ms / 1000))))
         parts = ["<table cellspacing='4'>"]
-        for name, value in rows:
-            shown = value if name == self.tr("Images") else escape(value)
-            parts.append(f"<tr><td><b>{escape(name)}</b></td><td>{shown}</td></tr>")
+        parts += [f"<tr><td><b>{escape(name)}</b></td><td>{shown}</td></tr>" for name, shown in rows]
         parts.append("</table>")
-        if task.phase in (TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN):
+        if task.phase in wording.TROUBLE_PHASES:
             why = explain_failure(task)
             parts.append(f"<p><b>{escape(why.summary)}</b><br>{escape(why.detail)}</p>")
-        elif task.error_message:
-            parts.append(f"<p><i>{escape(task.error_message)}</i></p>")
+        elif note := task_note_text(task):
+            parts.append(f"<p><i>{escape(note)}</i></p>")
         for url in task.result_urls:
             parts.append(f"<p>{escape(self.tr('Video'))}: {escape(url)}</p>")
         parts.append(f"<p><b>{escape(self.tr('Prompt'))}</b><br>{escape(req.prompt)}</p>")
         self._label.setText("".join(parts))
-
-
-def _phase_words(widget: QWidget, task: Task) -> str:
-    words = {
-        TaskPhase.QUEUED: widget.tr("Queued"),
-        TaskPhase.SUBMITTING: widget.tr("Submitting"),
-        TaskPhase.SUBMIT_UNKNOWN: widget.tr("Answer lost"),
-        TaskPhase.REJECTED: widget.tr("Rejected"),
-        TaskPhase.PENDING: widget.tr("Pending"),
-        TaskPhase.PROCESSING: widget.tr("Processing"),
-        TaskPhase.SUCCESS: widget.tr("Done"),
-        TaskPhase.FAILED: widget.tr("Failed"),
-        TaskPhase.UNKNOWN: widget.tr("Unknown state “{0}”").format(task.raw_state or ""),
-    }
-    return words[task.phase]

@@ -1,30 +1,39 @@
-"""Task marks: how a task's state is drawn small — its phase colour, the state dot and the check or cross."""
+"""Task marks: how a task's state is drawn small — its phase colour, the state dot, the picked mark, check or cross."""
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
 from sora2_desktop.core.tasks.task import TaskPhase
+from sora2_desktop.ui.common.palette import Tone, mark_color, text_color
 
-# One colour per phase: mid-tones so they read on light and dark palettes alike.
-_PHASE_COLORS: dict[TaskPhase, str] = {
-    TaskPhase.QUEUED: "#8a8f98",
-    TaskPhase.SUBMITTING: "#3b82f6",
-    TaskPhase.PENDING: "#d4a017",
-    TaskPhase.PROCESSING: "#3b82f6",
-    TaskPhase.SUCCESS: "#22a35a",
-    TaskPhase.FAILED: "#dc3c3c",
-    TaskPhase.REJECTED: "#dc3c3c",
-    TaskPhase.SUBMIT_UNKNOWN: "#e07b1f",
-    TaskPhase.UNKNOWN: "#9b59b6",
+# What each phase's mark says; the colours themselves live in the palette.
+PHASE_TONES: dict[TaskPhase, Tone] = {
+    TaskPhase.QUEUED: Tone.IDLE,
+    TaskPhase.SUBMITTING: Tone.ACTIVE,
+    TaskPhase.PENDING: Tone.WAITING,
+    TaskPhase.PROCESSING: Tone.ACTIVE,
+    TaskPhase.SUCCESS: Tone.OK,
+    TaskPhase.FAILED: Tone.ERROR,
+    TaskPhase.REJECTED: Tone.ERROR,
+    TaskPhase.SUBMIT_UNKNOWN: Tone.WARNING,
+    TaskPhase.UNKNOWN: Tone.ODD,
 }
 _HOLLOW_PHASES = (TaskPhase.QUEUED, TaskPhase.SUBMITTING)  # not at the service yet: drawn as a ring
 _state_icons: dict[TaskPhase, QIcon] = {}
 
 
 def phase_color(phase: TaskPhase) -> QColor:
-    return QColor(_PHASE_COLORS[phase])
+    """The phase's colour for a mark (dot, check, cross)."""
+    return mark_color(PHASE_TONES[phase])
+
+
+def phase_text_color(phase: TaskPhase, palette: QPalette) -> QColor:
+    """The phase's colour for words on `palette`'s background (the state and detail of a failed task)."""
+    return text_color(PHASE_TONES[phase], palette)
 
 
 def state_icon(phase: TaskPhase) -> QIcon:
@@ -33,6 +42,35 @@ def state_icon(phase: TaskPhase) -> QIcon:
     if icon is None:  # made on first use: a QPixmap needs the QGuiApplication to exist
         icon = _state_icons[phase] = _dot_icon(phase_color(phase), hollow=phase in _HOLLOW_PHASES)
     return icon
+
+
+@functools.cache  # made on first use: a QPixmap needs the QGuiApplication to exist
+def picked_icon() -> QIcon:
+    """The mark of a take a person picked in Compare: the done dot with a white check in it."""
+    color = mark_color(Tone.OK)
+    icon = QIcon(_picked_pixmap(color, outline=None))
+    icon.addPixmap(_picked_pixmap(color, outline=QColor("white")), QIcon.Mode.Selected)
+    return icon
+
+
+def _picked_pixmap(color: QColor, *, outline: QColor | None) -> QPixmap:
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    if outline is not None:
+        painter.setBrush(outline)
+        painter.drawEllipse(0, 0, 32, 32)
+    # Larger than the plain dot, so the check inside stays legible at the view's 14 px.
+    painter.setBrush(color)
+    painter.drawEllipse(2, 2, 28, 28)
+    check = QPainterPath(QPointF(9, 16.5))
+    check.lineTo(QPointF(14, 21.5))
+    check.lineTo(QPointF(23, 11))
+    painter.strokePath(check, QPen(QColor("white"), 4.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.end()
+    return pixmap
 
 
 def _dot_icon(color: QColor, *, hollow: bool) -> QIcon:

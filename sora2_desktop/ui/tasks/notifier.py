@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
 
-from sora2_desktop.core.tasks.failure_text import explain_failure
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.tasks.task_wording import notice
 
 _NOTIFIED_PHASES = (TaskPhase.SUCCESS, TaskPhase.FAILED, TaskPhase.REJECTED)
 _EXCERPT = 80
@@ -58,12 +58,10 @@ class TaskNotifier(QObject):
         self._show(title, body, icon)
 
     def message_for(self, task: Task) -> tuple[str, str, QSystemTrayIcon.MessageIcon]:
-        prompt = " ".join(task.request.prompt.split())
-        excerpt = prompt if len(prompt) <= _EXCERPT else prompt[: _EXCERPT - 1] + "…"
-        if task.phase == TaskPhase.SUCCESS:
-            return self.tr("Video ready"), excerpt, QSystemTrayIcon.MessageIcon.Information
-        why = explain_failure(task).summary
-        return self.tr("Generation failed"), f"{why}\n{excerpt}", QSystemTrayIcon.MessageIcon.Warning
+        title, body = notice(task, _EXCERPT)
+        done = task.phase == TaskPhase.SUCCESS
+        icon = QSystemTrayIcon.MessageIcon.Information if done else QSystemTrayIcon.MessageIcon.Warning
+        return title, body, icon
 
     def _show_in_tray(self, title: str, body: str, icon: QSystemTrayIcon.MessageIcon) -> None:
         if self.tray is not None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.tasks.marks import paint_mark, phase_color
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
+from sora2_desktop.ui.tasks.task_wording import percent_text
 
 _BAR_HEIGHT = 6
 _MARGIN = 6
@@ -90,5 +91,5 @@ class ProgressDelegate(QStyledItemDelegate):
         painter.drawText(
             text_rect,
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            f"{round(fraction * 100)}%",
+            percent_text(fraction),
         )

@@ -1,51 +1,32 @@
-"""TaskTableModel: every task as one table row, newest first; cell text is computed only when it is shown."""
+"""TaskTableModel: every task as one row, newest first; maps cells and roles to the task's wording and progress."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 
-from sora2_desktop.api import AspectRatio, Mode
-from sora2_desktop.core.tasks.failure_text import explain_failure
-from sora2_desktop.core.tasks.task import Task, TaskPhase
-from sora2_desktop.ui.tasks.marks import phase_color, state_icon
+from sora2_desktop.core.tasks.progress import elapsed_seconds, expected_progress
+from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.common.time_text import format_elapsed
+from sora2_desktop.ui.tasks import task_wording as wording
+from sora2_desktop.ui.tasks.marks import phase_text_color, picked_icon, state_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
 
-# The service's typical generation time is 3–5 min for a 10 s video and 4–6 min for 15 s; the midpoint is what
-# the progress bar expects, so a task on schedule reaches the cap at about the time it usually finishes.
-EXPECTED_SECONDS: dict[int, float] = {10: 240.0, 15: 300.0}
-# Below 1.0 until the service says success: a bar that sits full while still running would be a lie.
-PROGRESS_CAP = 0.95
 _PROMPT_EXCERPT_CHARS = 240  # the view elides to the column width; this only bounds the work per paint
 
 # Built once: OR-ing Python enum flags on every call shows up when a view paints hundreds of cells.
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _ELAPSED_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_TINTED_TEXT_PHASES = (TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN)
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def format_elapsed(seconds: float) -> str:
-    """'2:41' under an hour, '1:02:41' past it."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _seconds_between(start: datetime, end: datetime) -> float:
-    # timestamp() reads naive datetimes as local time and aware ones by their zone: mixed inputs still agree.
-    return max(0.0, end.timestamp() - start.timestamp())
 
 
 def _runs(rows: Iterable[int]) -> Iterator[tuple[int, int]]:
@@ -71,7 +52,7 @@ class TaskTableModel(QAbstractTableModel):
     LocalIdRole = int(_ROLE.UserRole) + 2  # Task.local_id, the local (SQLite) row id
     ProgressRole = int(_ROLE.UserRole) + 3  # expected progress, float 0..1
     PhaseRole = int(_ROLE.UserRole) + 4  # TaskPhase (arrives as plain str through a proxy: TaskPhase(x) restores)
-    SearchTextRole = int(_ROLE.UserRole) + 5  # casefolded prompt, task id and failure text
+    SearchTextRole = int(_ROLE.UserRole) + 5  # casefolded prompt, task id, failure and note words
 
     def __init__(self, parent: QObject | None = None, *, now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
@@ -200,21 +181,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def expected_progress(self, task: Task) -> float:
         """0..1 against the service's typical time for the task's duration; 1.0 only once it succeeded."""
-        if task.phase == TaskPhase.SUCCESS:
-            return 1.0
-        if task.phase.is_final or task.submitted_at is None:
-            return 0.0
-        expected = EXPECTED_SECONDS.get(task.request.duration, EXPECTED_SECONDS[15]) * self.time_scale
-        return min(_seconds_between(task.submitted_at, self._now()) / expected, PROGRESS_CAP)
-
-    def elapsed_seconds(self, task: Task) -> float | None:
-        """Since submit (since created while still local); the total once final; None when unknowable."""
-        if task.phase.is_final:
-            end = task.completed_at or task.updated_at
-            if task.submitted_at is None or end is None:
-                return None
-            return _seconds_between(task.submitted_at, end)
-        return _seconds_between(task.submitted_at or task.created_at, self._now())
+        return expected_progress(task, self._now(), self.time_scale)
 
     # -- QAbstractTableModel -------------------------------------------------------------------------------
 
@@ -239,7 +206,7 @@ class TaskTableModel(QAbstractTableModel):
             )  # fmt: skip
             return titles[section]
         if role == _ROLE.ToolTipRole and section == self.COL_PROGRESS:
-            return self.tr("Expected progress: the service usually takes 3–5 min for 10 s, 4–6 min for 15 s.")
+            return wording.progress_header_tooltip()
         return None
 
     def data(self, index: AnyIndex, role: int = _ROLE.DisplayRole) -> Any:
@@ -254,10 +221,12 @@ class TaskTableModel(QAbstractTableModel):
         if role == _ROLE.DecorationRole:
             if column == self.COL_PROMPT and task.local_id is not None:
                 return self._poster(task.local_id)
-            return state_icon(task.phase) if column == self.COL_STATE else None
+            if column == self.COL_STATE:
+                return picked_icon() if task.chosen else state_icon(task.phase)
+            return None
         if role == _ROLE.ForegroundRole:
-            tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in _TINTED_TEXT_PHASES
-            return phase_color(task.phase) if tinted else None
+            tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in wording.TROUBLE_PHASES
+            return phase_text_color(task.phase, QGuiApplication.palette()) if tinted else None
         if role == _ROLE.TextAlignmentRole and column == self.COL_ELAPSED:
             return _ELAPSED_ALIGNMENT
         if role == self.TaskRole:
@@ -276,84 +245,35 @@ class TaskTableModel(QAbstractTableModel):
 
     def _display(self, task: Task, column: int) -> str:
         if column == self.COL_PROMPT:
-            return " ".join(task.request.prompt[: _PROMPT_EXCERPT_CHARS * 2].split())[:_PROMPT_EXCERPT_CHARS]
+            return wording.prompt_line(task.request.prompt, _PROMPT_EXCERPT_CHARS)
         if column == self.COL_SETTINGS:
-            return self.settings_text(task)
+            return wording.settings_text(task.request)
         if column == self.COL_STATE:
-            return self.state_text(task)
+            return wording.state_text(task)
         if column == self.COL_ELAPSED:
-            seconds = self.elapsed_seconds(task)
+            seconds = elapsed_seconds(task, self._now())
             return "" if seconds is None else format_elapsed(seconds)
         if column == self.COL_PROGRESS:
-            if task.phase == TaskPhase.SUCCESS or task.phase.is_polled:
-                return f"{round(self.expected_progress(task) * 100)}%"
-            return ""
-        return self._detail_text(task)
-
-    def settings_text(self, task: Task) -> str:
-        request = task.request
-        mode = self.tr("I2V") if request.mode == Mode.IMAGE_TO_VIDEO else self.tr("T2V")
-        aspect = self.tr("portrait") if request.aspect_ratio == AspectRatio.PORTRAIT else self.tr("landscape")
-        return self.tr("{mode} · {seconds} s · {aspect}").format(mode=mode, seconds=request.duration, aspect=aspect)
-
-    def state_text(self, task: Task) -> str:
-        words = {
-            TaskPhase.QUEUED: self.tr("Queued"),
-            TaskPhase.SUBMITTING: self.tr("Submitting…"),
-            TaskPhase.PENDING: self.tr("Pending"),
-            TaskPhase.PROCESSING: self.tr("Processing"),
-            TaskPhase.SUCCESS: self.tr("Done"),
-            TaskPhase.FAILED: self.tr("Failed"),
-            TaskPhase.REJECTED: self.tr("Rejected"),
-            TaskPhase.SUBMIT_UNKNOWN: self.tr("Answer lost"),
-        }
-        if task.phase in words:
-            return words[task.phase]
-        return self.tr('Unknown state "{raw}"').format(raw=task.raw_state or "")
-
-    def _detail_text(self, task: Task) -> str:
-        if task.phase == TaskPhase.SUCCESS:
-            if task.local_id is not None and task.local_id in self._result_note:
-                return self._result_note[task.local_id]
-            count = len(task.result_urls) or 1
-            return self.tr("1 video") if count == 1 else self.tr("{count} videos").format(count=count)
-        if not task.phase.is_final:
-            # Core notes why an unfinished task waits (no key, rate limit) in error_message.
-            if task.error_message:
-                return task.error_message
-            if task.phase == TaskPhase.QUEUED:
-                return self.tr("Waiting: 1,000 tasks are already running on this key")
-            return ""
-        return explain_failure(task).summary
+            return wording.progress_text(task, self.expected_progress(task))
+        note = self._result_note.get(task.local_id) if task.local_id is not None else None
+        return wording.detail_line(task, note)
 
     def _tooltip(self, task: Task, column: int) -> str | None:
         if column == self.COL_PROMPT:
-            return _rich(task.request.prompt)
+            return wording.prompt_tooltip(task)
         if column == self.COL_SETTINGS:
-            lines = [self.settings_text(task), self.tr("Provider: {name}").format(name=task.request.provider)]
-            lines += [self.tr("Image: {url}").format(url=url) for url in task.request.image_urls]
-            return _rich("\n".join(lines))
-        if column == self.COL_STATE:  # the full state word too: "Unknown state …" may be elided in the cell
-            if task.task_id:
-                task_line = self.tr("Task id: {task_id}").format(task_id=task.task_id)
-            else:
-                task_line = self.tr("No task id yet")
-            return f"{self.state_text(task)}\n{task_line}"
+            return wording.settings_tooltip(task)
+        if column == self.COL_STATE:
+            return wording.state_tooltip(task)
         if column == self.COL_DETAIL:
-            explanation = explain_failure(task)
-            return _rich(explanation.detail) if explanation else None
+            return wording.detail_tooltip(task)
         return None
 
     def _search_text_of(self, task: Task) -> str:
         key = task.local_id if task.local_id is not None else -1
         text = self._search_text.get(key)
         if text is None:
-            parts = (
-                task.request.prompt, task.task_id, explain_failure(task).summary,
-                task.fail_code, task.fail_message, task.error_message,
-            )  # fmt: skip
-            text = "\n".join(part for part in parts if part).casefold()
-            self._search_text[key] = text
+            text = self._search_text[key] = wording.search_text(task)
         return text
 
     # -- helpers -------------------------------------------------------------------------------------------
@@ -372,8 +292,3 @@ class TaskTableModel(QAbstractTableModel):
         if task.local_id is None:
             raise ValueError("a task is shown only once it is stored: Task.local_id is None")
         return task.local_id
-
-
-def _rich(text: str) -> str:
-    # Rich text makes Qt word-wrap the tooltip; plain text would draw a 10,000-character prompt on one line.
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""

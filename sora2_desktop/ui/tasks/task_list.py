@@ -149,7 +149,7 @@ class TaskListView(QWidget):
         metrics = self.fontMetrics()
         samples = {
             TaskTableModel.COL_SETTINGS: "I2V · 15 s · landscape",
-            TaskTableModel.COL_STATE: "Processing MM",  # with room for the dot; rarer long states elide
+            TaskTableModel.COL_STATE: "Done · Picked MM",  # widest common state + its mark; rarer long ones elide
             TaskTableModel.COL_ELAPSED: "Elapsed",
             TaskTableModel.COL_PROGRESS: "100% " + "M" * 6,
             TaskTableModel.COL_DETAIL: "M" * 14,

@@ -1,14 +1,11 @@
-"""MainWindow: the compose form, the task list and the selected task side by side, with menus and status bar."""
+"""MainWindow: the compose form, the task list and the selected task side by side; layout, menus, dialogs, wiring."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -21,35 +18,28 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop import __version__
-from sora2_desktop.api import FieldError, GenerationRequest, Mode
-from sora2_desktop.core.images.resolver import ImageProblem, ImageSource
 from sora2_desktop.core.session import Session
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.task import Task
 from sora2_desktop.ui.common.app_icon import app_icon
+from sora2_desktop.ui.compose.compose_controller import ComposeController
+from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
 from sora2_desktop.ui.compose.generation_form import GenerationForm
 from sora2_desktop.ui.results.result_controller import ResultController
 from sora2_desktop.ui.results.result_pane import ResultPane
 from sora2_desktop.ui.settings.settings_dialog import SettingsDialog
 from sora2_desktop.ui.tasks.notifier import TaskNotifier
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
+from sora2_desktop.ui.tasks.task_actions import TaskActions
 from sora2_desktop.ui.tasks.task_list import TaskListView
 from sora2_desktop.ui.window.welcome_panel import WelcomePanel
 
 log = logging.getLogger(__name__)
 
-# Local files become public URLs only after upload; validation only needs to know one will be there.
-_UPLOAD_PLACEHOLDER = "https://upload.pending/image"
-
 
 class MainWindow(QMainWindow):
-    submitted = Signal(list)  # list[Task], after a Generate click was stored and sent (tests wait on it)
-
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._jobs: set[asyncio.Task[Any]] = set()
-        self._last_batch: str | None = None
-        self._checked_urls: set[str] = set()
         self.setWindowTitle(self.tr("Sora 2 Desktop"))
         self.resize(1280, 800)
 
@@ -58,6 +48,8 @@ class MainWindow(QMainWindow):
         self.task_list = TaskListView(self.model)
         self.results = ResultPane()
         self.detail = self.results.detail
+        self.compose = ComposeController(session, self.form, self)
+        self.task_actions = TaskActions(session, self.form, self.model, self)
         self.result_control = ResultController(session, self.model, self.results, self)
         self.welcome = WelcomePanel()
 
@@ -94,7 +86,7 @@ class MainWindow(QMainWindow):
         self._wire()
 
         self._restore()
-        self.model.set_tasks(session.store.all())
+        self.model.set_tasks(session.tasks())
         self._show_page()
 
     # -- construction -----------------------------------------------------------------------------------------
@@ -127,7 +119,7 @@ class MainWindow(QMainWindow):
         edit_menu.addMenu(self.form.prompt_editor.craft_menu())
 
         gen_menu = bar.addMenu(self.tr("&Generate"))
-        self.generate_action = self._action(self.tr("&Generate"), QKeySequence("Ctrl+Return"), self.generate)
+        self.generate_action = self._action(self.tr("&Generate"), QKeySequence("Ctrl+Return"), self.compose.generate)
         self.generate_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the form owns the shortcut
         gen_menu.addAction(self.generate_action)
         gen_menu.addAction(
@@ -164,19 +156,24 @@ class MainWindow(QMainWindow):
         return action
 
     def _wire(self) -> None:
-        self.form.generate_requested.connect(self.generate)
-        self.form.image_picker.entries_changed.connect(self._check_new_urls)
+        status = self.statusBar()
         self.form.draft_changed.connect(self._draft_timer.start)
+        self.compose.status_message.connect(status.showMessage)
         self.task_list.current_task_changed.connect(self.result_control.show_task)
-        self.results.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.result_control.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.task_list.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.task_list.load_requested.connect(self._load_task)
-        self.task_list.rerun_requested.connect(self._rerun)
-        self.task_list.remove_requested.connect(self._remove)
+        self.results.status_message.connect(lambda text: status.showMessage(text, 5000))
+        self.result_control.status_message.connect(lambda text: status.showMessage(text, 8000))
+        self.task_list.status_message.connect(lambda text: status.showMessage(text, 5000))
+        self.task_list.load_requested.connect(self.task_actions.load)
+        self.task_list.rerun_requested.connect(self.task_actions.rerun)
+        self.task_list.remove_requested.connect(self.task_actions.remove)
+        # The person's volume and mute survive a restart.
+        self.results.volume_changed.connect(lambda volume: setattr(self.session.settings, "player_volume", volume))
+        self.results.muted_changed.connect(lambda muted: setattr(self.session.settings, "player_muted", muted))
         self.welcome.demo_requested.connect(lambda: self.activate(demo=True))
         self.welcome.enter_key_requested.connect(lambda: self.open_settings("account"))
         self.session.activated.connect(self._on_activated)
+        self.session.task_changed.connect(self._on_task_changed)
+        self.session.auth_required.connect(self._on_auth_required)
         self.notifier.task_activated.connect(self.task_list.select_task)
 
     def _restore(self) -> None:
@@ -188,7 +185,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         draft = s.draft
         if draft:
-            self.form.restore_draft(draft)
+            self.form.set_values(from_draft(draft))
+        self.results.restore_audio(s.player_volume, s.player_muted)
 
     # -- connection -------------------------------------------------------------------------------------------
 
@@ -200,15 +198,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, self.tr("Could not start"), str(err))
 
     def _on_activated(self) -> None:
-        runner = self.session.runner
-        assert runner is not None
-        runner.task_changed.connect(self._on_task_changed)
-        runner.task_changed.connect(self.notifier.task_changed)
-        runner.auth_required.connect(self._on_auth_required)
-        self.model.time_scale = runner.timing.time_scale
-        self.result_control.connect_downloads()
-        for task in self.session.recovered:  # rows the crash recovery changed before we were listening
-            self.model.upsert(task)
+        self.model.time_scale = self.session.time_scale
         self._show_page()
         # Notes and posters for the history come after the window's first paint (a zero timer would run before).
         QTimer.singleShot(200, self.result_control.load_result_marks)
@@ -224,86 +214,15 @@ class MainWindow(QMainWindow):
             self.connection_label.setText(where)
             self.form.prompt_editor.focus_editor()
 
-    # -- generate ---------------------------------------------------------------------------------------------
-
-    def generate(self) -> None:
-        if not self.session.active:
-            self._show_page()
-            return
-        self.form.clear_errors()
-        entries = self.form.image_picker.entries() if self.form.mode() == Mode.IMAGE_TO_VIDEO else []
-        images = [ImageSource(e.source, e.is_local) for e in entries]
-        probe = self.form.request(tuple(_UPLOAD_PLACEHOLDER if i.is_local else i.source for i in images))
-        errors = probe.validate()
-        if errors:
-            self.form.show_errors(errors)
-            return
-        request = self.form.request(())
-        self.form.set_busy(True)
-        self._spawn(self._submit(request, images, self.form.takes()))
-
-    async def _submit(self, request: GenerationRequest, images: list[ImageSource], takes: int) -> None:
-        try:
-            tasks = await self.session.prepare_and_submit(request, images, takes)
-        except ImageProblem as problem:
-            name = Path(problem.source).name if not problem.source.startswith("http") else problem.source
-            self.form.show_errors([FieldError("image_urls", f"{name}: {problem.reason}")])
-            return
-        finally:
-            self.form.set_busy(False)
-        self._last_batch = tasks[0].batch_id if tasks else None
-        self.statusBar().showMessage(self.tr("Submitted %n task(s).", "", len(tasks)), 5000)
-        self.submitted.emit(tasks)
-
-    def _check_new_urls(self) -> None:
-        """A URL added to the picker is checked at once (answers, is an allowed image, small enough)."""
-        for entry in self.form.image_picker.entries():
-            if not entry.is_local and entry.source not in self._checked_urls:
-                self._checked_urls.add(entry.source)
-                self._spawn(self._check_url(entry.source))
-
-    async def _check_url(self, url: str) -> None:
-        reason = await self.session.images.check_url(url)
-        self.form.image_picker.set_entry_status(url, reason is None, reason or self.tr("Image checked"))
-        if reason is None:
-            return
-        self._checked_urls.discard(url)  # checked again if the person adds it again after fixing it
-        self.form.image_picker.set_error(f"{url}: {reason}")
-
     def _on_task_changed(self, task: Task) -> None:
+        """The model first: the views that follow (result pane, tray) read the batch from it."""
         self.model.upsert(task)
-        if task.phase == TaskPhase.REJECTED and task.batch_id == self._last_batch and task.error_message:
-            # The service's own words ("Insufficient credits") beside the form; the draft stays as it is.
-            self.form.show_general_error(task.error_message)
-        current = self.results.task()
-        if current is not None and current.local_id == task.local_id:
-            self.result_control.show_task(task)
+        self.result_control.task_changed(task)
+        self.notifier.task_changed(task)
 
     def _on_auth_required(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("Polling paused: the API key was refused."))
         self.open_settings("account", message)
-
-    # -- task actions -----------------------------------------------------------------------------------------
-
-    def _load_task(self, task: Task) -> None:
-        self.form.load_request(task.request)
-        self.form.prompt_editor.focus_editor()
-
-    def _rerun(self, task: Task, duration: int | None) -> None:
-        if self.session.runner is None:
-            return
-        request = task.request
-        if duration is not None:
-            request = GenerationRequest(**{**request.__dict__, "duration": duration})
-        self.session.runner.submit([request])
-
-    def _remove(self, task: Task) -> None:
-        if self.session.runner is not None:
-            self.session.runner.remove(task)
-        elif task.local_id is not None:
-            self.session.store.remove(task.local_id)
-        if task.local_id is not None:
-            self.model.remove(task.local_id)
 
     # -- dialogs ----------------------------------------------------------------------------------------------
 
@@ -337,19 +256,8 @@ class MainWindow(QMainWindow):
 
     # -- plumbing ---------------------------------------------------------------------------------------------
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        job = asyncio.get_event_loop().create_task(coro)
-        self._jobs.add(job)
-        job.add_done_callback(self._job_done)
-
-    def _job_done(self, job: asyncio.Task[Any]) -> None:
-        self._jobs.discard(job)
-        if not job.cancelled() and job.exception() is not None:
-            log.error("background job failed", exc_info=job.exception())
-            self.statusBar().showMessage(self.tr("Something went wrong: {0}").format(job.exception()), 10000)
-
     def _save_draft(self) -> None:
-        self.session.settings.draft = self.form.draft()
+        self.session.settings.draft = to_draft(self.form.values())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_draft()

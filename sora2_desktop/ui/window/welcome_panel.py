@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QPalette
+from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -13,24 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sora2_desktop.ui.common.palette import muted_palette
+
 APIXO_SITE_URL = "https://apixo.ai"
 # A paragraph wider than this is tiring to read; the panel centres a column of this width at most.
 _COLUMN_MAX_WIDTH = 580
-
-
-def muted_palette(widget: QWidget) -> QPalette:
-    """The widget's palette with text two thirds of the way from the background colour to the text colour:
-    secondary, yet readable in light and dark themes (the Disabled colour is too faint for a sentence)."""
-    palette = widget.palette()
-    text = palette.color(QPalette.ColorRole.WindowText)
-    background = palette.color(QPalette.ColorRole.Window)
-    mixed = QColor(
-        round(background.red() + (text.red() - background.red()) * 0.67),
-        round(background.green() + (text.green() - background.green()) * 0.67),
-        round(background.blue() + (text.blue() - background.blue()) * 0.67),
-    )
-    palette.setColor(QPalette.ColorRole.WindowText, mixed)
-    return palette
 
 
 class WelcomePanel(QWidget):

@@ -206,6 +206,8 @@ def test_allowed_base_urls(url: str) -> None:
         "https://user:pass@api.apixo.ai",
         "https://api.apixo.ai?key=1",
         "https://api.apixo.ai:99999",
+        "https://api.apixo.ai#top",
+        "http://127.0.0.1\\@evil.example",  # httpx, which connects, reads the host evil.example
     ],
 )
 def test_refused_base_urls_say_why(url: str) -> None:

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from sora2_desktop.api import ApiKey, ApixoClient, GenerationRequest
-from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
+from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.results.downloader import ResultDownloader
 from sora2_desktop.core.results.expiry import time_left_text
 from sora2_desktop.core.results.files import choose_destination, slug, video_stem
@@ -91,7 +92,7 @@ class Rig:
 
     def record(self, task: Task, index: int = 0) -> Download:
         assert task.local_id is not None
-        return self.store.downloads_for(task.local_id)[index]
+        return self.store.downloads.for_task(task.local_id)[index]
 
     def cdn_gets(self) -> list[Any]:
         return [r for r in self.sim.requests_snapshot() if r.origin == "cdn" and r.method == "GET"]
@@ -198,8 +199,10 @@ def test_download_cut_in_the_middle_resumes_with_range(rig_run: Any) -> None:
         assert "range" not in first.headers
         assert second.headers["range"] == "bytes=30000-"
         # While waiting to retry the row said why and how far it got.
-        parked = [c for c in changes if c.error and c.state == DownloadState.DOWNLOADING]
+        parked = [c for c in changes if c.problem and c.state == DownloadState.DOWNLOADING]
         assert parked and parked[0].bytes_done == 30_000
+        assert parked[0].problem == DownloadProblem.CONNECTION_BROKE  # the stand-in drops the connection
+        assert "resume from where it stopped" in (download_problem_text(parked[0]) or "")
 
     rig_run(scenario)
 
@@ -288,7 +291,9 @@ def test_a_page_that_is_not_a_video_is_refused_with_a_message_and_no_file(rig_ru
         ready, _ = collect(downloader)
         downloader.enqueue(task)
         await wait_until(lambda: rig.record(task).state == DownloadState.FAILED, what="refused")
-        assert "instead of a video" in (rig.record(task).error or "")
+        record = rig.record(task)
+        assert (record.problem, record.problem_detail) == (DownloadProblem.NOT_A_VIDEO, "text/html")
+        assert "answered with text/html instead of a video" in (download_problem_text(record) or "")
         assert rig.files() == [] and not ready
         assert len(rig.cdn_gets()) == 1  # no retry: another try brings the same page
 
@@ -302,7 +307,8 @@ def test_video_typed_bytes_that_are_not_an_mp4_are_refused(rig_run: Any) -> None
         ready, _ = collect(downloader)
         downloader.enqueue(task)
         await wait_until(lambda: rig.record(task).state == DownloadState.FAILED, what="refused")
-        assert rig.record(task).error == "The service sent something that is not an MP4 video."
+        assert rig.record(task).problem == DownloadProblem.NOT_AN_MP4
+        assert download_problem_text(rig.record(task)) == "The service sent something that is not an MP4 video."
         assert rig.files() == [] and not ready
         assert len(rig.cdn_gets()) == 1
 
@@ -371,7 +377,7 @@ def test_start_retries_failed_downloads_and_expires_dead_links(rig_run: Any) -> 
         assert failed_task.local_id is not None and dead_task.local_id is not None
         path = choose_destination(rig.folder, video_stem(failed_task, 0))
         in_a_week = rig.now() + timedelta(days=7)
-        rig.store.upsert_download(
+        rig.store.downloads.upsert(
             Download(
                 failed_task.local_id,
                 0,
@@ -379,10 +385,10 @@ def test_start_retries_failed_downloads_and_expires_dead_links(rig_run: Any) -> 
                 path=path,
                 state=DownloadState.FAILED,
                 expires_at=in_a_week,
-                error="The file server refused the download (HTTP 451).",
+                legacy_error="The file server refused the download (HTTP 451).",  # from before problem codes
             )
         )
-        rig.store.upsert_download(
+        rig.store.downloads.upsert(
             Download(
                 dead_task.local_id,
                 0,
@@ -396,6 +402,7 @@ def test_start_retries_failed_downloads_and_expires_dead_links(rig_run: Any) -> 
         downloader.start()
         await wait_until(landed(ready), what="the failed download, retried")
         assert ready[0][1] == path and path.read_bytes() == rig.sim.clip
+        assert rig.record(failed_task).legacy_error is None  # the older words went with the next write
         assert rig.record(dead_task).state == DownloadState.EXPIRED
         assert [r.path for r in rig.cdn_gets()] == [urlsplit(failed_task.result_urls[0]).path]
 
@@ -422,13 +429,13 @@ def test_an_old_history_without_download_records_is_expired_in_bulk_at_start(rig
             )
         recent = await rig.finished_task()
         one_by_one: list[Download] = []
-        write_one = rig.store.upsert_download
+        write_one = rig.store.downloads.upsert
 
         def counted(record: Download) -> Download:  # the single-row write: a record that was not bulk-written
             one_by_one.append(record)
             return write_one(record)
 
-        rig.store.upsert_download = counted  # type: ignore[method-assign]
+        rig.store.downloads.upsert = counted  # type: ignore[method-assign]
         downloader = rig.downloader()
         ready, _ = collect(downloader)
 
@@ -439,7 +446,8 @@ def test_an_old_history_without_download_records_is_expired_in_bulk_at_start(rig
         first = expired[0]
         assert first.path is None and first.url == old_url
         assert first.expires_at == finished + timedelta(days=15)
-        assert (first.error or "").startswith("The link expired on ")
+        assert first.problem == DownloadProblem.EXPIRED and first.problem_detail is None
+        assert (download_problem_text(first) or "").startswith("The link expired on ")
         assert rig.cdn_gets() == [] and not rig.folder.exists()
 
         await wait_until(landed(ready), what="the recent video")
@@ -476,8 +484,9 @@ def test_a_link_past_its_15_days_is_marked_expired_without_a_request(rig_run: An
         downloader = rig.downloader()
         downloader.enqueue(task)
         await wait_until(lambda: rig.record(task).state == DownloadState.EXPIRED, what="expired")
-        error = rig.record(task).error or ""
-        assert error.startswith("The link expired on ") and "can no longer be fetched" in error
+        assert rig.record(task).problem == DownloadProblem.EXPIRED
+        words = download_problem_text(rig.record(task)) or ""
+        assert words.startswith("The link expired on ") and "can no longer be fetched" in words
         assert rig.cdn_gets() == [] and rig.files() == []
         assert time_left_text(rig.record(task).expires_at, rig.now()) == "Link expired"
 
@@ -492,7 +501,9 @@ def test_a_failing_download_is_retried_until_the_link_expires(rig_run: Any) -> N
         downloader.enqueue(task)
         await wait_until(lambda: len(rig.cdn_gets()) >= 3, what="several tries")
         record = rig.record(task)
-        assert record.state == DownloadState.PENDING and "HTTP 500" in (record.error or "")
+        assert record.state == DownloadState.PENDING
+        assert (record.problem, record.problem_detail) == (DownloadProblem.SERVER_ERROR, "500")
+        assert "HTTP 500" in (download_problem_text(record) or "")
         assert time_left_text(record.expires_at, rig.now()) == "Link valid 15 more days"
         rig.shift = timedelta(days=16)
         await wait_until(lambda: rig.record(task).state == DownloadState.EXPIRED, what="expired")

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from sora2_desktop.core.results.poster_frames import PosterMaker, poster_path_for
 from sora2_desktop.resources import resource_path
+from tests.helpers.qt_messages import expects_broken_media_warning
 
 DEMO_CLIP = resource_path("demo_clip.mp4")
 
@@ -53,6 +54,7 @@ def test_poster_keeps_aspect_inside_a_square(qtbot: QtBot, tmp_path: Path) -> No
     assert 55 <= image.height() <= 57
 
 
+@expects_broken_media_warning
 def test_non_video_fails_with_a_signal(qtbot: QtBot, maker: PosterMaker, tmp_path: Path) -> None:
     fake = tmp_path / "notes.mp4"
     fake.write_text("this is a text file, not a video\n" * 20)
@@ -71,6 +73,7 @@ def test_missing_file_fails_with_a_signal(qtbot: QtBot, maker: PosterMaker, tmp_
     assert blocker.args[0] == "gone"
 
 
+@expects_broken_media_warning
 def test_requests_are_worked_one_at_a_time_and_all_answered(qtbot: QtBot, maker: PosterMaker, tmp_path: Path) -> None:
     fake = tmp_path / "fake.mp4"
     fake.write_bytes(b"\x00" * 512)

@@ -1,4 +1,4 @@
-"""TaskStore: every field round-trips, order, crash recovery, WAL, reopening, migrations, other readers, downloads."""
+"""TaskStore: every field round-trips, order, crash recovery, picked takes, WAL, reopening, migrations, readers."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ from pathlib import Path
 import pytest
 
 from sora2_desktop.api import AspectRatio, GenerationRequest, Mode, Provider, RequestType
-from sora2_desktop.core.results.download_record import Download, DownloadState
-from sora2_desktop.core.storage.task_store import MIGRATIONS, NewerDatabaseError, TaskStore, migrate
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.results.download_wording import download_problem_text
+from sora2_desktop.core.storage import task_rows
+from sora2_desktop.core.storage.database import NewerDatabaseError
+from sora2_desktop.core.storage.migrations import MIGRATIONS, migrate
+from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 T0 = datetime(2026, 1, 9, 13, 33, 30, 929_123, tzinfo=UTC)
 PROMPT = "Ein \"Drache\" 龍 فوق المدينة — slow dolly in,\nthen zoom 🐉; 100% epic\\ 'quoted' \u200b"
@@ -63,10 +67,13 @@ def full_task() -> Task:
         result_urls=("https://r2.apixo.ai/a.mp4", "https://r2.apixo.ai/b.mp4"),
         fail_code="CONTENT_VIOLATION",
         fail_message="Prompt broke the guidelines — «dragon»",
-        error_message="Local note ✓",
+        error_message="Insufficient credits — «ваш баланс» ✓",
         service_created_at=T0 + timedelta(milliseconds=1500),
         completed_at=T0 + timedelta(minutes=4, microseconds=1),
         cost_time_ms=41_388,
+        chosen=True,
+        note=TaskNote.SERVICE_ERROR,
+        note_detail="502",
         updated_at=T0,
     )
 
@@ -174,7 +181,9 @@ def test_recovery_never_resubmits_a_lost_submit(store: TaskStore) -> None:
     ]
     stored_lost = store.get(lost.local_id or 0)
     assert stored_lost == changed[0]
-    assert stored_lost is not None and stored_lost.error_message and "charged" in stored_lost.error_message
+    # A code, not a sentence: the words are made when the task is shown, in the reader's language.
+    assert stored_lost is not None and stored_lost.note == TaskNote.SUBMIT_LOST and stored_lost.error_message is None
+    assert "charged" in (task_note_text(stored_lost) or "")
     assert store.get(queued.local_id or 0) == queued
     assert store.get(polling.local_id or 0) == polling
     assert store.recover_after_crash() == []
@@ -211,6 +220,35 @@ def test_an_empty_database_is_migrated_to_the_latest_schema(db_path: Path) -> No
     assert versions == list(range(1, len(MIGRATIONS) + 1))
 
 
+def test_words_stored_by_an_older_version_still_show(db_path: Path) -> None:
+    """Before notes and problems were codes, sentences went into error_message and downloads.error."""
+    old = sqlite3.connect(db_path, isolation_level=None)
+    migrate(old, MIGRATIONS[:1])
+    insert = "INSERT INTO tasks (request_json, phase, created_at, error_message) VALUES (?, ?, ?, ?)"
+    created = "2025-12-01T10:00:00.000000+00:00"
+    old.execute(insert, ('{"prompt": "a"}', "queued", created, "Waiting for a valid API key."))
+    old.execute(insert, ('{"prompt": "b"}', "submit_unknown", created, "The app stopped before the answer."))
+    old.execute(insert, ('{"prompt": "c"}', "success", created, None))
+    old.execute(
+        "INSERT INTO downloads (task_row_id, url_index, url, state, error) VALUES (3, 0, 'https://r2/c.mp4', "
+        "'failed', 'The file server refused the download (HTTP 451).')"
+    )
+    old.close()
+    with TaskStore(db_path) as store:
+        done, lost, queued = store.all()
+        assert queued.note is None and task_note_text(queued) == "Waiting for a valid API key."
+        assert explain_failure(lost).detail.endswith("What happened: The app stopped before the answer.")
+        (record,) = store.downloads.for_task(done.local_id or 0)
+        assert record.problem is None and record.legacy_error == "The file server refused the download (HTTP 451)."
+        assert download_problem_text(record) == record.legacy_error
+
+
+def test_rows_fill_every_task_field() -> None:
+    """task_rows builds a Task without its constructor (the cost of 10,000 rows at start-up) only while the
+    columns it reads name every field; a renamed or added field must not quietly lose that."""
+    assert set(task_rows._TASK_FIELDS) == {task_field.name for task_field in dataclasses.fields(Task)}
+
+
 def test_a_later_migration_keeps_the_rows(db_path: Path) -> None:
     with TaskStore(db_path) as store:
         added = store.add(full_task())
@@ -239,6 +277,10 @@ def test_a_database_from_a_newer_app_is_not_touched(db_path: Path) -> None:
     connection.close()
     with pytest.raises(NewerDatabaseError, match="newer version"):
         TaskStore(db_path)
+    connection = sqlite3.connect(db_path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
+    assert connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    connection.close()
 
 
 def test_a_second_connection_sees_committed_rows(store: TaskStore, db_path: Path) -> None:
@@ -271,39 +313,69 @@ def test_a_crashed_process_loses_nothing_it_committed(db_path: Path) -> None:
         assert [t.request.prompt for t in store.unfinished()] == ["from the other process"]
 
 
-def test_downloads_are_stored_per_task_and_url(store: TaskStore) -> None:
-    task = store.add(full_task())
-    assert task.local_id is not None
-    first = Download(task.local_id, 0, task.result_urls[0], expires_at=T0 + timedelta(days=15))
-    second = Download(task.local_id, 1, task.result_urls[1], path=Path("/videos/b.mp4"), bytes_total=2048)
-    store.upsert_download(second)
-    store.upsert_download(first)
-    assert store.downloads_for(task.local_id) == [first, second]
-    assert store.pending_downloads() == [first, second]
-
-    progressed = second.with_(state=DownloadState.DOWNLOADING, bytes_done=1024)
-    store.upsert_download(progressed)
-    done = first.with_(state=DownloadState.DONE, path=Path("/videos/ä.mp4"), bytes_done=10, bytes_total=10)
-    store.upsert_download(done)
-    assert store.downloads_for(task.local_id) == [done, progressed]
-    assert store.pending_downloads() == [progressed]
-
-    failed = progressed.with_(state=DownloadState.FAILED, error="The file was cut short.")
-    store.upsert_download(failed)
-    assert store.pending_downloads() == []
-    assert store.downloads_for(task.local_id)[1] == failed
+def batch(store: TaskStore, batch_id: str | None, takes: int) -> list[Task]:
+    return [
+        store.add(Task(request=GenerationRequest(prompt=f"take {n}"), created_at=T0, batch_id=batch_id))
+        for n in range(takes)
+    ]
 
 
-def test_removing_a_task_removes_its_download_records(store: TaskStore) -> None:
-    task = store.add(full_task())
-    assert task.local_id is not None
-    store.upsert_download(Download(task.local_id, 0, "https://r2.apixo.ai/a.mp4"))
-    assert store.remove(task.local_id)
-    assert not store.remove(task.local_id)
-    assert store.downloads_for(task.local_id) == []
-    assert store.count() == 0
-    with pytest.raises(sqlite3.IntegrityError):  # foreign keys are on: no record for a task that is gone
-        store.upsert_download(Download(task.local_id, 0, "https://r2.apixo.ai/a.mp4"))
+def chosen_ids(store: TaskStore) -> set[int | None]:
+    return {task.local_id for task in store.all() if task.chosen}
+
+
+def test_choosing_a_take_marks_it_and_only_it_in_its_batch(store: TaskStore) -> None:
+    first, second, third = batch(store, "b1", 3)
+    (other,) = batch(store, "b2", 1)
+    assert chosen_ids(store) == set()
+
+    changed = store.choose_take(second.local_id or 0)
+    assert [(t.local_id, t.chosen) for t in changed] == [(second.local_id, True)]
+    assert changed[0] == store.get(second.local_id or 0)  # freshly loaded, as stored
+    assert changed[0].updated_at is not None and second.updated_at is not None
+    assert changed[0].updated_at > second.updated_at
+
+    store.choose_take(other.local_id or 0)  # another batch keeps its own pick
+    assert chosen_ids(store) == {second.local_id, other.local_id}
+
+    changed = store.choose_take(third.local_id or 0)
+    assert [(t.local_id, t.chosen) for t in changed] == [(second.local_id, False), (third.local_id, True)]
+    assert chosen_ids(store) == {third.local_id, other.local_id}
+    assert store.get(first.local_id or 0) == first  # not a changed take: untouched, not even its updated_at
+
+    assert store.choose_take(third.local_id or 0) == []  # already the pick: nothing changes
+    with pytest.raises(LookupError):
+        store.choose_take(9999)
+
+
+def test_a_task_without_a_batch_is_its_own_batch_of_one(store: TaskStore) -> None:
+    lone, other_lone = batch(store, None, 2)
+    assert [t.local_id for t in store.choose_take(lone.local_id or 0)] == [lone.local_id]
+    assert [t.local_id for t in store.choose_take(other_lone.local_id or 0)] == [other_lone.local_id]
+    assert chosen_ids(store) == {lone.local_id, other_lone.local_id}
+
+
+def test_an_update_from_a_stale_copy_keeps_the_pick(store: TaskStore) -> None:
+    """The runner keeps unfinished tasks in memory; its next write must not clear a pick made meanwhile."""
+    (take,) = batch(store, "b1", 1)
+    store.choose_take(take.local_id or 0)
+    store.update(take.with_(phase=TaskPhase.PENDING))
+    stored = store.get(take.local_id or 0)
+    assert stored is not None and stored.chosen and stored.phase == TaskPhase.PENDING
+
+
+def test_an_old_database_gains_the_pick_column_and_keeps_its_rows(db_path: Path) -> None:
+    old = sqlite3.connect(db_path, isolation_level=None)
+    migrate(old, MIGRATIONS[:1])  # the schema before takes could be picked
+    old.execute(
+        "INSERT INTO tasks (request_json, phase, created_at, batch_id) VALUES (?, ?, ?, ?)",
+        ('{"prompt": "old"}', "success", "2025-12-01T10:00:00.000000+00:00", "b0"),
+    )
+    old.close()
+    with TaskStore(db_path) as store:
+        (task,) = store.all()
+        assert task.request.prompt == "old" and task.phase == TaskPhase.SUCCESS and not task.chosen
+        assert [t.chosen for t in store.choose_take(task.local_id or 0)] == [True]
 
 
 def test_get_by_task_id(store: TaskStore) -> None:

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from sora2_desktop.api import (
+    ApiError,
     ApiKey,
     AuthError,
     GenerationRequest,
     InvalidRequestError,
+    ProtocolError,
     RateLimitedError,
     TaskStatus,
     TransientError,
 )
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.backoff import Backoff
+from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
 from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.rate_limiter import RateLimiter
-from sora2_desktop.core.tasks.runner import TaskRunner
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.runner import TaskRunner, note_for
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
+from tests.helpers.wait import wait_until
 
 FAST = PollTiming(first_delay_s=0.05, interval_s=0.02, callback_interval_s=0.04)
 
@@ -67,14 +71,6 @@ def make_runner(store: TaskStore, client: ScriptedClient, **kw: object) -> TaskR
         backoff=Backoff(base_s=0.01, cap_s=0.05),
         **kw,  # type: ignore[arg-type]
     )
-
-
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.005)
 
 
 @pytest.fixture
@@ -122,10 +118,21 @@ def test_rate_limit_and_network_faults_are_retried_never_dropped(qapp: object, s
         client.submit_faults[1].request_sent = False  # type: ignore[attr-defined]
         client.status_faults = [RateLimitedError(retry_after=0.01)] * 5 + [TransientError("reset")] * 3
         runner = make_runner(store, client)
+        seen: list[Task] = []
+        runner.task_changed.connect(seen.append)
         runner.start()
         (task,) = runner.submit([REQ])
         await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUCCESS)
         assert len(client.submits) == 1
+        # Each fault showed on the row as a code (worded when shown), none as the client's English sentence.
+        notes = [t.note for t in seen if t.note is not None]
+        assert notes == [TaskNote.RATE_LIMITED, TaskNote.NO_CONNECTION, TaskNote.RATE_LIMITED, TaskNote.CONNECTION_LOST]
+        assert all(t.error_message is None for t in seen)
+        assert task_note_text(next(t for t in seen if t.note == TaskNote.RATE_LIMITED)) == (
+            "Rate-limited by the service; retrying shortly."
+        )
+        stored = store.get(task.local_id)  # type: ignore[arg-type]
+        assert stored is not None and stored.note is None  # passing notes are not written down
         await runner.stop()
 
     asyncio.run(scenario())
@@ -140,7 +147,7 @@ def test_insufficient_credits_rejects_with_service_words(qapp: object, store: Ta
         (task,) = runner.submit([REQ])
         await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.REJECTED)
         stored = store.get(task.local_id)  # type: ignore[arg-type]
-        assert stored is not None and stored.error_message == "Insufficient credits"
+        assert stored is not None and stored.error_message == "Insufficient credits" and stored.note is None
         await runner.stop()
 
     asyncio.run(scenario())
@@ -156,6 +163,9 @@ def test_lost_submit_answer_is_not_resent(qapp: object, store: TaskStore) -> Non
         await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUBMIT_UNKNOWN)
         await asyncio.sleep(0.1)
         assert client.submits == [] and client.submit_faults == []
+        stored = store.get(task.local_id)  # type: ignore[arg-type]
+        assert stored is not None and (stored.note, stored.error_message) == (TaskNote.CONNECTION_LOST, None)
+        assert "after the request was sent" in explain_failure(stored).detail
         await runner.stop()
 
     asyncio.run(scenario())
@@ -191,6 +201,9 @@ def test_submit_401_keeps_task_queued_and_sends_it_after_key(qapp: object, store
         (task,) = runner.submit([REQ])
         await wait_until(lambda: runner.paused)
         assert phase_of(store, task.local_id) == TaskPhase.QUEUED
+        waiting = store.get(task.local_id)  # type: ignore[arg-type]
+        assert waiting is not None and waiting.note == TaskNote.WAITING_FOR_KEY
+        assert task_note_text(waiting) == "Waiting for a valid API key."
         runner.set_api_key_changed()
         await wait_until(lambda: phase_of(store, task.local_id) == TaskPhase.SUCCESS)
         await runner.stop()
@@ -202,10 +215,14 @@ def test_past_the_running_limit_tasks_wait_in_the_local_queue(qapp: object, stor
     async def scenario() -> None:
         client = ScriptedClient(states=("pending",) * 8 + ("success",))
         runner = make_runner(store, client, max_running=2)
+        seen: list[Task] = []
+        runner.task_changed.connect(seen.append)
         runner.start()
         tasks = runner.submit([REQ, REQ, REQ])
         await wait_until(lambda: len(client.submits) == 2)
         assert phase_of(store, tasks[2].local_id) == TaskPhase.QUEUED
+        waiting = [t for t in seen if t.local_id == tasks[2].local_id and t.note == TaskNote.WAITING_FOR_SLOT]
+        assert waiting and task_note_text(waiting[0]) == "Waiting: 2 tasks are already running on this key."
         await wait_until(lambda: all(phase_of(store, t.local_id) == TaskPhase.SUCCESS for t in tasks))
         await runner.stop()
 
@@ -265,3 +282,32 @@ def test_unknown_state_is_kept_and_polled_on(qapp: object, store: TaskStore) -> 
         await runner.stop()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("error", "note", "detail"),
+    [
+        (RateLimitedError(retry_after=3), TaskNote.RATE_LIMITED, None),
+        (InvalidRequestError("task not found", status_code=404), TaskNote.SERVICE_REFUSED, "task not found"),
+        (ProtocolError("not JSON", status_code=200), TaskNote.BAD_ANSWER, "200"),
+        (ProtocolError("no task id"), TaskNote.BAD_ANSWER, None),
+        (TransientError("HTTP 502", status_code=502), TaskNote.SERVICE_ERROR, "502"),
+        (TransientError("refused", request_sent=False), TaskNote.NO_CONNECTION, None),
+        (TransientError("timed out"), TaskNote.CONNECTION_LOST, None),
+    ],
+)
+def test_each_fault_becomes_a_note_with_its_fact(error: ApiError, note: TaskNote, detail: str | None) -> None:
+    assert note_for(error) == (note, detail)
+
+
+@pytest.mark.parametrize("note", list(TaskNote))
+@pytest.mark.parametrize("phase", [TaskPhase.PROCESSING, TaskPhase.SUBMIT_UNKNOWN])
+def test_every_note_has_words_in_every_phase(qapp: object, note: TaskNote, phase: TaskPhase) -> None:
+    task = Task(request=REQ, created_at=datetime.now(UTC), phase=phase, note=note, note_detail="503")
+    words = task_note_text(task)
+    assert words and words.endswith(".") and "{" not in words
+    retrying = "retrying" in words.lower()
+    if note in (TaskNote.WAITING_FOR_KEY, TaskNote.WAITING_FOR_SLOT, TaskNote.SUBMIT_LOST):
+        assert not retrying
+    else:  # only a task still followed is retried
+        assert retrying == (phase == TaskPhase.PROCESSING)

@@ -1,4 +1,4 @@
-"""GenerationForm: request building, drafts, load_request, errors at their fields, the Generate shortcut."""
+"""GenerationForm: values and request building, load_request, errors at their fields, the Generate shortcut."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from sora2_desktop.api.request import AspectRatio, FieldError, GenerationRequest, Mode, Provider, RequestType
+from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
 from sora2_desktop.ui.compose.generation_form import FIELDS, GenerationForm
-from sora2_desktop.ui.compose.image_picker import ImageEntry
 
 
 @pytest.fixture
@@ -85,12 +86,12 @@ def test_every_control_reaches_the_request(form: GenerationForm, tmp_path: Path)
     assert form.image_picker.isVisible()
     assert callback_edit(form).isEnabled()
     assert form.takes() == 3
-    assert form.request(("https://up.example.com/ref.png",)) == GenerationRequest(
+    assert form.images() == [ImageSource(png(tmp_path), True), ImageSource("https://example.com/b.webp", False)]
+    assert form.request() == GenerationRequest(  # images are not in it: a file has no URL before its upload
         prompt="A red kite over dunes, aerial view",
         mode=Mode.IMAGE_TO_VIDEO,
         duration=15,
         aspect_ratio=AspectRatio.PORTRAIT,
-        image_urls=("https://up.example.com/ref.png",),
         remove_watermark=False,
         provider=Provider.OFFICIAL,
         request_type=RequestType.CALLBACK,
@@ -99,15 +100,20 @@ def test_every_control_reaches_the_request(form: GenerationForm, tmp_path: Path)
 
 
 def test_hidden_choices_stay_out_of_the_request(form: GenerationForm) -> None:
+    radio(form, "Image to video").click()
+    assert form.image_picker.add_source("https://example.com/kept.png")
+    radio(form, "Text to video").click()
     callback_edit(form).setText("https://typed.before/switching")
-    assert form.request(("https://img",)).image_urls == ()  # text-to-video: the picker is hidden
+    assert form.images() == []  # text-to-video: the picker is hidden
     assert form.request().callback_url is None  # polling
-    assert form.draft()["callback_url"] == "https://typed.before/switching"  # but nothing typed is lost
+    # But nothing typed is lost.
+    assert form.values().callback_url == "https://typed.before/switching"
+    assert form.values().images == (ImageSource("https://example.com/kept.png", False),)
 
 
 def test_draft_round_trip_of_every_control(qtbot: QtBot, form: GenerationForm, tmp_path: Path) -> None:
     fill_everything(form, tmp_path)
-    draft = json.loads(json.dumps(form.draft()))  # JSON-safe
+    draft = json.loads(json.dumps(to_draft(form.values())))  # JSON-safe
     assert draft["images"] == [
         {"source": png(tmp_path), "is_local": True},
         {"source": "https://example.com/b.webp", "is_local": False},
@@ -115,9 +121,9 @@ def test_draft_round_trip_of_every_control(qtbot: QtBot, form: GenerationForm, t
     other = GenerationForm()
     qtbot.addWidget(other)
     with qtbot.waitSignal(other.draft_changed):
-        other.restore_draft(draft)
-    assert other.draft() == draft
-    assert other.request(("https://u",)) == form.request(("https://u",))
+        other.set_values(from_draft(draft))
+    assert to_draft(other.values()) == draft
+    assert other.values() == form.values()
     assert other.takes() == 3
 
 
@@ -144,20 +150,22 @@ def test_draft_round_trip_of_every_control(qtbot: QtBot, form: GenerationForm, t
     ],
 )
 def test_restore_tolerates_missing_and_garbage_keys(form: GenerationForm, garbage: object) -> None:
-    form.restore_draft(garbage)
+    form.set_values(from_draft(garbage))
     assert form.request() == GenerationRequest(prompt="")
     assert form.takes() == 1
     assert form.image_picker.entries() == []
 
 
 def test_restore_keeps_what_is_good_and_explains_a_missing_image(form: GenerationForm, tmp_path: Path) -> None:
-    form.restore_draft(
-        {
-            "prompt": "kept",
-            "duration": 15,
-            "mode": "image-to-video",
-            "images": [{"source": str(tmp_path / "gone.png"), "is_local": True}],
-        }
+    form.set_values(
+        from_draft(
+            {
+                "prompt": "kept",
+                "duration": 15,
+                "mode": "image-to-video",
+                "images": [{"source": str(tmp_path / "gone.png"), "is_local": True}],
+            }
+        )
     )
     assert form.request().prompt == "kept"
     assert form.request().duration == 15
@@ -178,8 +186,8 @@ def test_load_request(form: GenerationForm) -> None:
     )
     form.show_errors([FieldError("prompt", "old error")])
     form.load_request(request)
-    assert form.request(request.image_urls) == request
-    assert form.image_picker.entries() == [ImageEntry("https://example.com/a.png", False)]
+    assert form.request() == GenerationRequest(**{**request.__dict__, "image_urls": ()})
+    assert form.images() == [ImageSource("https://example.com/a.png", False)]
     assert form.field_error("prompt") == ""
 
 
@@ -313,7 +321,7 @@ def test_draft_changed_on_every_kind_of_edit(qtbot: QtBot, form: GenerationForm)
 
 
 def test_tab_walks_the_form_top_to_bottom(qtbot: QtBot, form: GenerationForm) -> None:
-    form.restore_draft({"mode": "image-to-video", "request_type": "callback"})
+    form.set_values(from_draft({"mode": "image-to-video", "request_type": "callback"}))
     form.prompt_editor.focus_editor()
     seen: list[QWidget] = []
     for _ in range(16):

@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, 
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QListView
 from pytestqt.qtbot import QtBot
 
-from sora2_desktop.ui.compose.image_picker import STATUS_ROLE, ImageEntry, ImagePicker
+from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.ui.compose.image_picker import STATUS_ROLE, ImagePicker
 
 
 def make_image(folder: Path, name: str, fmt: str, size: tuple[int, int] = (64, 36)) -> Path:
@@ -50,7 +51,7 @@ def test_accepts_real_images(qtbot: QtBot, picker: ImagePicker, tmp_path: Path, 
     path = make_image(tmp_path, name, fmt)
     with qtbot.waitSignal(picker.entries_changed):
         assert picker.add_source(str(path))
-    assert picker.entries() == [ImageEntry(str(path), True)]
+    assert picker.entries() == [ImageSource(str(path), True)]
     assert picker.error() == ""
     assert row_text(picker, 0).startswith(f"{name}\n")
     assert "64 × 36" in row_text(picker, 0)
@@ -128,7 +129,7 @@ def test_url_typed_and_added_is_listed_as_to_be_checked(qtbot: QtBot, picker: Im
     assert line is not None
     qtbot.keyClicks(line, "https://cdn.example.com/img/hero.webp")
     qtbot.mouseClick(button(picker, "Add this web address"), Qt.MouseButton.LeftButton)
-    assert picker.entries() == [ImageEntry("https://cdn.example.com/img/hero.webp", False)]
+    assert picker.entries() == [ImageSource("https://cdn.example.com/img/hero.webp", False)]
     assert line.text() == ""
     assert row_text(picker, 0) == "hero.webp\nTo be checked"
     assert view(picker).model().index(0, 0).data(STATUS_ROLE) == "pending"
@@ -185,7 +186,7 @@ def test_paste_of_a_path_a_url_and_a_copied_file(qtbot: QtBot, picker: ImagePick
     QGuiApplication.clipboard().setText(f'"{path}"')  # file managers often quote a copied path
     view(picker).setFocus()
     qtbot.keyClick(view(picker), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    assert picker.entries() == [ImageEntry(str(path), True)]
+    assert picker.entries() == [ImageSource(str(path), True)]
 
     QGuiApplication.clipboard().setText("https://example.com/a.png\nhttps://example.com/b.png")
     picker.paste()
@@ -196,7 +197,7 @@ def test_paste_of_a_path_a_url_and_a_copied_file(qtbot: QtBot, picker: ImagePick
     mime.setUrls([QUrl.fromLocalFile(str(copied))])
     QGuiApplication.clipboard().setMimeData(mime)
     picker.paste()
-    assert picker.entries()[-1] == ImageEntry(str(copied), True)
+    assert picker.entries()[-1] == ImageSource(str(copied), True)
 
 
 def test_paste_of_nothing_useful_explains(picker: ImagePicker) -> None:
@@ -222,7 +223,7 @@ def test_drop_of_files_and_links(qtbot: QtBot, picker: ImagePicker, tmp_path: Pa
         QApplication.sendEvent(view(picker).viewport(), event)
     assert event.isAccepted()
     assert event.dropAction() == Qt.DropAction.CopyAction  # never Move: the file manager must keep the file
-    assert picker.entries() == [ImageEntry(str(good), True), ImageEntry("https://example.com/x.jpg", False)]
+    assert picker.entries() == [ImageSource(str(good), True), ImageSource("https://example.com/x.jpg", False)]
     assert "“anim.png” is a GIF image" in picker.error()
 
 
@@ -230,7 +231,7 @@ def test_file_dialog_choice_is_added(monkeypatch: pytest.MonkeyPatch, picker: Im
     path = make_image(tmp_path, "chosen.png", "PNG")
     monkeypatch.setattr(picker, "_ask_for_files", lambda: [str(path)])
     picker.choose_files()
-    assert picker.entries() == [ImageEntry(str(path), True)]
+    assert picker.entries() == [ImageSource(str(path), True)]
 
 
 def test_clear(qtbot: QtBot, picker: ImagePicker) -> None:

@@ -1,4 +1,5 @@
-"""CompareTakesDialog: every take decodes, one transport seeks and plays them all, drift is pulled back, picks emit."""
+"""CompareTakesDialog: every take decodes, one transport seeks and plays them all, drift is pulled back, picks emit
+the take's local id and show which take is picked."""
 
 from __future__ import annotations
 
@@ -15,14 +16,20 @@ from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 from pytestqt.qtbot import QtBot
 
 from sora2_desktop.resources import resource_path
-from sora2_desktop.ui.results.compare_takes import DRIFT_LIMIT_MS, CompareTakesDialog
+from sora2_desktop.ui.results.compare_takes import DRIFT_LIMIT_MS, CompareTakesDialog, Take
+from tests.helpers.qt_messages import expects_broken_media_warning
 
 DEMO_CLIP = resource_path("demo_clip.mp4")
 
 
+def takes(*videos: Path, chosen: int | None = None) -> list[Take]:
+    """Takes with local ids 11, 12, …; `chosen` is the one already picked."""
+    return [Take(11 + i, Path(video), chosen == 11 + i) for i, video in enumerate(videos)]
+
+
 @pytest.fixture
 def dialog(qtbot: QtBot) -> Iterator[CompareTakesDialog]:
-    widget = CompareTakesDialog([DEMO_CLIP, DEMO_CLIP])
+    widget = CompareTakesDialog(takes(DEMO_CLIP, DEMO_CLIP))
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -47,7 +54,7 @@ def frame_counters(dialog: CompareTakesDialog) -> list[list[int]]:
 
 def test_takes_needs_two_to_four(qtbot: QtBot) -> None:
     with pytest.raises(ValueError):
-        CompareTakesDialog([DEMO_CLIP])
+        CompareTakesDialog(takes(DEMO_CLIP))
 
 
 def test_both_takes_decode_frames_and_only_the_first_is_heard(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
@@ -101,17 +108,40 @@ def test_loop_all(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
     qtbot.waitUntil(lambda: 0 < dialog.players[0].position() < 1000 and dialog.is_playing(), timeout=10_000)
 
 
-def test_pick_this_take_emits_its_index(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+def test_pick_this_take_emits_its_local_id(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
     with qtbot.waitSignal(dialog.take_picked) as blocker:
         dialog.pick_buttons[1].click()
-    assert blocker.args == [1]
+    assert blocker.args == [12]
+    assert dialog.picked() is None  # shown as picked only once the pick is stored (show_picked)
+    assert dialog.take_number(12) == 2
 
 
+def test_show_picked_marks_one_take_and_frees_the_others(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    dialog.show_picked(12)
+    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "✓ Picked"]
+    assert [b.isEnabled() for b in dialog.pick_buttons] == [True, False]
+    dialog.show_picked(11)
+    assert [b.text() for b in dialog.pick_buttons] == ["✓ Picked", "Pick this take"]
+    assert [b.isEnabled() for b in dialog.pick_buttons] == [False, True]
+    assert dialog.picked() == 11
+
+
+def test_a_take_picked_before_opens_as_picked(qtbot: QtBot) -> None:
+    dialog = CompareTakesDialog(takes(DEMO_CLIP, DEMO_CLIP, DEMO_CLIP, chosen=13))
+    qtbot.addWidget(dialog)
+    assert dialog.picked() == 13
+    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "Pick this take", "✓ Picked"]
+    dialog.reject()
+
+
+@expects_broken_media_warning
 def test_a_broken_take_is_named_and_cannot_be_picked(qtbot: QtBot, tmp_path: Path) -> None:
     fake = tmp_path / "broken.mp4"
     fake.write_text("not a video\n" * 50)
-    dialog = CompareTakesDialog([DEMO_CLIP, fake, DEMO_CLIP])
+    dialog = CompareTakesDialog(takes(DEMO_CLIP, fake, DEMO_CLIP))
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: not dialog.pick_buttons[1].isEnabled(), timeout=10_000)
     assert dialog.pick_buttons[0].isEnabled() and dialog.pick_buttons[2].isEnabled()
+    dialog.show_picked(13)  # picking another take does not make the broken one pickable
+    assert [b.isEnabled() for b in dialog.pick_buttons] == [True, False, False]
     dialog.reject()

@@ -15,7 +15,8 @@ from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 from pytestqt.qtbot import QtBot
 
 from sora2_desktop.resources import resource_path
-from sora2_desktop.ui.results.video_player import VideoPlayer, format_clock
+from sora2_desktop.ui.results.video_player import VideoPlayer
+from tests.helpers.qt_messages import expects_broken_media_warning
 
 DEMO_CLIP = resource_path("demo_clip.mp4")
 FRAME_MS = 40  # the demo clip is 25 fps
@@ -51,12 +52,6 @@ def start_demo(qtbot: QtBot, player: VideoPlayer) -> FrameCounter:
     player.load(DEMO_CLIP)
     qtbot.waitUntil(lambda: frames.valid >= 5 and player.media_player.position() > 200, timeout=10_000)
     return frames
-
-
-def test_format_clock() -> None:
-    assert format_clock(3400) == "0:03"
-    assert format_clock(65_000) == "1:05"
-    assert format_clock(3_723_000) == "1:02:03"
 
 
 def test_empty_state_says_no_video(player: VideoPlayer) -> None:
@@ -166,6 +161,19 @@ def test_volume_and_mute_signals(qtbot: QtBot, player: VideoPlayer) -> None:
     assert blocker.args == [True]
 
 
+def test_restore_audio_sets_volume_and_mute_without_signals(qtbot: QtBot, player: VideoPlayer) -> None:
+    said: list[object] = []
+    player.volume_changed.connect(said.append)
+    player.muted_changed.connect(said.append)
+    player.restore_audio(0.2, True)
+    assert player.volume() == 0.2 and player.volume_slider.value() == 20
+    assert player.is_muted() and player.mute_button.isChecked()
+    assert said == []
+    qtbot.keyClick(player, Qt.Key.Key_M)  # a person's own change is announced
+    assert said == [False] and not player.is_muted()
+
+
+@expects_broken_media_warning
 def test_bad_file_shows_a_readable_error(qtbot: QtBot, player: VideoPlayer, tmp_path: Path) -> None:
     fake = tmp_path / "broken.mp4"
     fake.write_text("not really a video\n" * 50)

@@ -6,11 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon
 
 from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
 from sora2_desktop.core.tasks.failure_text import NO_FAILURE, explain_failure
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.common.palette import Tone, error_color, text_color
 from sora2_desktop.ui.tasks.filter_proxy import StateFilter, TaskFilterProxy
+from sora2_desktop.ui.tasks.marks import picked_icon, state_icon
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
 
 NOW = datetime(2026, 1, 9, 12, 0, 0, tzinfo=UTC)
@@ -187,6 +190,42 @@ def test_progress_is_capped_until_success() -> None:
     model.upsert(make_task(1, TaskPhase.SUCCESS))
     assert cell(model, 0, M.COL_PROGRESS, M.ProgressRole) == 1.0
     assert cell(model, 0, M.COL_DETAIL) == "1 video"
+
+
+def test_a_picked_take_carries_the_picked_mark(model: TaskTableModel) -> None:
+    model.set_tasks([make_task(2, TaskPhase.SUCCESS, chosen=True), make_task(1, TaskPhase.SUCCESS)])
+    assert cell(model, 0, M.COL_STATE) == "Done · Picked"
+    assert cell(model, 1, M.COL_STATE) == "Done"
+    assert "You picked this take" in str(cell(model, 0, M.COL_STATE, Qt.ItemDataRole.ToolTipRole))
+    assert "picked" not in str(cell(model, 1, M.COL_STATE, Qt.ItemDataRole.ToolTipRole)).lower()
+    picked_mark = cell(model, 0, M.COL_STATE, Qt.ItemDataRole.DecorationRole)
+    done_dot = cell(model, 1, M.COL_STATE, Qt.ItemDataRole.DecorationRole)
+    assert isinstance(picked_mark, QIcon) and isinstance(done_dot, QIcon)
+    assert (
+        picked_mark.cacheKey()
+        == picked_icon().cacheKey()
+        != done_dot.cacheKey()
+        == state_icon(TaskPhase.SUCCESS).cacheKey()
+    )
+    # Picking happens after the task is done: the row follows the update.
+    model.upsert(make_task(1, TaskPhase.SUCCESS, chosen=True))
+    assert cell(model, 1, M.COL_STATE) == "Done · Picked"
+
+
+def test_trouble_is_tinted_in_the_same_error_colour_as_field_errors(model: TaskTableModel) -> None:
+    model.set_tasks(
+        [
+            make_task(3, TaskPhase.SUBMIT_UNKNOWN),
+            make_task(2, TaskPhase.FAILED, fail_code="CONTENT_VIOLATION"),
+            make_task(1, TaskPhase.PROCESSING),
+        ]
+    )
+    palette = QGuiApplication.palette()
+    assert cell(model, 1, M.COL_STATE, Qt.ItemDataRole.ForegroundRole) == error_color(palette)
+    assert cell(model, 1, M.COL_DETAIL, Qt.ItemDataRole.ForegroundRole) == error_color(palette)
+    assert cell(model, 0, M.COL_STATE, Qt.ItemDataRole.ForegroundRole) == text_color(Tone.WARNING, palette)
+    assert cell(model, 1, M.COL_PROMPT, Qt.ItemDataRole.ForegroundRole) is None
+    assert cell(model, 2, M.COL_STATE, Qt.ItemDataRole.ForegroundRole) is None
 
 
 def test_prompt_cell_is_one_line_and_tooltip_is_whole(model: TaskTableModel) -> None:

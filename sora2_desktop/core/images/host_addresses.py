@@ -1,0 +1,76 @@
+"""Image host addresses: what a storage endpoint and a public base URL may be, with the reason when not.
+
+One rule for the Settings dialog, which shows the reason at the field, and for the image host, which refuses
+a hand-edited settings file the same way."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import SplitResult, urlsplit
+
+from PySide6.QtCore import QCoreApplication
+
+# lupdate finds strings by the name `translate(context, text)`; the alias keeps call sites short.
+_translate = QCoreApplication.translate
+
+
+def storage_endpoint_problem(text: str) -> str | None:
+    """None when `text` is a storage server's address ("https://host:port", or a bare "host:port", https then
+    assumed); otherwise why not, in words for the person. Plain http only reaches this computer or the local
+    network: the upload's signature and the image would otherwise cross the internet readable."""
+    text = text.strip()
+    parts = _split(text if "://" in text else "https://" + text)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return _translate("ImageHostAddress", "Enter a server address like https://s3.us-east-1.amazonaws.com.")
+    if parts.username is not None or parts.password is not None:
+        return _translate(
+            "ImageHostAddress", "Leave the user name and password out of the address; use the access key fields."
+        )
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        return _translate("ImageHostAddress", "Enter only the server address, without a bucket or path.")
+    if parts.scheme == "http" and not is_local_network_host(parts.hostname):
+        return _translate(
+            "ImageHostAddress", "Use https://; plain http:// only works for this computer or your network."
+        )
+    return None
+
+
+def storage_endpoint(text: str) -> tuple[str, bool]:
+    """(host:port, secure) of an endpoint that storage_endpoint_problem allows; ValueError for any other."""
+    problem = storage_endpoint_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    text = text.strip()
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    return parts.netloc, parts.scheme == "https"
+
+
+def public_base_url_problem(text: str) -> str | None:
+    """None when `text` is a web address images can be fetched under; otherwise why not, in words."""
+    parts = _split(text.strip())
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return _translate("ImageHostAddress", "Enter a web address starting with https://, or leave this empty.")
+    if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
+        return _translate("ImageHostAddress", "Leave out any user name, password, query (?…) or fragment (#…).")
+    return None
+
+
+def is_local_network_host(host: str) -> bool:
+    """This computer or the local network: where an unencrypted connection does not cross the internet."""
+    name = host.lower()
+    if name == "localhost" or name.endswith(".local") or ("." not in name and ":" not in name):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
+def _split(url: str) -> SplitResult | None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError on a malformed port
+    except ValueError:
+        return None
+    return parts

@@ -1,0 +1,72 @@
+"""Submission: checks a generation against the service's rules, makes its images public, and stores its takes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from sora2_desktop.api.request import FieldError, GenerationRequest, image_address_errors, image_count_errors
+from sora2_desktop.core.images.resolver import ImageProblem, ImageSource
+from sora2_desktop.core.tasks.task import Task
+
+
+class ImageResolving(Protocol):
+    """What the submission needs of ImageResolver: public URLs in order, or ImageProblem for the first bad one."""
+
+    async def resolve(self, sources: Sequence[ImageSource]) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """Either the stored tasks (one per take) or why nothing was stored, as errors at the form's fields."""
+
+    tasks: list[Task] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)  # `field` is a GenerationRequest attribute name
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+
+class SubmissionService:
+    """The one place a generation is judged before anything is stored or sent: the request's own rules
+    (GenerationRequest.validate, the callback URL's among them), how many images the mode takes, and then
+    whether each image can be used (URLs answer with an allowed image; files are uploaded to the image host).
+
+    `store_and_send` stores one task per request (the takes of one click share a batch) and queues them for
+    the service: TaskRunner.submit."""
+
+    def __init__(self, images: ImageResolving, store_and_send: Callable[[list[GenerationRequest]], list[Task]]) -> None:
+        self._images = images
+        self._store_and_send = store_and_send
+
+    def check(self, request: GenerationRequest, images: Sequence[ImageSource]) -> list[FieldError]:
+        """Every rule that can be judged without the network. `images` are the request's images (its own
+        `image_urls` are not looked at): local files have no URL until they are uploaded."""
+        errors = request.validate(images=False)
+        image_errors = image_count_errors(request.mode, len(images))
+        errors.extend(image_errors or image_address_errors(image.source for image in images if not image.is_local))
+        return errors
+
+    async def submit(self, request: GenerationRequest, images: Sequence[ImageSource], takes: int) -> SubmitResult:
+        """Check, make every image public, then store and queue `takes` tasks of the same request."""
+        errors = self.check(request, images)
+        if errors:
+            return SubmitResult(errors=errors)
+        try:
+            urls = await self._images.resolve(images) if images else ()
+        except ImageProblem as problem:
+            return SubmitResult(errors=[FieldError("image_urls", f"{_image_label(problem.source)}: {problem.reason}")])
+        final = replace(request, image_urls=urls)
+        # The addresses an image host handed out are checked too, as the service would: microseconds.
+        errors = final.validate()
+        if errors:
+            return SubmitResult(errors=errors)
+        return SubmitResult(tasks=self._store_and_send([final] * max(1, takes)))
+
+
+def _image_label(source: str) -> str:
+    """A file by its name (the folder is noise beside the form), a web address whole."""
+    return source if source.startswith(("http://", "https://")) else Path(source).name

@@ -1,0 +1,174 @@
+"""Task wording: every word the window says about a task — its state, settings, detail line, tooltips, notices."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QCoreApplication
+
+from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
+from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
+from sora2_desktop.core.tasks.progress import percent
+from sora2_desktop.core.tasks.task import Task, TaskPhase
+
+# lupdate finds strings by the name `translate(context, text)`; the alias keeps call sites short.
+_translate = QCoreApplication.translate
+
+# A failed, refused or lost task: the phases whose words explain what went wrong.
+TROUBLE_PHASES = (TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN)
+
+
+def phase_word(phase: TaskPhase, raw_state: str | None = None) -> str:
+    """One or two words for where a task is; an unknown state names what the service said."""
+    if phase == TaskPhase.QUEUED:
+        return _translate("TaskWording", "Queued")
+    if phase == TaskPhase.SUBMITTING:
+        return _translate("TaskWording", "Submitting…")
+    if phase == TaskPhase.PENDING:
+        return _translate("TaskWording", "Pending")
+    if phase == TaskPhase.PROCESSING:
+        return _translate("TaskWording", "Processing")
+    if phase == TaskPhase.SUCCESS:
+        return _translate("TaskWording", "Done")
+    if phase == TaskPhase.FAILED:
+        return _translate("TaskWording", "Failed")
+    if phase == TaskPhase.REJECTED:
+        return _translate("TaskWording", "Rejected")
+    if phase == TaskPhase.SUBMIT_UNKNOWN:
+        return _translate("TaskWording", "Answer lost")
+    return _translate("TaskWording", 'Unknown state "{raw}"').format(raw=raw_state or "")
+
+
+def state_text(task: Task) -> str:
+    """The phase word, and "Picked" for the take a person chose in Compare."""
+    word = phase_word(task.phase, task.raw_state)
+    if task.chosen:
+        return _translate("TaskWording", "{state} · Picked").format(state=word)
+    return word
+
+
+def picked_note() -> str:
+    return _translate("TaskWording", "You picked this take")
+
+
+def task_id_line(task: Task) -> str:
+    if task.task_id:
+        return _translate("TaskWording", "Task id: {task_id}").format(task_id=task.task_id)
+    return _translate("TaskWording", "No task id yet")
+
+
+def state_tooltip(task: Task) -> str:
+    """The full state word too: "Unknown state …" may be elided in the cell."""
+    lines = [state_text(task)]
+    if task.chosen:
+        lines.append(picked_note())
+    lines.append(task_id_line(task))
+    return "\n".join(lines)
+
+
+def mode_word(mode: Mode, *, short: bool) -> str:
+    if mode == Mode.IMAGE_TO_VIDEO:
+        return _translate("TaskWording", "I2V") if short else _translate("TaskWording", "image-to-video")
+    return _translate("TaskWording", "T2V") if short else _translate("TaskWording", "text-to-video")
+
+
+def aspect_word(aspect: AspectRatio) -> str:
+    if aspect == AspectRatio.PORTRAIT:
+        return _translate("TaskWording", "portrait")
+    return _translate("TaskWording", "landscape")
+
+
+def settings_text(request: GenerationRequest, *, short: bool = True) -> str:
+    """The list's short form ("T2V · 10 s · landscape"); `short=False` spells the mode out ("text-to-video")."""
+    return _translate("TaskWording", "{mode} · {seconds} s · {aspect}").format(
+        mode=mode_word(request.mode, short=short), seconds=request.duration, aspect=aspect_word(request.aspect_ratio)
+    )
+
+
+def provider_text(request: GenerationRequest) -> str:
+    if request.remove_watermark:
+        return _translate("TaskWording", "{provider} · watermark removed").format(provider=request.provider)
+    return str(request.provider)
+
+
+def settings_tooltip(task: Task) -> str:
+    lines = [settings_text(task.request)]
+    lines.append(_translate("TaskWording", "Provider: {name}").format(name=task.request.provider))
+    lines += [_translate("TaskWording", "Image: {url}").format(url=url) for url in task.request.image_urls]
+    return rich("\n".join(lines))
+
+
+def videos_text(count: int) -> str:
+    if count == 1:
+        return _translate("TaskWording", "1 video")
+    return _translate("TaskWording", "{count} videos").format(count=count)
+
+
+def detail_line(task: Task, result_note: str | None = None) -> str:
+    """One line on what is going on: the videos (or what their downloads say), why it waits, why it failed."""
+    if task.phase == TaskPhase.SUCCESS:
+        return result_note if result_note is not None else videos_text(len(task.result_urls) or 1)
+    if not task.phase.is_final:
+        # Core notes why an unfinished task waits (no key, rate limit) or what it retries.
+        note = task_note_text(task)
+        if note:
+            return note
+        if task.phase == TaskPhase.QUEUED:
+            return _translate("TaskWording", "Waiting: 1,000 tasks are already running on this key")
+        return ""
+    return explain_failure(task).summary
+
+
+def detail_tooltip(task: Task) -> str | None:
+    explanation = explain_failure(task)
+    return rich(explanation.detail) if explanation else None
+
+
+def percent_text(fraction: float) -> str:
+    return _translate("TaskWording", "{percent}%").format(percent=percent(fraction))
+
+
+def progress_text(task: Task, fraction: float) -> str:
+    """The percentage while the service works on it (and once done); nothing while it is still local."""
+    if task.phase == TaskPhase.SUCCESS or task.phase.is_polled:
+        return percent_text(fraction)
+    return ""
+
+
+def progress_header_tooltip() -> str:
+    return _translate("TaskWording", "Expected progress: the service usually takes 3–5 min for 10 s, 4–6 min for 15 s.")
+
+
+def prompt_line(prompt: str, max_chars: int, *, ellipsis: bool = False) -> str:
+    """The prompt on one line (each run of white space one space), cut to `max_chars`, with "…" if asked."""
+    # Only the start can be shown: collapsing a 10,000-character prompt for every painted cell is wasted work.
+    line = " ".join(prompt[: max_chars * 2].split())
+    if len(line) <= max_chars:
+        return line
+    return line[: max_chars - 1] + "…" if ellipsis else line[:max_chars]
+
+
+def prompt_tooltip(task: Task) -> str:
+    return rich(task.request.prompt)
+
+
+def notice(task: Task, excerpt_chars: int) -> tuple[str, str]:
+    """(title, body) of the desktop notice for a task that finished or failed."""
+    excerpt = prompt_line(task.request.prompt, excerpt_chars, ellipsis=True)
+    if task.phase == TaskPhase.SUCCESS:
+        return _translate("TaskWording", "Video ready"), excerpt
+    return _translate("TaskWording", "Generation failed"), f"{explain_failure(task).summary}\n{excerpt}"
+
+
+def search_text(task: Task) -> str:
+    """What the search box matches: prompt, task id, failure and note words, casefolded."""
+    parts = (
+        task.request.prompt, task.task_id, explain_failure(task).summary,
+        task.fail_code, task.fail_message, task.error_message, task_note_text(task),
+    )  # fmt: skip
+    return "\n".join(part for part in parts if part).casefold()
+
+
+def rich(text: str) -> str:
+    # Rich text makes Qt word-wrap the tooltip; plain text would draw a 10,000-character prompt on one line.
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""

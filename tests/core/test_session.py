@@ -1,0 +1,212 @@
+"""Session, the UI's one door: submit (field errors or stored takes), rerun, remove, choose_take, the lists the
+views show (downloads from memory, not the database, on every progress event) and the signals they follow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sora2_desktop.api import ApiKey, GenerationRequest, Mode
+from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.config.secrets import SecretStore
+from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.session import HistoryResults, Session
+from sora2_desktop.core.storage.database import Database
+from sora2_desktop.core.tasks.poll_timing import PollTiming
+from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.sim import SimServer
+from tests.helpers.keychain import MemoryKeyring
+from tests.helpers.wait import wait_until
+
+SPEED = 100.0
+TIMING = PollTiming(first_delay_s=60.0, interval_s=10.0, callback_interval_s=20.0, time_scale=1.0 / SPEED)
+PROMPT = "A kettle on a gas stove, steam rising, morning light"
+
+
+class Heard:
+    """What a session's signals carried, in order."""
+
+    def __init__(self, session: Session) -> None:
+        self.tasks: list[Task] = []
+        self.batches: list[list[Task]] = []
+        self.downloads: list[Download] = []
+        session.task_changed.connect(self.tasks.append)
+        session.tasks_submitted.connect(self.batches.append)
+        session.download_changed.connect(self.downloads.append)
+
+
+@pytest.fixture
+def live_sim() -> Iterator[SimServer]:
+    server = SimServer(speed=SPEED).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def make_session(
+    tmp_path: Path, memory_keyring: MemoryKeyring, live_sim: SimServer, run_async: Any
+) -> Iterator[Callable[..., Session]]:
+    made: list[Session] = []
+
+    def make(*, activate: bool = True) -> Session:
+        profile = Profile.from_dir(tmp_path / f"profile{len(made)}").ensure()
+        secrets = SecretStore()
+        secrets.save_api_key(ApiKey("session-test-key"))
+        session = Session(profile, AppSettings(profile), secrets, api_base_override=live_sim.api_base, timing=TIMING)
+        made.append(session)
+        if activate:
+
+            async def start() -> None:
+                session.activate()
+
+            run_async(start())
+        return session
+
+    yield make
+    for session in made:
+        run_async(session.aclose())
+
+
+def stored(session: Session, local_id: int | None) -> Task:
+    return next(task for task in session.tasks() if task.local_id == local_id)
+
+
+def test_before_activation_the_history_reads_and_nothing_is_sent(
+    make_session: Callable[..., Session], run_async: Any
+) -> None:
+    session = make_session(activate=False)
+    assert not session.active and session.tasks() == []
+    with pytest.raises(RuntimeError):
+        run_async(session.submit(GenerationRequest(prompt=PROMPT), [], 1))
+    task = Task(request=GenerationRequest(prompt=PROMPT), created_at=datetime.now(UTC), local_id=99)
+    assert session.rerun(task) == []
+    assert session.redownload(task)  # a sentence: why not
+    assert session.downloads_for(task) == []
+
+
+def test_field_errors_come_back_and_nothing_is_stored(make_session: Callable[..., Session], run_async: Any) -> None:
+    session = make_session()
+    heard = Heard(session)
+    result = run_async(session.submit(GenerationRequest(prompt=PROMPT, mode=Mode.IMAGE_TO_VIDEO), [], 2))
+    assert not result.accepted and [e.field for e in result.errors] == ["image_urls"]
+    assert session.tasks() == [] and heard.batches == [] and heard.tasks == []
+
+
+def test_takes_are_stored_announced_and_followed(make_session: Callable[..., Session], run_async: Any) -> None:
+    session = make_session()
+    heard = Heard(session)
+
+    async def scenario() -> list[Task]:
+        result = await session.submit(GenerationRequest(prompt=PROMPT), [], 2)
+        await wait_until(
+            lambda: all(stored(session, t.local_id).phase == TaskPhase.SUCCESS for t in result.tasks), what="success"
+        )
+        return result.tasks
+
+    tasks = run_async(scenario())
+    assert len(tasks) == 2 and len({t.batch_id for t in tasks}) == 1
+    assert heard.batches == [tasks]
+    for task in tasks:
+        phases = [t.phase for t in heard.tasks if t.local_id == task.local_id]
+        assert phases[-1] == TaskPhase.SUCCESS and TaskPhase.PENDING in phases
+
+
+def test_a_download_progress_event_needs_no_database_read(
+    make_session: Callable[..., Session], run_async: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = make_session()
+    reads: list[str] = []
+    execute = Database.execute
+
+    def counted(self: Database, sql: str, params: Any = ()) -> Any:
+        if sql.lstrip().upper().startswith("SELECT"):
+            reads.append(sql)
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(Database, "execute", counted)
+    # What the task list does for each event: the task's downloads, for its Detail note.
+    per_event: list[tuple[DownloadState, int]] = []
+
+    def on_download(task: Task, record: Download) -> None:
+        before = len(reads)
+        session.downloads_for(task)
+        per_event.append((record.state, len(reads) - before))
+
+    async def scenario() -> Task:
+        # One run of the loop from the submit to the saved file, as in the app: a request left half-way
+        # between two runs would wait for the next.
+        (task,) = (await session.submit(GenerationRequest(prompt=PROMPT), [], 1)).tasks
+        session.download_changed.connect(lambda record: on_download(task, record))
+        await wait_until(lambda: session.local_video(task) is not None, what="the saved video")
+        return task
+
+    task = run_async(scenario())
+    states = [state for state, _ in per_event]
+    assert DownloadState.DOWNLOADING in states and states[-1] == DownloadState.DONE, states
+    assert sum(count for _, count in per_event) <= 1, per_event  # the first ask at most; then memory
+    assert all(count == 0 for state, count in per_event if state == DownloadState.DOWNLOADING), per_event
+    (record,) = session.downloads_for(task)
+    assert record.state == DownloadState.DONE and record.path == session.local_video(task)
+
+
+def test_history_results_hold_every_download_and_ask_for_missing_posters(
+    make_session: Callable[..., Session], run_async: Any
+) -> None:
+    session = make_session()
+    posters: list[tuple[int, str]] = []
+    session.poster_ready.connect(lambda local_id, path: posters.append((local_id, path)))
+
+    async def scenario() -> tuple[Task, HistoryResults, HistoryResults]:
+        (task,) = (await session.submit(GenerationRequest(prompt=PROMPT), [], 1)).tasks
+        await wait_until(lambda: session.local_video(task) is not None, what="the saved video")
+        await wait_until(lambda: bool(posters), timeout=15, what="the poster of the new video")
+        Path(posters[0][1]).unlink()  # gone: the history asks for it again
+        posters.clear()
+        before = await session.history_results()
+        await wait_until(lambda: bool(posters), timeout=15, what="the poster made again")
+        return task, before, await session.history_results()
+
+    task, before, after = run_async(scenario())
+    assert [d.state for d in before.downloads[task.local_id]] == [DownloadState.DONE]  # type: ignore[index]
+    assert before.posters == {}
+    assert posters[0][0] == task.local_id and Path(posters[0][1]).is_file()
+    assert after.posters == {task.local_id: posters[0][1]}
+
+
+def test_choose_take_moves_the_mark_within_the_batch(make_session: Callable[..., Session], run_async: Any) -> None:
+    session = make_session()
+    first, second, third = run_async(session.submit(GenerationRequest(prompt=PROMPT), [], 3)).tasks
+    heard = Heard(session)
+    changed = session.choose_take(second.local_id)  # type: ignore[arg-type]
+    assert [(t.local_id, t.chosen) for t in changed] == [(second.local_id, True)]
+    assert [(t.local_id, t.chosen) for t in heard.tasks] == [(second.local_id, True)]
+    heard.tasks.clear()
+    session.choose_take(first.local_id)  # type: ignore[arg-type]
+    assert sorted((t.local_id, t.chosen) for t in heard.tasks) == [(first.local_id, True), (second.local_id, False)]
+    assert [stored(session, t.local_id).chosen for t in (first, second, third)] == [True, False, False]
+    with pytest.raises(LookupError):
+        session.choose_take(10_000)
+
+
+def test_rerun_and_remove(make_session: Callable[..., Session], run_async: Any) -> None:
+    session = make_session()
+
+    async def scenario() -> tuple[Task, Task]:
+        (task,) = (await session.submit(GenerationRequest(prompt=PROMPT), [], 1)).tasks
+        (again,) = session.rerun(task, duration=15)
+        return task, again
+
+    heard = Heard(session)
+    task, again = run_async(scenario())
+    assert again.request == GenerationRequest(prompt=PROMPT, duration=15) and again.batch_id != task.batch_id
+    assert heard.batches[1:] == [[again]]
+    session.remove(task)
+    assert [t.local_id for t in session.tasks()] == [again.local_id]
+    assert session.downloads_for(task) == []
