@@ -3,8 +3,9 @@
 #
 #   packaging/build_linux.sh [--out DIR] [--venv DIR] [--python PYTHON] [--no-appimage]
 #
-#   1. a fresh build venv (--venv, default DIR/venv): the app's runtime dependencies from pyproject.toml + PyInstaller
-#      (pinned in packaging/requirements-build.txt); reused while those two files are unchanged
+#   1. a fresh build venv (--venv, default DIR/venv): the app's runtime dependencies and PyInstaller, exactly as
+#      locked with hashes in packaging/requirements-lock.txt and requirements-build-lock.txt (pip --require-hashes);
+#      reused while those two files are unchanged
 #   2. the bundle: PyInstaller with packaging/sora2-desktop.spec  -> DIR/dist/sora2-desktop/
 #   3. the .deb (dpkg-deb): bundle in /usr/lib/sora2-desktop, /usr/bin/sora2-desktop, menu entry, icons, AppStream
 #                                                               -> DIR/sora2-desktop_<version>_<arch>.deb
@@ -75,18 +76,20 @@ fi
   || { log "Python 3.11-3.13 is required (found $("$PYTHON" --version))"; exit 1; }
 
 # -- 1. build venv -------------------------------------------------------------------------------------------------
-# The app's runtime dependencies (read from pyproject.toml) and PyInstaller; the app's own code is analysed straight
-# from the checkout (the spec's pathex), so nothing is built or written inside the checkout.
+# The app's runtime dependencies and PyInstaller, installed only from the hash-checked locks (a release changed or
+# added on PyPI after the lock was made cannot reach a build); the app's own code is analysed straight from the
+# checkout (the spec's pathex), so nothing is built or written inside the checkout, and no `pip install .` is needed.
+# pip is not upgraded: that would fetch an unpinned pip; the venv's own pip checks hashes and markers.
 VENV="${VENV:-$OUT/venv}"
-stamp="$VENV/.built-$(cat "$REPO/pyproject.toml" "$REPO/packaging/requirements-build.txt" | sha1sum | cut -c1-12)"
+stamp="$VENV/.built-$(cat "$REPO/packaging/requirements-lock.txt" "$REPO/packaging/requirements-build-lock.txt" | sha1sum | cut -c1-12)"
 if [ ! -e "$stamp" ]; then
   log "making a fresh build venv in $VENV"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -c 'import sys, tomllib; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"]))' \
-    "$REPO/pyproject.toml" > "$OUT/requirements-app.txt"
-  "$VENV/bin/python" -m pip install -q -r "$OUT/requirements-app.txt" -r "$REPO/packaging/requirements-build.txt"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+    -r "$REPO/packaging/requirements-lock.txt"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+    -r "$REPO/packaging/requirements-build-lock.txt"
   touch "$stamp"
 else
   log "reusing the build venv in $VENV (its inputs are unchanged)"
@@ -188,8 +191,12 @@ if [ "$WANT_APPIMAGE" = 1 ]; then
     APPIMAGE="$OUT/Sora_2_Desktop-$VERSION-$APPIMAGE_ARCH.AppImage"
     rm -f "$APPIMAGE"
     # APPIMAGE_EXTRACT_AND_RUN: appimagetool is itself an AppImage; this runs it where FUSE is missing (containers, CI).
+    # APPIMAGE_RUNTIME_FILE: a runtime checked beforehand (the CI pins it with its sha256); without it appimagetool
+    # downloads the newest runtime itself, with no checksum.
+    runtime_args=()
+    [ -n "${APPIMAGE_RUNTIME_FILE:-}" ] && runtime_args=(--runtime-file "$APPIMAGE_RUNTIME_FILE")
     ARCH="$APPIMAGE_ARCH" APPIMAGE_EXTRACT_AND_RUN=1 VERSION="$VERSION" \
-      "$tool" --comp zstd --no-appstream "$APPDIR" "$APPIMAGE" >&2
+      "$tool" --comp zstd --no-appstream "${runtime_args[@]}" "$APPDIR" "$APPIMAGE" >&2
     chmod +x "$APPIMAGE"
   else
     log "no appimagetool here (set APPIMAGETOOL=/path/to/appimagetool): the AppDir is ready, the AppImage is skipped"

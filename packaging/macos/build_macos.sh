@@ -4,7 +4,8 @@
 #
 #   packaging/macos/build_macos.sh [--out DIR] [--python PYTHON]
 #
-#   1. a fresh build venv (DIR/venv): the app's runtime dependencies from pyproject.toml + PyInstaller
+#   1. a fresh build venv (DIR/venv): the app's runtime dependencies and PyInstaller, exactly as locked with hashes
+#      in packaging/requirements-lock.txt and requirements-build-lock.txt (pip --require-hashes)
 #   2. the .app: PyInstaller with packaging/sora2-desktop.spec (Info.plist fields from packaging/macos/Info.plist)
 #   3. signing, inside out, with the hardened runtime and packaging/macos/entitlements.plist:
 #        MACOS_SIGN_IDENTITY   e.g. "Developer ID Application: Your Name (TEAMID)"; unset: ad-hoc signature ("-"),
@@ -38,10 +39,11 @@ STARTED=$(date +%s)
 # -- 1. build venv
 VENV="$OUT/venv"
 [ -x "$VENV/bin/python" ] || { log "making a fresh build venv in $VENV"; "$PYTHON" -m venv "$VENV"; }
-"$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -c 'import sys, tomllib; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"]))' \
-  "$REPO/pyproject.toml" > "$OUT/requirements-app.txt"
-"$VENV/bin/python" -m pip install -q -r "$OUT/requirements-app.txt" -r "$REPO/packaging/requirements-build.txt"
+# Only the hash-checked locks (no unpinned pip upgrade): a release changed on PyPI cannot reach a build. The app's
+# own code is analysed from the checkout (the spec's pathex), so it is not installed.
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$REPO/packaging/requirements-lock.txt"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+  -r "$REPO/packaging/requirements-build-lock.txt"
 VERSION="$(cd "$REPO" && "$VENV/bin/python" -c 'import sora2_desktop; print(sora2_desktop.__version__)')"
 
 # -- 2. the .app

@@ -2,8 +2,8 @@
 #
 #   powershell -ExecutionPolicy Bypass -File packaging\windows\build_windows.ps1 [-Out build\windows] [-Python py]
 #
-#   1. a fresh build venv (OUT\venv): the app's runtime dependencies from pyproject.toml + PyInstaller
-#      (packaging\requirements-build.txt)
+#   1. a fresh build venv (OUT\venv): the app's runtime dependencies and PyInstaller, exactly as locked with hashes
+#      in packaging\requirements-lock.txt and requirements-build-lock.txt (pip --require-hashes)
 #   2. the bundle: PyInstaller with packaging\sora2-desktop.spec       -> OUT\dist\sora2-desktop\sora2-desktop.exe
 #   3. a smoke test: the bundle's --self-test on a temporary profile
 #   4. the installer: Inno Setup 6 (installed with winget or Chocolatey when ISCC.exe is missing)
@@ -29,12 +29,12 @@ if (-not (Test-Path $Py)) {
   Log "making a fresh build venv in $Venv"
   & $Python -m venv $Venv; if ($LASTEXITCODE) { throw "venv failed" }
 }
-& $Py -m pip install -q --upgrade pip; if ($LASTEXITCODE) { throw "pip upgrade failed" }
-$reqs = Join-Path $Out "requirements-app.txt"
-& $Py -c "import sys, tomllib; print('\n'.join(tomllib.load(open(sys.argv[1], 'rb'))['project']['dependencies']))" `
-  (Join-Path $Repo "pyproject.toml") | Set-Content -Encoding utf8 $reqs
-& $Py -m pip install -q -r $reqs -r (Join-Path $Repo "packaging\requirements-build.txt")
-if ($LASTEXITCODE) { throw "pip install failed" }
+# Only the hash-checked locks (no unpinned pip upgrade): a release changed on PyPI cannot reach a build. The app's
+# own code is analysed from the checkout (the spec's pathex), so it is not installed.
+foreach ($lock in @("requirements-lock.txt", "requirements-build-lock.txt")) {
+  & $Py -m pip install -q --disable-pip-version-check --require-hashes -r (Join-Path $Repo "packaging\$lock")
+  if ($LASTEXITCODE) { throw "pip install of $lock failed" }
+}
 Push-Location $Repo
 $Version = (& $Py -c "import sora2_desktop; print(sora2_desktop.__version__)").Trim()
 Pop-Location

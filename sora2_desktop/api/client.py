@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -12,12 +13,21 @@ from typing import Any
 import httpx
 
 from sora2_desktop.api.base_url import base_url_problem, explain_base_url_problem
+from sora2_desktop.api.bounded_json import (
+    ACCEPT_ENCODING,
+    AnswerTooDeep,
+    AnswerTooLarge,
+    AnswerUndecodable,
+    loads_bounded,
+    read_capped,
+)
 from sora2_desktop.api.download import stream_to_file
 from sora2_desktop.api.errors import (
     ApiError,
     AuthError,
     DownloadError,
     InvalidRequestError,
+    NotFoundError,
     ProtocolError,
     RateLimitedError,
     TransientError,
@@ -25,7 +35,7 @@ from sora2_desktop.api.errors import (
 )
 from sora2_desktop.api.request import GenerationRequest
 from sora2_desktop.api.secret import ApiKey
-from sora2_desktop.api.status import TaskStatus
+from sora2_desktop.api.status import MalformedStatus, TaskStatus
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +46,11 @@ MAX_REDIRECTS = 5
 MAX_SERVICE_MESSAGE_CHARS = 1000
 
 _REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-_JSON_ACCEPT = {"Accept": "application/json"}
+_JSON_ACCEPT = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Origin = tuple[str, str, int]
+_NOT_FOUND = re.compile(r"\bnot\s+found\b|\bunknown\s+task\b|\bno\s+such\s+task\b", re.IGNORECASE)
 
 
 class ApixoClient:
@@ -144,10 +155,15 @@ class ApixoClient:
         data = await self._call("GET", STATUS_PATH, params={"taskId": task_id})
         if not isinstance(data, dict):
             raise ProtocolError("The service's status answer held no task data.")
+        problem: str | None = None
         try:
             status = TaskStatus.from_data(data)
+        except MalformedStatus as exc:
+            problem = f"The service's status answer was refused: {exc}."
         except ValueError:
-            raise ProtocolError("The service's status answer named no task.") from None
+            problem = "The service's status answer named no task."
+        if problem is not None:  # raised out here so that no parser exception rides along as its context
+            raise ProtocolError(problem)
         if status.task_id != task_id:
             raise ProtocolError("The service answered about a different task than the one asked for.")
         return status
@@ -192,7 +208,13 @@ class ApixoClient:
         """Send one API request; return the envelope's `data` or raise the ApiError its code stands for."""
         failure: ApiError
         try:
-            response = await self._send(method, self._base_url + path, json=json, params=params, headers=_JSON_ACCEPT)
+            response = await self._send(
+                method, self._base_url + path, json=json, params=params, headers=_JSON_ACCEPT, stream=True
+            )
+            try:
+                body = await read_capped(response)
+            finally:
+                await response.aclose()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # No connection, so not one byte of the request left: resending is safe even for a submit.
             failure, kind = (
@@ -207,10 +229,15 @@ class ApixoClient:
                 TransientError("The service did not answer in time; the request will be tried again."),
                 type(exc).__name__,
             )
-        except httpx.DecodingError as exc:
+        except (httpx.DecodingError, AnswerUndecodable) as exc:
             failure, kind = (
                 ProtocolError("The service's answer could not be decoded; a proxy may be in the way."),
                 type(exc).__name__,
+            )
+        except AnswerTooLarge:
+            failure, kind = (
+                ProtocolError("The service's answer was far larger than any real answer; it was not read."),
+                "AnswerTooLarge",
             )
         except httpx.RequestError as exc:
             failure, kind = (
@@ -218,18 +245,26 @@ class ApixoClient:
                 type(exc).__name__,
             )
         else:
-            return self._read_envelope(method, path, response)
+            return self._read_envelope(method, path, response, body)
         # Only the exception's type is logged and nothing is chained: the httpx exception holds the request,
         # headers and all, and its text is not ours to vouch for.
         log.info("%s %s failed: %s", method, path, kind)
         raise failure
 
-    def _read_envelope(self, method: str, path: str, response: httpx.Response) -> Any:
+    def _read_envelope(self, method: str, path: str, response: httpx.Response, content: bytes) -> Any:
         http_status = response.status_code
+        too_deep = False
         try:
-            body = response.json()
+            body = loads_bounded(content)
+        except AnswerTooDeep:
+            body, too_deep = None, True
         except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
             body = None
+        if too_deep:  # raised out here so that no parser exception rides along as its context
+            raise ProtocolError(
+                "The service sent an answer nested far deeper than any real answer; it was not read.",
+                status_code=http_status,
+            )
         envelope = body if isinstance(body, dict) else None
         code = _envelope_code(envelope)
         log.debug("%s %s -> HTTP %d, code %s", method, path, http_status, code)
@@ -325,6 +360,9 @@ def _error_for(code: int, message: str, retry_after: str | None) -> ApiError:
         return TransientError(
             f"The service had a problem (code {code}); the request will be tried again.", status_code=code
         )
+    if code == 404 or (code == 400 and _NOT_FOUND.search(message)):
+        # "Task not found": the service forgot the task (or the stand-in restarted); the runner gives up later.
+        return NotFoundError(message or "The service does not know this task.", status_code=code)
     if 400 <= code < 500:
         return InvalidRequestError(message or f"The service refused the request (code {code}).", status_code=code)
     return ProtocolError(f"The service answered with an unexpected code {code}.", status_code=code)

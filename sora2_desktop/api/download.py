@@ -7,9 +7,11 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import httpx
 
@@ -70,6 +72,13 @@ async def stream_to_file(
             "The file server stopped sending data in time; the download will resume from where it stopped.",
             retryable=True,
             fault=DownloadFault.TIMED_OUT,
+        )
+    except (httpx.DecodingError, zlib.error):
+        # The server compressed although asked not to, and the compressed body is broken: what was decoded
+        # may not line up with a resume, so the next try starts from zero.
+        part.unlink(missing_ok=True)
+        failure = DownloadError(
+            "The file server sent a damaged compressed body; the download will be tried again.", retryable=True
         )
     except httpx.TransportError:
         # Only the type is logged: httpx messages are safe today, but nothing from a request goes into text.
@@ -157,13 +166,60 @@ async def _write_body(
     # Chunks are written as they arrive (no re-chunking buffer), so bytes received before a cut are kept for
     # the resume. Each write lands in the page cache (well under a millisecond), so it stays on the loop;
     # the slow part, fsync, runs in a worker thread in _commit.
-    with part.open("ab" if append else "wb") as file:
-        async for chunk in response.aiter_bytes():
-            file.write(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, total)
+    # The raw body, inflated here (not by httpx) and held by name: when a write, `progress` (a full disk, the
+    # size cap) or a broken gzip stream raises, the response and then the body's generators are closed here,
+    # while the loop runs. Dropped mid-stream, the garbage collector would close them, and it cannot await
+    # the connection's clean-up.
+    if response.is_stream_consumed:  # read whole already (a test's in-memory answer): httpx decoded it
+        inflater, chunks = None, _in_memory(response.content)
+    else:
+        inflater, chunks = _inflater(response.headers.get("content-encoding", "")), response.aiter_raw()
+    try:
+        with _open_part(part, "ab" if append else "wb") as file:
+            async for raw in chunks:
+                for chunk in _inflated(inflater, raw):
+                    file.write(chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, total)
+    except BaseException:  # a cancel too: the generators must not be left to the garbage collector
+        try:
+            await response.aclose()
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]
+        raise
     return done - offset
+
+
+_INFLATE_STEP = 1024 * 1024  # inflate at most this much at a time: a gzip bomb meets the size cap step by step
+
+
+def _inflater(encoding: str) -> Any:
+    """A zlib decompressor for a gzip or deflate body the server compressed although asked not to; None for
+    any other (an unknown encoding is saved as it comes, and the MP4 check refuses it)."""
+    name = encoding.strip().lower()
+    if name in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(wbits=47)  # 32 + 15: gzip or zlib, told apart by the header
+    return None
+
+
+async def _in_memory(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+def _inflated(inflater: Any, data: bytes) -> Iterator[bytes]:
+    if inflater is None:
+        yield data
+        return
+    out = inflater.decompress(data, _INFLATE_STEP)
+    while out:
+        yield out
+        out = inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP) if inflater.unconsumed_tail else b""
+
+
+def _open_part(part: Path, mode: str) -> BinaryIO:
+    """The `.part` opened for writing; one place, so the fault suite can put a failing file in its stead."""
+    return part.open(mode)  # type: ignore[return-value]
 
 
 def _raise_for_status(response: httpx.Response, part: Path) -> None:

@@ -55,6 +55,13 @@ class InvalidRequestError(ApiError):
         self.field_errors: tuple[FieldError, ...] = tuple(field_errors)
 
 
+class NotFoundError(InvalidRequestError):
+    """404, or a refusal saying "task not found": the service does not know the task (it may have forgotten it).
+
+    Polling goes on for a while (a fresh task may not be visible everywhere yet); the app gives up on a task
+    only when this persists."""
+
+
 class AuthError(ApiError):
     """401: the key is missing or wrong. Retrying with the same key cannot help; ask the person for a key."""
 

@@ -104,8 +104,9 @@ class GenerationRequest:
             url = (self.callback_url or "").strip()
             if not url:
                 return [FieldError("callback_url", "Callback delivery needs a URL the service can reach.")]
-            if not is_http_url(url, schemes=("https",)):
-                return [FieldError("callback_url", "The callback URL must be a public https:// address.")]
+            problem = callback_url_problem(url)
+            if problem is not None:
+                return [FieldError("callback_url", problem)]
         return []
 
     def to_payload(self) -> dict[str, Any]:
@@ -184,6 +185,39 @@ def is_http_url(url: str, *, schemes: tuple[str, ...] = ("http", "https")) -> bo
         return parts.scheme in schemes and bool(parts.hostname)
     except ValueError:  # urlsplit refuses some malformed input, e.g. an unclosed "[::1"
         return False
+
+
+def callback_url_problem(url: str) -> str | None:
+    """Why the service could not (or must not) post results to `url`, or None. It must be public https: the
+    service posts from the internet, so this computer, a private network or a link-local address would either
+    fail or point the service at someone's internal machine, and a user name and password would travel with
+    every task. Names are judged by their form only (no DNS here): localhost, *.localhost, *.local (mDNS),
+    *.internal, and single-label names (an intranet host) cannot be public."""
+    public_https = "The callback URL must be a public https:// address."
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 -- raises ValueError on a malformed port
+    except ValueError:
+        return public_https
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme != "https" or not host:
+        return public_https
+    if parts.username is not None or parts.password is not None:
+        return "Leave the user name and password out of the callback URL; the service would store them in clear."
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            return f"The callback URL must be a public https:// address; {host} cannot be reached from the internet."
+        return None
+    local_suffixes = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+    if host == "localhost" or host.endswith(local_suffixes) or "." not in host:
+        return f"The callback URL must be a public https:// address; {host} is a name only your network knows."
+    return None
 
 
 def is_loopback_host(host: str) -> bool:

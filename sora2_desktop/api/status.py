@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from sora2_desktop.api.bounded_json import AnswerTooDeep, loads_bounded
 
 
 class TaskState(enum.StrEnum):
@@ -24,6 +25,23 @@ class TaskState(enum.StrEnum):
 
 
 KNOWN_FAIL_CODES = ("CONTENT_VIOLATION", "INVALID_IMAGE_URL")
+
+# Bounds on what one answer can make the app hold and show. A task has one video per take; 16 is generous.
+MAX_RESULT_URLS = 16
+MAX_URL_CHARS = 4096
+MAX_STATE_CHARS = 64
+# Service text (failMsg, failCode) is cut, not refused: the person still reads the start of what it said.
+MAX_TEXT_CHARS = 4000
+_CUT_MARK = "…"
+
+
+class MalformedStatus(ValueError):
+    """The answer breaks a bound no honest answer comes near (too many result URLs, a URL pages long)."""
+
+
+def cut_text(value: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """`value` cut to `limit` characters, ending in an ellipsis when something was left out."""
+    return value if len(value) <= limit else value[: limit - 1] + _CUT_MARK
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,9 @@ class TaskStatus:
         task_id = data.get("taskId")
         if not isinstance(task_id, str) or not task_id:
             raise ValueError("status answer has no taskId")
-        raw_state = str(data.get("state") or "")
+        if len(task_id) > MAX_URL_CHARS:
+            raise MalformedStatus("its task id is pages long")
+        raw_state = cut_text(str(data.get("state") or ""), MAX_STATE_CHARS)
         try:
             state = TaskState(raw_state.lower())
         except ValueError:
@@ -58,8 +78,8 @@ class TaskStatus:
             state=state,
             raw_state=raw_state,
             result_urls=_result_urls(data.get("resultJson")),
-            fail_code=str(fail_code) if fail_code not in (None, "") else None,
-            fail_message=str(fail_message) if fail_message not in (None, "") else None,
+            fail_code=cut_text(str(fail_code), MAX_STATE_CHARS * 2) if fail_code not in (None, "") else None,
+            fail_message=cut_text(str(fail_message)) if fail_message not in (None, "") else None,
             create_time=_from_millis(data.get("createTime")),
             complete_time=_from_millis(data.get("completeTime")),
             cost_time_ms=_duration_or_none(data.get("costTime")),
@@ -73,16 +93,25 @@ def _result_urls(result_json: Any) -> tuple[str, ...]:
         return ()
     document: Any = result_json
     if isinstance(result_json, str):
+        if len(result_json) > MAX_RESULT_URLS * MAX_URL_CHARS * 2:
+            raise MalformedStatus("its result list is far larger than any real one")
         try:
-            document = json.loads(result_json)
-        except json.JSONDecodeError:
+            document = loads_bounded(result_json)
+        except AnswerTooDeep:
+            raise MalformedStatus("its result list is nested far too deep") from None
+        except ValueError:
             return ()
     if not isinstance(document, dict):
         return ()
     urls = document.get("resultUrls") or []
     if not isinstance(urls, list):
         return ()
-    return tuple(u for u in urls if isinstance(u, str) and u)
+    found = [u for u in urls if isinstance(u, str) and u]
+    if len(found) > MAX_RESULT_URLS:
+        raise MalformedStatus(f"it lists {len(found)} result files, more than {MAX_RESULT_URLS}")
+    if any(len(u) > MAX_URL_CHARS for u in found):
+        raise MalformedStatus("a result link is pages long")
+    return tuple(found)
 
 
 # Past a signed 64-bit integer SQLite refuses the value; no real time or duration comes near it.

@@ -18,12 +18,14 @@ from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.images.host import DEFAULT_PREFIX, ImageHost, image_host_from_settings
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
+from sora2_desktop.core.images.url_guard import api_is_local
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.results.downloader import ResultDownloader
 from sora2_desktop.core.results.export import export_copy
 from sora2_desktop.core.results.poster_frames import PosterMaker, poster_path_for
 from sora2_desktop.core.runtime.logging_setup import register_secret
 from sora2_desktop.core.storage.task_store import TaskStore
+from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.runner import TaskRunner
 from sora2_desktop.core.tasks.submission import SubmissionService, SubmitResult
@@ -56,6 +58,7 @@ class Session(QObject):
     poster_ready = Signal(int, str)  # local id of the task, poster PNG path
     auth_required = Signal(str)  # the service refused the key (a sentence); polling waits for set_api_key()
     tasks_submitted = Signal(list)  # list[Task]: the takes that submit() or rerun() just stored
+    connection_changed = Signal(ConnectionState)  # connected / unreachable / key refused, from real answers
 
     def __init__(
         self,
@@ -76,7 +79,7 @@ class Session(QObject):
         self._demo_speed = demo_speed
         self._timing_override = timing  # tests run against a fast stand-in and poll to match
         self._store = TaskStore(profile.database_path)
-        self._store.stop_automatic_checkpoints()
+        self._store.stop_automatic_checkpoints()  # the session checkpoints from a worker thread (_checkpoint)
         self._checkpoints = QTimer(self, interval=30_000)
         self._checkpoints.timeout.connect(self._checkpoint)
         self._checkpoints.start()
@@ -106,7 +109,9 @@ class Session(QObject):
 
     def _image_resolver(self) -> ImageResolver:
         if self._images is None:
-            self._images = ImageResolver(self._http_client(), self._image_host)
+            # Local image URLs only while the API is too (url_guard.py)
+            local = lambda: api_is_local(self._client.base_url if self._client else self.api_base)  # noqa: E731
+            self._images = ImageResolver(self._http_client(), self._image_host, allow_local=local)
         return self._images
 
     # -- connecting -------------------------------------------------------------------------------------------
@@ -143,6 +148,7 @@ class Session(QObject):
             interval_s=float(self.settings.poll_interval_s),
             callback_interval_s=float(self.settings.callback_poll_interval_s),
         )
+        downloads = lambda: Path(self.settings.download_dir)  # noqa: E731 - read at each download: a setting
         if demo:
             from sora2_desktop.sim.server import SimServer  # demo only: keep it off the normal start-up path
 
@@ -150,6 +156,10 @@ class Session(QObject):
             self._sim = sim
             base, key = sim.api_base, ApiKey(DEMO_KEY)
             timing = replace(timing, time_scale=1.0 / self._demo_speed)
+            # Demo tasks and files live apart (<profile>/demo/): the real history never shows them.
+            demo_profile = Profile.from_dir(self.profile.root / "demo").ensure()
+            self._switch_store(demo_profile.database_path)
+            downloads = lambda: demo_profile.downloads_dir  # noqa: E731
         else:
             stored = self.stored_key()
             if stored is None:
@@ -162,13 +172,15 @@ class Session(QObject):
         downloader = self._downloader = ResultDownloader(
             self._store,
             self._client,
-            lambda: Path(self.settings.download_dir),
+            downloads,
             retry_scale=min(1.0, timing.time_scale),
+            size_cap=lambda: self.settings.download_size_cap_bytes,
             parent=self,
         )
         self._submission = SubmissionService(self._image_resolver(), runner.submit)
         runner.task_changed.connect(self.task_changed)
         runner.auth_required.connect(self.auth_required)
+        runner.connection_changed.connect(self.connection_changed)
         runner.succeeded.connect(downloader.enqueue)
         downloader.download_changed.connect(self._on_download_changed)
         downloader.file_ready.connect(self._make_poster)
@@ -177,6 +189,37 @@ class Session(QObject):
         self._downloads.clear()  # the start settles expired links in one write, without download_changed
         log.info("session active (%s) against %s", "demo" if demo else "service", base)
         self.activated.emit()
+
+    async def deactivate(self) -> None:
+        """Disconnect and go back to the real history (how demo mode is left); `activate()` connects again."""
+        if self._runner is None:
+            return
+        await self._disconnect()
+        if self.demo:
+            if self._checkpoint_job is not None:
+                await asyncio.gather(self._checkpoint_job, return_exceptions=True)
+            self._switch_store(self.profile.database_path)
+        self.demo = False
+        self._downloads.clear()
+
+    async def _disconnect(self) -> None:
+        """Stop the downloader, the runner and the stand-in (each writes where it stopped)."""
+        if self._downloader is not None:
+            await self._downloader.stop()
+        if self._runner is not None:
+            await self._runner.stop()
+        self._runner = self._downloader = self._client = self._submission = None
+        if self._sim is not None:
+            self._sim.stop()  # type: ignore[attr-defined]
+            self._sim = None
+
+    def _switch_store(self, path: Path) -> None:
+        if Path(self._store.path) == Path(path):
+            return
+        if self._checkpoint_job is None or self._checkpoint_job.done():
+            self._store.close()  # else a worker thread's checkpoint still holds it: it closes with Python
+        self._store = TaskStore(path)
+        self._store.stop_automatic_checkpoints()
 
     def set_api_key(self, key: ApiKey | None) -> None:
         """The person saved a new key in Settings: use it from the next request on."""
@@ -224,6 +267,16 @@ class Session(QObject):
         tasks = self._runner.submit([request])
         self.tasks_submitted.emit(tasks)
         return tasks
+
+    def cancel(self, local_id: int) -> None:
+        """Stop waiting for a task in any phase: it ends locally as CANCELLED (nothing more is sent for it)."""
+        if self._runner is not None:
+            self._runner.cancel(local_id)
+
+    def retry_now(self, local_id: int) -> None:
+        """Send a not-sent submit (or ask about a task) now instead of after its wait."""
+        if self._runner is not None:
+            self._runner.retry_now(local_id)
 
     def remove(self, task: Task) -> None:
         """Forget a task and its download records (the service has no cancel: a running task still finishes
@@ -325,15 +378,10 @@ class Session(QObject):
         self._checkpoints.stop()
         if self._checkpoint_job is not None:
             await asyncio.gather(self._checkpoint_job, return_exceptions=True)
-        if self._downloader is not None:
-            await self._downloader.stop()
-        if self._runner is not None:
-            await self._runner.stop()
+        await self._disconnect()
         if self._http is not None:
             await self._http.aclose()
         self._store.close()
-        if self._sim is not None:
-            self._sim.stop()  # type: ignore[attr-defined]
 
 
 def _posters_on_disk(by_task: dict[int, list[Download]]) -> tuple[dict[int, str], dict[int, Path]]:

@@ -24,6 +24,7 @@ from sora2_desktop.api import (
     DownloadError,
     GenerationRequest,
     InvalidRequestError,
+    NotFoundError,
     ProtocolError,
     RateLimitedError,
     TaskState,
@@ -173,7 +174,8 @@ def test_invalid_request_is_refused_without_a_network_call() -> None:
     [
         pytest.param(answer(400, envelope(400, "Invalid prompt")), InvalidRequestError, 400, id="400"),
         pytest.param(answer(200, envelope(400, "Bad prompt")), InvalidRequestError, 400, id="400-in-body"),
-        pytest.param(answer(404, envelope(404, "Not found")), InvalidRequestError, 404, id="404"),
+        pytest.param(answer(404, envelope(404, "Not found")), NotFoundError, 404, id="404"),
+        pytest.param(answer(200, envelope(400, "Task not found: t1")), NotFoundError, 400, id="400-not-found"),
         pytest.param(answer(422, text="nope"), InvalidRequestError, 422, id="422-not-json"),
         pytest.param(answer(401, envelope(401, "Unauthorized")), AuthError, 401, id="401"),
         pytest.param(answer(200, envelope(401, "Unauthorized")), AuthError, 401, id="401-in-body"),

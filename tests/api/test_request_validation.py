@@ -217,3 +217,40 @@ def test_dict_round_trip_keeps_every_field() -> None:
     )
     stored = json.loads(json.dumps(request.to_dict()))
     assert GenerationRequest.from_dict(stored) == request
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://127.0.0.1/hook", "cannot be reached from the internet"),
+        ("https://127.0.0.1:8443/hook", "cannot be reached from the internet"),
+        ("https://[::1]/hook", "cannot be reached from the internet"),
+        ("https://10.0.0.5/hook", "cannot be reached from the internet"),
+        ("https://192.168.1.20/hook", "cannot be reached from the internet"),
+        ("https://172.16.0.1/hook", "cannot be reached from the internet"),
+        ("https://169.254.169.254/latest/meta-data/", "cannot be reached from the internet"),
+        ("https://[fe80::1]/hook", "cannot be reached from the internet"),
+        ("https://[::ffff:10.0.0.1]/hook", "cannot be reached from the internet"),
+        ("https://0.0.0.0/hook", "cannot be reached from the internet"),
+        ("https://224.0.0.1/hook", "cannot be reached from the internet"),
+        ("https://localhost/hook", "only your network knows"),
+        ("https://hooks.localhost/hook", "only your network knows"),
+        ("https://printer.local/hook", "only your network knows"),
+        ("https://intranet/hook", "only your network knows"),
+        ("https://me:secret@hooks.example.com/sora", "user name and password"),
+        ("https://token@hooks.example.com/sora", "user name and password"),
+        ("https://hooks.example.com:99999/sora", "public https://"),
+        ("ftp://hooks.example.com/sora", "public https://"),
+    ],
+)
+def test_a_callback_url_must_be_public_https(url: str, words: str) -> None:
+    errors = bad(request_type=RequestType.CALLBACK, callback_url=url).validate()
+    assert [e.field for e in errors] == ["callback_url"]
+    assert words in errors[0].message
+
+
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example.com/sora", "https://93.184.216.34/hook", "https://[2606:4700::1]/h"]
+)
+def test_a_public_https_callback_url_passes(url: str) -> None:
+    assert bad(request_type=RequestType.CALLBACK, callback_url=url).validate() == []

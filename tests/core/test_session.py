@@ -210,3 +210,27 @@ def test_rerun_and_remove(make_session: Callable[..., Session], run_async: Any) 
     session.remove(task)
     assert [t.local_id for t in session.tasks()] == [again.local_id]
     assert session.downloads_for(task) == []
+
+
+def test_demo_mode_keeps_its_own_history_and_deactivate_goes_back_to_the_real_one(
+    make_session: Callable[..., Session], run_async: Any
+) -> None:
+    session = make_session(activate=False)
+    session.cancel(1)  # no connection: nothing to cancel or retry, and no error
+    session.retry_now(1)
+
+    async def scenario() -> None:
+        session.activate(demo=True)
+        result = await session.submit(GenerationRequest(prompt=PROMPT), [], 1)
+        (task,) = result.tasks
+        assert [t.local_id for t in session.tasks()] == [task.local_id]
+        session.cancel(task.local_id or 0)  # any phase can be ended
+        await wait_until(lambda: session.tasks()[0].phase == TaskPhase.CANCELLED, what="cancelled")
+        await session.deactivate()
+        assert not session.active and not session.demo
+        assert session.tasks() == []  # the real history never shows demo tasks
+        session.activate()
+        assert session.active and not session.demo and session.tasks() == []
+
+    run_async(scenario())
+    assert (session.profile.root / "demo" / "tasks.sqlite3").is_file()

@@ -79,7 +79,10 @@ def make_app(
             from sora2_desktop.api import ApiKey
 
             secrets.save_api_key(ApiKey(key))
-        session = Session(profile, AppSettings(profile), secrets, api_base_override=target.api_base, timing=TIMING)
+        settings = AppSettings(profile)
+        # A modal "Submit 3 takes?" would block a headless run: asked only where a test turns it on.
+        settings.confirm_takes = settings.confirm_rerun = False
+        session = Session(profile, settings, secrets, api_base_override=target.api_base, timing=TIMING)
         window = MainWindow(session)
         qtbot.addWidget(window)
         app = AppUnderTest(window, session, target, profile, memory_keyring)

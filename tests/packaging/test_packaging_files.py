@@ -177,3 +177,95 @@ def test_build_scripts_are_valid_shell() -> None:
     for script in scripts:
         subprocess.run(["bash", "-n", str(script)], check=True)
         assert script.stat().st_mode & 0o111, f"{script} is not executable"
+
+
+# --- dependencies that cannot surprise a release ------------------------------------------------------------------
+
+LOCKS = (PACKAGING / "requirements-lock.txt", PACKAGING / "requirements-build-lock.txt")
+BUILD_SCRIPTS = (
+    PACKAGING / "build_linux.sh",
+    PACKAGING / "macos" / "build_macos.sh",
+    PACKAGING / "windows" / "build_windows.ps1",
+)
+
+
+def _runtime_requirements() -> list[str]:
+    import tomllib
+
+    with (REPO / "pyproject.toml").open("rb") as stream:
+        return list(tomllib.load(stream)["project"]["dependencies"])
+
+
+def _name(requirement: str) -> str:
+    """The PEP 503 normalised project name of a requirement line ("PySide6-Addons>=6.8" -> "pyside6-addons")."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    assert match, requirement
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower()
+
+
+def _locked(lock: Path) -> dict[str, list[str]]:
+    """name -> the hashes of its pinned entry, from a `--generate-hashes` lock (entries continue with `\\`)."""
+    text = lock.read_text(encoding="utf-8").replace("\\\n", " ")
+    entries: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith(("#", "-")):
+            continue
+        assert "==" in line.split(";")[0], f"{lock.name}: not pinned to one version: {line.strip()[:80]}"
+        entries[_name(line)] = re.findall(r"--hash=sha256:([0-9a-f]{64})", line)
+    return entries
+
+
+def test_every_runtime_dependency_has_an_upper_bound() -> None:
+    for requirement in _runtime_requirements():
+        specifier = requirement.split(";")[0]
+        assert re.search(r"<[^=]|<=|==|~=", specifier), f"{requirement!r} has no upper bound"
+
+
+def test_the_lock_pins_every_runtime_dependency_with_hashes() -> None:
+    locked = _locked(LOCKS[0])
+    for requirement in _runtime_requirements():
+        assert _name(requirement) in locked, f"{_name(requirement)} is missing from {LOCKS[0].name}"
+    for lock in LOCKS:
+        for name, hashes in _locked(lock).items():
+            assert hashes, f"{lock.name}: {name} has no --hash"
+    # The big wheels differ by platform: a Linux-only lock would fail on the Windows and macOS builders.
+    assert len(locked["pyside6-essentials"]) >= 3 and len(locked["shiboken6"]) >= 3
+    assert "pywin32-ctypes" in locked  # keyring's Windows dependency: the lock covers every platform's markers
+
+
+def test_the_lock_agrees_with_the_bounds_in_pyproject() -> None:
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in LOCKS[0].read_text(encoding="utf-8").replace("\\\n", " ").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            pins[_name(line)] = line.split("==")[1].split()[0].split(";")[0]
+    for requirement in map(Requirement, _runtime_requirements()):
+        version = pins[_name(requirement.name)]
+        assert requirement.specifier.contains(version), f"{requirement} does not allow the locked {version}"
+
+
+def test_the_installer_builds_install_only_the_hash_checked_locks() -> None:
+    for script in BUILD_SCRIPTS:
+        text = script.read_text(encoding="utf-8")
+        installs = [
+            line for line in text.splitlines() if "-m pip install" in line and not line.lstrip().startswith("#")
+        ]
+        assert installs, f"{script.name} installs nothing"
+        for line in installs:
+            assert "--require-hashes" in line, f"{script.name}: {line.strip()}"
+        assert "requirements-lock.txt" in text and "requirements-build-lock.txt" in text
+        assert "--upgrade pip" not in text, f"{script.name} fetches an unpinned pip"
+
+
+def test_the_ci_checks_every_tool_it_downloads() -> None:
+    text = (REPO / ".github" / "workflows" / "installers.yml").read_text(encoding="utf-8")
+    downloads = re.findall(
+        r"https://\S+", "\n".join(line for line in text.splitlines() if "curl" in line or "http" in line)
+    )
+    fetched = [url for url in downloads if "/releases/download/" in url]
+    assert fetched, "the workflow no longer downloads appimagetool: update this test"
+    assert not any("continuous" in url for url in fetched), "a moving 'continuous' build cannot be checked"
+    assert text.count("sha256sum -c") >= len(fetched)
+    assert len(re.findall(r"_SHA256: [0-9a-f]{64}\b", text)) >= len(fetched)
+    assert "APPIMAGE_RUNTIME_FILE" in text  # appimagetool would otherwise fetch its runtime itself, unchecked

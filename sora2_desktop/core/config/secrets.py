@@ -15,6 +15,7 @@ import keyring.errors
 from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.api import ApiKey
+from sora2_desktop.api.secret import InvalidApiKeyError, api_key_problem
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +76,25 @@ class SecretStore:
             return _tr("No system keychain was found, so the key is kept for this session only.")
         return _tr("The key is kept in the system keychain.")
 
+    @property
+    def api_key_refused(self) -> bool:
+        """True when the key in APIXO_API_KEY or the keychain has a control character or an inner space: it is
+        not used (load_api_key gives None), and the settings dialog says why so the person can enter it again."""
+        value = self._environ.get(API_KEY_ENV, "").strip() or self.load_secret(API_KEY_NAME) or ""
+        return api_key_problem(value) is not None
+
     def load_api_key(self) -> ApiKey | None:
         from_env = self._environ.get(API_KEY_ENV, "").strip()
-        if from_env:
-            return ApiKey(from_env)
-        stored = self.load_secret(API_KEY_NAME)
-        key = ApiKey(stored) if stored is not None else None
-        return key if key else None
+        value = from_env or self.load_secret(API_KEY_NAME)
+        if not value:
+            return None
+        try:
+            return ApiKey(value)
+        except InvalidApiKeyError as error:
+            # A hand-set variable or a key saved by an older version: never sent, and the value never logged.
+            where = API_KEY_ENV if from_env else "the keychain"
+            log.warning("the API key in %s is not used: %s", where, error)
+            return None
 
     def save_api_key(self, key: ApiKey) -> None:
         if not key:

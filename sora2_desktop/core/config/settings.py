@@ -137,6 +137,13 @@ class AppSettings(QObject):
     callback_poll_interval_s = _Setting("polling/callback_interval_s", 60.0, _seconds(0.01))
     notifications_enabled = _Setting("notifications_enabled", True, _as_bool)
     demo_seen = _Setting("demo_seen", False, _as_bool)
+    # Bytes one result file may take; a server that sends more, or never ends, is stopped there (4 GiB).
+    download_size_cap_bytes = _Setting(
+        "downloads/size_cap_bytes", 4 * 1024**3, lambda v: int(str(v)) if str(v).isdigit() and int(str(v)) > 0 else None
+    )
+    # "Don't ask again" of the confirmations before money is spent, one per kind (reset() brings them back).
+    confirm_rerun = _Setting("confirm/rerun", True, _as_bool)
+    confirm_takes = _Setting("confirm/takes", True, _as_bool)
 
     s3_endpoint = _Setting("s3/endpoint", "", _as_str)
     s3_bucket = _Setting("s3/bucket", "", _as_str)

@@ -16,6 +16,7 @@ import httpx
 
 from sora2_desktop.api.headers import int_header
 from sora2_desktop.api.request import ALLOWED_IMAGE_TYPES, MAX_IMAGE_BYTES
+from sora2_desktop.core.images.url_guard import ImageUrlGuard
 
 # Enough for the magic bytes and PNG/WebP dimensions; JPEG dimensions are found by seeking, not by reading.
 _LOCAL_HEAD_BYTES = 64
@@ -23,6 +24,8 @@ _LOCAL_HEAD_BYTES = 64
 URL_HEAD_BYTES = 64 * 1024
 # The picker waits on this; an address that takes longer will not be fetched by the service either.
 URL_CHECK_TIMEOUT = httpx.Timeout(15.0)
+# httpx's default is 20; an image behind more than a few hops is a misconfigured or hostile server.
+MAX_REDIRECTS = 5
 
 _LIMIT_TEXT = f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB"
 _WRONG_TYPE = "not a JPG, PNG or WebP image"
@@ -127,16 +130,19 @@ def check_local_image(path: Path) -> CheckedImage:
     return CheckedImage(str(path), mime, stat.st_size, True, width, height)
 
 
-async def check_image_url(url: str, http: httpx.AsyncClient) -> CheckedImage:
-    """Check that an address answers with an allowed image within the size limit; else ImageRejected."""
+async def check_image_url(url: str, http: httpx.AsyncClient, *, guard: ImageUrlGuard) -> CheckedImage:
+    """Check that an address answers with an allowed image within the size limit; else ImageRejected.
+
+    Redirects are followed here, one hop at a time, so that `guard` judges every address before it is asked
+    (httpx's own following would connect to a redirect's target unchecked)."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ImageRejected("The image address must be a full web address starting with http:// or https://.")
-
     size_from_head: int | None = None
     try:
-        head_response = await http.head(url, follow_redirects=True, timeout=URL_CHECK_TIMEOUT, auth=_NO_AUTH)
+        head_response = await _send_checked(http, guard, "HEAD", url)
+        await head_response.aclose()
         if head_response.status_code == 200:
             size_from_head = int_header(head_response.headers.get("content-length"))
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -149,28 +155,14 @@ async def check_image_url(url: str, http: httpx.AsyncClient) -> CheckedImage:
         raise ImageRejected(
             f"The image at this address is {format_megabytes(size_from_head)}; the limit is {_LIMIT_TEXT}."
         )
-
     try:
-        async with http.stream(
-            "GET",
-            url,
-            headers={"Range": f"bytes=0-{URL_HEAD_BYTES - 1}"},
-            follow_redirects=True,
-            timeout=URL_CHECK_TIMEOUT,
-            auth=_NO_AUTH,
-        ) as response:
-            if response.status_code not in (200, 206):
-                phrase = response.reason_phrase or httpx.codes.get_reason_phrase(response.status_code)
-                raise ImageRejected(f"The address answered {response.status_code} {phrase}".rstrip() + ".")
-            size = _size_from_response(response) or size_from_head
-            if size is not None and size > MAX_IMAGE_BYTES:
-                raise ImageRejected(
-                    f"The image at this address is {format_megabytes(size)}; the limit is {_LIMIT_TEXT}."
-                )
-            head, counted = await _read_head(response, count_all=size is None)
+        response = await _send_checked(http, guard, "GET", url, {"Range": f"bytes=0-{URL_HEAD_BYTES - 1}"})
+        try:
+            size, head, counted = await _read_answer(response, size_from_head)
+        finally:
+            await response.aclose()
     except httpx.HTTPError as exc:
         raise ImageRejected(f"The address could not be reached: {_transport_reason(exc)}.") from None
-
     mime = sniff_image_type(head)
     if mime is None:
         other = describe_other_format(head)
@@ -186,6 +178,36 @@ async def check_image_url(url: str, http: httpx.AsyncClient) -> CheckedImage:
             raise ImageRejected(f"The image at this address is larger than the {_LIMIT_TEXT} limit.")
     width, height = image_dimensions(io.BytesIO(head), mime) or (None, None)
     return CheckedImage(url, mime, size, False, width, height)
+
+
+async def _send_checked(
+    http: httpx.AsyncClient, guard: ImageUrlGuard, method: str, url: str, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """The answer (body not yet read) after following redirects by hand, each target judged by `guard` first."""
+    for _ in range(MAX_REDIRECTS + 1):
+        problem = await guard.problem(url)
+        if problem is not None:
+            raise ImageRejected(problem)
+        request = http.build_request(method, url, headers=headers, timeout=URL_CHECK_TIMEOUT)
+        response = await http.send(request, stream=True, follow_redirects=False, auth=_NO_AUTH)
+        location = response.headers.get("location") if response.is_redirect else None
+        if location is None:
+            return response
+        await response.aclose()
+        url = str(response.url.join(location))
+    raise httpx.TooManyRedirects("too many redirects", request=request)
+
+
+async def _read_answer(response: httpx.Response, size_from_head: int | None) -> tuple[int | None, bytes, int]:
+    """(size if known, the first bytes, bytes counted) of a GET's answer; ImageRejected for an error or too big."""
+    if response.status_code not in (200, 206):
+        phrase = response.reason_phrase or httpx.codes.get_reason_phrase(response.status_code)
+        raise ImageRejected(f"The address answered {response.status_code} {phrase}".rstrip() + ".")
+    size = _size_from_response(response) or size_from_head
+    if size is not None and size > MAX_IMAGE_BYTES:
+        raise ImageRejected(f"The image at this address is {format_megabytes(size)}; the limit is {_LIMIT_TEXT}.")
+    head, counted = await _read_head(response, count_all=size is None)
+    return size, head, counted
 
 
 def image_dimensions(stream: BinaryIO, mime: str) -> tuple[int, int] | None:

@@ -5,10 +5,11 @@ a hand-edited settings file the same way."""
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import SplitResult, urlsplit
 
 from PySide6.QtCore import QCoreApplication
+
+from sora2_desktop.api.request import is_loopback_host
 
 # lupdate finds strings by the name `translate(context, text)`; the alias keeps call sites short.
 _translate = QCoreApplication.translate
@@ -16,8 +17,8 @@ _translate = QCoreApplication.translate
 
 def storage_endpoint_problem(text: str) -> str | None:
     """None when `text` is a storage server's address ("https://host:port", or a bare "host:port", https then
-    assumed); otherwise why not, in words for the person. Plain http only reaches this computer or the local
-    network: the upload's signature and the image would otherwise cross the internet readable."""
+    assumed); otherwise why not, in words for the person. Plain http only to this computer (a local MinIO): on
+    any network, the local one included, the upload's signature and the image would travel readable."""
     text = text.strip()
     parts = _split(text if "://" in text else "https://" + text)
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
@@ -28,9 +29,10 @@ def storage_endpoint_problem(text: str) -> str | None:
         )
     if parts.path.strip("/") or parts.query or parts.fragment:
         return _translate("ImageHostAddress", "Enter only the server address, without a bucket or path.")
-    if parts.scheme == "http" and not is_local_network_host(parts.hostname):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname.rstrip(".")):
         return _translate(
-            "ImageHostAddress", "Use https://; plain http:// only works for this computer or your network."
+            "ImageHostAddress",
+            "Use https://; plain http:// is allowed only for a server on this computer (localhost or 127.0.0.1).",
         )
     return None
 
@@ -53,18 +55,6 @@ def public_base_url_problem(text: str) -> str | None:
     if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
         return _translate("ImageHostAddress", "Leave out any user name, password, query (?…) or fragment (#…).")
     return None
-
-
-def is_local_network_host(host: str) -> bool:
-    """This computer or the local network: where an unencrypted connection does not cross the internet."""
-    name = host.lower()
-    if name == "localhost" or name.endswith(".local") or ("." not in name and ":" not in name):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private
 
 
 def _split(url: str) -> SplitResult | None:

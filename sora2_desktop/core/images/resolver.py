@@ -12,6 +12,7 @@ import httpx
 
 from sora2_desktop.core.images.check import ImageRejected, check_image_url, check_local_image
 from sora2_desktop.core.images.host import NO_IMAGE_HOST_MESSAGE, ImageHost, ImageHostError
+from sora2_desktop.core.images.url_guard import ImageUrlGuard, Resolver, system_resolver
 
 _REUSE_UPLOAD_S = 24 * 3600
 
@@ -35,16 +36,27 @@ class ImageProblem(Exception):
 
 
 class ImageResolver:
-    def __init__(self, http: httpx.AsyncClient, host_factory: Callable[[], ImageHost | None]) -> None:
+    """`allow_local` says, at each check, whether loopback and private image addresses are fine: only while the
+    API itself is on this computer (the demo stand-in), see url_guard.py. `resolver` is DNS, injectable for tests."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        host_factory: Callable[[], ImageHost | None],
+        *,
+        allow_local: Callable[[], bool] = lambda: False,
+        resolver: Resolver = system_resolver,
+    ) -> None:
         self._http = http
         self._host_factory = host_factory
+        self._guard = ImageUrlGuard(allow_local=allow_local, resolver=resolver)
         # (path, mtime, size) -> (URL, when): one upload per file, reused for a day (signed links last seven).
         self._uploaded: dict[tuple[str, float, int], tuple[str, float]] = {}
 
     async def check_url(self, url: str) -> str | None:
         """None when the URL answers with an allowed image; else the reason, for the picker's row."""
         try:
-            await check_image_url(url, self._http)
+            await check_image_url(url, self._http, guard=self._guard)
         except ImageRejected as err:
             return err.reason
         return None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 from sora2_desktop.api import ApiError, DownloadError, RateLimitedError
+from sora2_desktop.core.results.disk_guard import SaveBlocked, TooLarge, blocked_by
 from sora2_desktop.core.results.download_record import DownloadProblem
 from sora2_desktop.core.results.files import NotAVideoError
 
@@ -16,11 +18,26 @@ class Fault:
     detail: str | None = None  # the fact the problem names (an HTTP status, a content type, an errno name)
     retry: bool = False  # another try may help
     retry_after: float | None = None  # seconds the server asked to wait
-    unforeseen: bool = False  # a fault inside the HTTP stack that is no file or network error: retried a few times
+    unforeseen: bool = False  # no file, network or API error (a bug, a library's fault): logged with its trace
+    pause: bool = False  # the folder is full or not writable: every download waits (detail: the folder)
+    need: int = 0  # with `pause`: bytes the download still needs
 
 
-def classify(error: Exception) -> Fault | None:
-    """The fault `error` stands for; None when it is none of the foreseen ones (a bug: log it and give up)."""
+def classify(error: Exception, folder: Path) -> Fault:
+    """The fault `error` stands for, while saving into `folder`. Anything unforeseen is retried with backoff
+    like a network fault: one bad answer or bug must not end a download for good."""
+    if isinstance(error, TooLarge):
+        return Fault(DownloadProblem.TOO_LARGE, str(error.cap))
+    if isinstance(error, SaveBlocked):
+        return Fault(error.problem, str(error.folder), pause=True, need=error.need)
+    if isinstance(error, OSError) and not isinstance(error, ConnectionError | TimeoutError):
+        blocked = blocked_by(error)
+        if blocked is not None:
+            return Fault(blocked, str(folder), pause=True)
+    return _classify(error) or Fault(DownloadProblem.UNEXPECTED, retry=True, unforeseen=True)
+
+
+def _classify(error: Exception) -> Fault | None:
     if isinstance(error, NotAVideoError):
         return Fault(DownloadProblem.NOT_AN_MP4)
     if isinstance(error, ConnectionError | TimeoutError):
@@ -33,9 +50,9 @@ def classify(error: Exception) -> Fault | None:
         # Seen: anyio's connect losing its event loop. A few retries cost little; then it is a failure.
         return Fault(DownloadProblem.INTERRUPTED, retry=True, unforeseen=True)
     if isinstance(error, OSError):
-        # The folder is gone, read-only or full: no retry by itself; the next start or the person's "download
-        # again" tries once more.
-        return Fault(DownloadProblem.CANNOT_SAVE, errno.errorcode.get(error.errno or 0) or type(error).__name__)
+        # The folder is gone or the disk fails (full and read-only pause above): tried again with backoff.
+        name = errno.errorcode.get(error.errno or 0) or type(error).__name__
+        return Fault(DownloadProblem.CANNOT_SAVE, name, retry=True)
     return None
 
 

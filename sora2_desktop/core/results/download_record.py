@@ -41,7 +41,10 @@ class DownloadProblem(enum.StrEnum):
     INTERRUPTED = "interrupted"  # a fault inside the HTTP stack; tried a few times
     CANNOT_SAVE = "cannot_save"  # the folder is gone, read-only or full (detail: the OS's errno name, e.g. ENOSPC)
     EXPIRED = "expired"  # the link's 15 days ran out (when: `expires_at`)
-    UNEXPECTED = "unexpected"  # a fault this app did not foresee (the log has it)
+    UNEXPECTED = "unexpected"  # a fault this app did not foresee (the log has it); tried again with backoff
+    TOO_LARGE = "too_large"  # the server sent more than the size cap (detail: the cap in bytes); not resumed
+    DISK_FULL = "disk_full"  # too little free space (detail: the folder); every download waits for space
+    NO_PERMISSION = "no_permission"  # the folder may not be written (detail: the folder); every download waits
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.results.expiry import expired, has_expired, sweep_expired
 from sora2_desktop.core.results.files import (
@@ -47,7 +47,8 @@ def recover_downloads(
     the store for whoever reads it (the task list loads its notes from there). Everything that needs the disk
     (names, `.part` sizes) is looked up in a worker thread afterwards, a batch at a time, by the returned task;
     those downloads start as their batch comes back. None when there is nothing to take up."""
-    resumed = sweep_expired(store.downloads, now)
+    # A download stopped at the size cap is not taken up again: that would fill the disk to the cap once more.
+    resumed = [record for record in sweep_expired(store.downloads, now) if record.problem != DownloadProblem.TOO_LARGE]
     # What is left without records is younger than 15 days: few, so whole Tasks (their names need them).
     fresh = store.downloads.succeeded_without_records()
     if not fresh and not resumed:

@@ -30,6 +30,12 @@ def download_problem_text(download: Download) -> str | None:
         return _translate("DownloadProblem", "Could not save the video in {0}: {1}.").format(
             folder, _os_reason(download.problem_detail)
         )
+    if problem == DownloadProblem.TOO_LARGE:
+        return _translate("DownloadProblem", "The file server sent more than {0}; stopped.").format(
+            size_text(int(download.problem_detail or 0))
+        )
+    if problem in (DownloadProblem.DISK_FULL, DownloadProblem.NO_PERMISSION):
+        return pause_text(problem, download.problem_detail or "?")
     if problem == DownloadProblem.NOT_A_VIDEO:
         shown = download.problem_detail or _translate("DownloadProblem", "no type")
         return _translate(
@@ -78,6 +84,27 @@ _WORDS = {
         "DownloadProblem", "The download stopped on an unexpected error; try downloading it again."
     ),
 }
+
+
+def pause_text(problem: DownloadProblem, folder: str) -> str:
+    """The one sentence shown while every download waits for the folder `folder`."""
+    if problem == DownloadProblem.DISK_FULL:
+        return _translate(
+            "DownloadProblem",
+            "Downloads are paused: the disk holding {0} is nearly full. They resume by themselves once space is free.",
+        ).format(folder)
+    return _translate(
+        "DownloadProblem",
+        "Downloads are paused: this app may not write in {0}. They resume by themselves once it can.",
+    ).format(folder)
+
+
+def size_text(size: int) -> str:
+    """4294967296 → "4 GB": binary units, the way file managers count."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} B"
 
 
 def _os_reason(name: str | None) -> str:

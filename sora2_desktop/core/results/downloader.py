@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -15,7 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from sora2_desktop.api.client import ApixoClient
+from sora2_desktop.core.results.disk_guard import DEFAULT_SIZE_CAP, DiskUsage, WriteGuard, probe
 from sora2_desktop.core.results.download_faults import Fault, classify
+from sora2_desktop.core.results.download_pause import PauseGate
 from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.results.download_recovery import recover_downloads, redownload_missing
 from sora2_desktop.core.results.expiry import expired, expires_at_for, has_expired, seconds_left
@@ -40,7 +42,7 @@ log = logging.getLogger(__name__)
 
 Key = tuple[int, int]  # (local id of the task, url index): one result file
 PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress signals a second per download: enough for a smooth bar
-_UNEXPECTED_RETRIES = 3
+MAX_RETRY_DELAY_S = 120.0  # whatever a server asks: the app tries again at least this often
 
 
 def _utc_now() -> datetime:
@@ -72,6 +74,8 @@ class ResultDownloader(QObject):
         concurrency: int = 3,
         now: Callable[[], datetime] = _utc_now,
         retry_scale: float = 1.0,
+        size_cap: Callable[[], int] = lambda: DEFAULT_SIZE_CAP,
+        disk_usage: DiskUsage = shutil.disk_usage,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,6 +92,10 @@ class ResultDownloader(QObject):
         self._claims = ClaimedPaths()  # the final paths of the running jobs (`_active`), kept in step with it
         self._starting: asyncio.Task[None] | None = None
         self._started = False
+        self._size_cap = size_cap
+        self._disk_usage = disk_usage
+        self._gate = PauseGate(lambda folder, need: probe(folder, need, disk_usage), retry_scale)
+        self.fault_count = 0  # tries that failed, for the log and the tests: every one is retried or settled
 
     # -- life cycle -------------------------------------------------------------------------------------------
 
@@ -107,6 +115,7 @@ class ResultDownloader(QObject):
         for job in jobs:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
+        await self._gate.stop()
 
     @property
     def active_count(self) -> int:
@@ -183,9 +192,16 @@ class ResultDownloader(QObject):
             raise ValueError("enqueue() needs a stored task")
         return self.enqueue_at(task, {})
 
+    @property
+    def paused(self) -> DownloadProblem | None:
+        """DISK_FULL or NO_PERMISSION while every download waits for the folder; None otherwise."""
+        return self._gate.problem
+
     def redownload(self, task: Task) -> str | None:
         """Fetch again whatever of `task` is not on disk (download_recovery.redownload_missing): None when under
-        way or nothing is missing; otherwise a sentence saying why not (the link expired)."""
+        way or nothing is missing; otherwise a sentence saying why not (the link expired). Paused downloads all
+        try again now (if the folder is still unusable, they pause again)."""
+        self._gate.resume()
         return redownload_missing(self._store, self, task, self._now())
 
     def downloads_for(self, local_id: int) -> list[Download]:
@@ -206,34 +222,29 @@ class ResultDownloader(QObject):
 
     async def _run(self, key: Key) -> None:
         attempt = 0
-        unexpected = 0
         try:
             while True:
+                if self._gate.paused:  # waits, not fails: the `.part` stays, the record says why
+                    self._park(key, self._gate.problem, str(self._gate.folder))
+                    await self._gate.wait()
+                    attempt = 0
                 record = self._active[key]
                 if has_expired(record.expires_at, self._now()):
-                    self._save(expired(record))
+                    self._save(expired(record), soft=True)
                     return
-                async with self._slots:
-                    if self._limiter is not None:
-                        await self._limiter.acquire()
-                    try:
-                        await self._fetch(key)
-                        return
-                    except _TaskRemoved:
-                        raise
-                    except Exception as error:
-                        fault = classify(error)
-                        unexpected += 1 if fault is not None and fault.unforeseen else 0
-                        if fault is None or unexpected > _UNEXPECTED_RETRIES:
-                            raise
-                        if fault.unforeseen:
-                            log.warning("download %s: unexpected %s, retrying", key, type(error).__name__)
-                        if not fault.retry:
-                            self._give_up(key, fault)
-                            return
+                fault = await self._try_once(key)
+                if fault is None:
+                    return
+                if fault.pause:
+                    self._gate.pause(fault.problem, Path(fault.detail or "."), fault.need)
+                    continue
+                if not fault.retry:
+                    self._give_up(key, fault)
+                    return
                 attempt += 1
+                self.fault_count += 1
                 parked = self._park(key, fault.problem, fault.detail)
-                delay = self._backoff.delay(attempt, fault.retry_after) * self._retry_scale
+                delay = min(self._backoff.delay(attempt, fault.retry_after), MAX_RETRY_DELAY_S) * self._retry_scale
                 log.info("download %s: retry %d in %.1f s", key, attempt, delay)
                 await asyncio.sleep(min(delay, seconds_left(parked.expires_at, self._now())))
         except asyncio.CancelledError:
@@ -243,15 +254,34 @@ class ResultDownloader(QObject):
             record = self._active[key]
             if record.path is not None:
                 discard_unfinished(record.path)
-        except Exception:
-            log.exception("download %s failed unexpectedly", key)
-            with contextlib.suppress(sqlite3.Error, _TaskRemoved):
-                self._fail(key, DownloadProblem.UNEXPECTED)
         finally:
             self._jobs.pop(key, None)
             ended = self._active.pop(key, None)
             if ended is not None and ended.path is not None:
                 self._claims.release(ended.path, key)
+
+    async def _try_once(self, key: Key) -> Fault | None:
+        """One try: None when done, else the fault that stopped it (only cancelling and removal raise)."""
+        async with self._slots:
+            if self._gate.paused:
+                return Fault(self._gate.problem or DownloadProblem.DISK_FULL, str(self._gate.folder), pause=True)
+            if self._limiter is not None:
+                await self._limiter.acquire()
+            try:
+                await self._fetch(key)
+                return None
+            except _TaskRemoved:
+                raise
+            except Exception as error:
+                record = self._active[key]
+                folder = record.path.parent if record.path is not None else Path(self._download_dir())
+                fault = classify(error, folder)
+                if fault.unforeseen:
+                    log.warning("download %s: unexpected %s, retrying", key, type(error).__name__, exc_info=error)
+                if fault.problem == DownloadProblem.TOO_LARGE and record.path is not None:
+                    # Nothing over the cap is ever a video to keep: the disk gets its space back now.
+                    await asyncio.to_thread(discard_unfinished, record.path)
+                return fault
 
     async def _fetch(self, key: Key) -> None:
         record = self._active[key]
@@ -266,8 +296,11 @@ class ResultDownloader(QObject):
             # No write here: the stored record keeps the last try's problem until bytes flow (the progress
             # callback shows DOWNLOADING) or the outcome is known, so a row that keeps failing does not flicker.
             if not staging.exists():  # it does when the app stopped between the last byte and the check
+                guard = WriteGuard(final.parent, self._size_cap(), self._disk_usage)
+                # Before any request: a `.part` already at the cap is not refilled, a full disk not written.
+                guard(unfinished_size(final), None)
                 await self._client.download(
-                    record.url, staging, progress=self._progress(key), expect_content_type_prefix="video/"
+                    record.url, staging, progress=self._progress(key, guard), expect_content_type_prefix="video/"
                 )
             task = self._task(record)
             document = sidecar_document(task, record, downloaded_at=self._now())
@@ -278,38 +311,26 @@ class ResultDownloader(QObject):
                 await asyncio.to_thread(discard_unfinished, final)  # unlinking a large file takes a while
                 raise
         task = self._task(record)
-        done = self._save(
-            self._active[key].with_(
-                path=final,
-                state=DownloadState.DONE,
-                bytes_done=size,
-                bytes_total=size,
-                problem=None,
-                problem_detail=None,
-            )
-        )
+        landed = dict(path=final, state=DownloadState.DONE, bytes_done=size, bytes_total=size)
+        done = self._save(self._active[key].with_(**landed, problem=None, problem_detail=None))
         log.info("download %s landed as %s (%d bytes)", key, final.name, size)
         self.file_ready.emit(task, done.path)
 
-    def _progress(self, key: Key) -> Callable[[int, int | None], None]:
-        """Called for every chunk: keeps to a clock read and a comparison unless a signal is due."""
+    def _progress(self, key: Key, guard: WriteGuard) -> Callable[[int, int | None], None]:
+        """Called for every chunk: the guard (cap, free space), then a clock read unless a signal is due."""
         last = -math.inf
 
         def progress(done: int, total: int | None) -> None:
             nonlocal last
+            guard(done, total)
             moment = time.monotonic()
             if moment - last < PROGRESS_INTERVAL_S and (total is None or done < total):
                 return
             last = moment
             record = self._active.get(key)
             if record is not None:
-                record = self._active[key] = record.with_(
-                    state=DownloadState.DOWNLOADING,
-                    bytes_done=done,
-                    bytes_total=total,
-                    problem=None,
-                    problem_detail=None,
-                )
+                moving = dict(state=DownloadState.DOWNLOADING, bytes_done=done, bytes_total=total)
+                record = self._active[key] = record.with_(**moving, problem=None, problem_detail=None)
                 self.download_changed.emit(record)
 
         return progress
@@ -321,21 +342,23 @@ class ResultDownloader(QObject):
         # The file server answers 401/403/404/410 for a link past its 15 days; before that date they are a plain
         # failure.
         if fault.problem == DownloadProblem.GONE and has_expired(record.expires_at, self._now()):
-            self._save(expired(record))
+            self._save(expired(record), soft=True)
         else:
             self._fail(key, fault.problem, fault.detail)
 
     def _fail(self, key: Key, problem: DownloadProblem, detail: str | None = None) -> None:
         record = self._active[key]
         done = self._size_on_disk(record)
-        self._save(record.with_(state=DownloadState.FAILED, bytes_done=done, problem=problem, problem_detail=detail))
+        failed = record.with_(state=DownloadState.FAILED, bytes_done=done, problem=problem, problem_detail=detail)
+        self._save(failed, soft=True)  # a database that cannot be written must not end the job unseen
 
     def _park(self, key: Key, problem: DownloadProblem | None, detail: str | None) -> Download:
         """Between tries: the record says how far it got and, in `problem`, why it waits."""
         record = self._active[key]
         done = self._size_on_disk(record)
         state = DownloadState.DOWNLOADING if done else DownloadState.PENDING
-        return self._save(record.with_(state=state, bytes_done=done, problem=problem, problem_detail=detail))
+        changed = record.with_(state=state, bytes_done=done, problem=problem, problem_detail=detail)
+        return self._save(changed, soft=True)
 
     def _park_quietly(self, key: Key) -> None:
         record = self._active.get(key)
@@ -347,13 +370,18 @@ class ResultDownloader(QObject):
             # Quitting with the store already closed: the `.part` on disk is what the next start resumes from.
             log.debug("download %s: could not record where it stopped", key)
 
-    def _save(self, record: Download) -> Download:
+    def _save(self, record: Download, *, soft: bool = False) -> Download:
+        """Write `record`, then tell. `soft`: a failed write (a full disk) is logged, the change still shown."""
         if record.legacy_error is not None:
             record = record.with_(legacy_error=None)  # an older version's words: what is written now is newer
         try:
             self._store.downloads.upsert(record)
         except sqlite3.IntegrityError:
             raise _TaskRemoved from None
+        except sqlite3.Error:
+            if not soft:
+                raise
+            log.warning("download %s: could not record its state", (record.local_id, record.url_index))
         key = (record.local_id, record.url_index)
         if key in self._active:
             self._claims.move(key, self._active[key].path, record.path)

@@ -18,14 +18,35 @@ def register_secret(value: str) -> None:
         _known_secrets.add(value)
 
 
+def redact(text: str) -> str:
+    """The text with bearer tokens and every registered secret replaced by `<hidden>`."""
+    cleaned = _BEARER.sub(r"\1<hidden>", text)
+    # Longest first: a secret that is a prefix of another must not cut the longer one and leave its tail behind.
+    for secret in sorted(_known_secrets, key=len, reverse=True):
+        cleaned = cleaned.replace(secret, "<hidden>")
+    return cleaned
+
+
 class RedactingFilter(logging.Filter):
+    """Cleans the message, the traceback text and the stack text of each record before a handler formats it.
+
+    Why the traceback is formatted here: a Formatter turns `exc_info` into text only after the filters ran, so
+    a filter that looked at the message alone let a key in an exception's str (or a chained cause's) through.
+    Formatting it into `exc_text` now, then cleaning that, means the Formatter reuses the cleaned text."""
+
+    _formatter = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = _BEARER.sub(r"\1<hidden>", message)
-        for secret in _known_secrets:
-            cleaned = cleaned.replace(secret, "<hidden>")
+        cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,33 @@ from sora2_desktop.core.storage.migrations import MIGRATIONS, migrate, schema_ve
 log = logging.getLogger(__name__)
 
 
+# SQLite's primary result codes that mean "the file is not a sound database" (the extended codes keep them in the
+# low byte). Anything else (locked, read-only, cannot open) is about the surroundings, not the file.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+# The files SQLite keeps next to a database; a damaged one is put aside with them, so they stay a set.
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
 class NewerDatabaseError(RuntimeError):
     """The database was written by a newer version of the app; opening it here could damage it."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"task database schema {found} is from a newer version (this version knows {known})")
+        self.found = found
+        self.known = known
+
+
+class CorruptDatabaseError(RuntimeError):
+    """The file is not a sound SQLite database (not a database at all, truncated, a malformed page)."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"task database {path} is damaged: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+def is_corruption(err: sqlite3.DatabaseError) -> bool:
+    return (getattr(err, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
 
 
 class Database:
@@ -29,6 +56,8 @@ class Database:
     def __init__(self, path: str | Path, migrations: Sequence[str] = MIGRATIONS) -> None:
         self.path = str(path)
         self._closed = False
+        if self.path != ":memory:":
+            _create_private(Path(self.path))
         # isolation_level=None: the sqlite3 module opens no hidden transactions; ours are explicit.
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
@@ -37,10 +66,7 @@ class Database:
             # Checked before anything is set: switching a newer app's file to WAL would already change it.
             version = schema_version(self._db)
             if version > len(migrations):
-                raise NewerDatabaseError(
-                    f"The task database is from a newer version of Sora 2 Desktop (schema {version}, this app "
-                    f"knows {len(migrations)}). Update the app, or start it with another --profile."
-                )
+                raise NewerDatabaseError(version, len(migrations))
             mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode != "wal" and self.path != ":memory:":
                 log.warning("task database is not in WAL mode (%s); readers may wait on writers", mode)
@@ -48,9 +74,26 @@ class Database:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self.schema_version = migrate(self._db, migrations)
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            if is_corruption(err):
+                raise CorruptDatabaseError(self.path, str(err)) from err
+            raise
         except BaseException:
             self._db.close()
             raise
+
+    def quick_check(self) -> None:
+        """Raise CorruptDatabaseError unless SQLite's quick_check finds every page sound. It reads the whole
+        file (milliseconds for a history of thousands of tasks), so the app runs it once, at start-up."""
+        try:
+            rows = self._db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as err:
+            if is_corruption(err):
+                raise CorruptDatabaseError(self.path, str(err)) from err
+            raise
+        if [row[0] for row in rows] != ["ok"]:
+            raise CorruptDatabaseError(self.path, "; ".join(str(row[0]) for row in rows[:3]))
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
         return self._db.execute(sql, params)
@@ -99,3 +142,52 @@ class Database:
             self._db.execute("PRAGMA optimize")  # SQLite's advice: keeps the query planner's statistics fresh
         finally:
             self._db.close()
+
+
+def check_database(path: str | Path, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Open, bring up to date and check the database once before the app uses it; return its schema version.
+
+    Raises NewerDatabaseError (nothing written), CorruptDatabaseError, or sqlite3.Error / OSError for the rest
+    (read-only file, locked, no room)."""
+    database = Database(path, migrations)
+    try:
+        database.quick_check()
+        return database.schema_version
+    finally:
+        database.close()
+
+
+def aside_path(path: str | Path, now: datetime | None = None) -> Path:
+    """The name a damaged database is kept under: `tasks.sqlite3.corrupt-YYYYmmdd-HHMMSS`, never an existing one."""
+    path = Path(path)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
+        number += 1
+    return candidate
+
+
+def set_aside(path: str | Path, target: Path) -> Path:
+    """Rename the database and its -wal/-shm/-journal to `target` (+ the same suffixes), so nothing is deleted
+    and the set can still be opened together; the next open starts a fresh database."""
+    path = Path(path)
+    for suffix in COMPANION_SUFFIXES:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.rename(target.with_name(target.name + suffix))
+    path.rename(target)
+    log.warning("damaged task database kept aside as %s", target)
+    return target
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is made readable by this user only (the -wal and -shm SQLite makes next to it take the
+    database file's mode); an existing one is left as it is (Profile.make_files_private tightens those)."""
+    if os.name != "posix" or path.exists():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        # The umask can only take bits away from 0600; chmod makes the mode exact regardless.
+        path.chmod(0o600)

@@ -60,6 +60,9 @@ def _note_words(note: TaskNote, detail: str | None, *, retrying: bool) -> str:
             "The app stopped before the service confirmed this task, so it may or may not have been created "
             "(and charged). It was not sent again: check your APIXO dashboard before submitting it once more.",
         )
+    special = _lifecycle_note_words(note, detail, retrying=retrying)
+    if special is not None:
+        return special
     status = f" (HTTP {detail})" if detail else ""
     # Two sentences a note, (while the app retries, once it has given up): whole sentences rather than pieces
     # joined here, so a translation can order its words freely.
@@ -93,8 +96,50 @@ def _note_words(note: TaskNote, detail: str | None, *, retrying: bool) -> str:
     return template.format(status if note == TaskNote.BAD_ANSWER else shown)
 
 
+def _lifecycle_note_words(note: TaskNote, detail: str | None, *, retrying: bool) -> str | None:
+    """Words for the notes about waiting, cancelling and forgotten tasks; None for the fault notes."""
+    if note == TaskNote.WAITING_FOR_NETWORK:
+        return _translate(
+            "FailureText",
+            "Not sent: no connection to the service, so nothing was charged. Waiting for the network; it is "
+            "sent by itself once the service can be reached (or choose Retry now or Cancel).",
+        )
+    if note == TaskNote.UNEXPECTED_FAULT:
+        shown = detail or _translate("FailureText", "no details")
+        if retrying:
+            return _translate(
+                "FailureText", "Something unexpected went wrong asking about this task ({0}); retrying shortly."
+            ).format(shown)
+        return _translate("FailureText", "Something unexpected went wrong while sending this task ({0}).").format(shown)
+    if note == TaskNote.TASK_NOT_FOUND:
+        return _translate(
+            "FailureText",
+            "The service does not know this task right now; asking again. If this lasts, the task is given up.",
+        )
+    if note == TaskNote.TASK_FORGOTTEN:
+        return _translate(
+            "FailureText",
+            "The service no longer knows this task (it answered “not found” for {0} min): it may have been "
+            "removed there, or the demo stand-in was restarted. It is no longer followed; re-run it if needed.",
+        ).format(detail or "10")
+    if note == TaskNote.CANCELLED_IN_FLIGHT:
+        return _translate(
+            "FailureText",
+            "Cancelled while the request was on its way: the service may have created it and may still finish "
+            "(and charge) it. Stopped following this task.",
+        )
+    return None
+
+
 def explain_failure(task: Task) -> FailureExplanation:
-    """Words for a task in FAILED, REJECTED or SUBMIT_UNKNOWN; `NO_FAILURE` for every other phase."""
+    """Words for a task in FAILED, REJECTED, SUBMIT_UNKNOWN or CANCELLED; `NO_FAILURE` for every other phase."""
+    if task.phase == TaskPhase.CANCELLED:
+        return _explain_cancel(task)
+    if task.phase == TaskPhase.FAILED and task.note == TaskNote.TASK_FORGOTTEN:
+        return FailureExplanation(
+            summary=_translate("FailureText", "Task not found: no longer followed"),
+            detail=task_note_text(task) or "",
+        )
     if task.phase == TaskPhase.FAILED:
         return _explain_service_failure(task)
     if task.phase == TaskPhase.REJECTED:
@@ -112,6 +157,19 @@ def explain_failure(task: Task) -> FailureExplanation:
             + ("\n\n" + _translate("FailureText", "What happened: {cause}").format(cause=cause) if cause else ""),
         )
     return NO_FAILURE
+
+
+def _explain_cancel(task: Task) -> FailureExplanation:
+    if task.task_id is not None or task.note == TaskNote.CANCELLED_IN_FLIGHT:
+        # The service has no cancel call: stopping here cannot stop it there.
+        detail = _translate("FailureText", "Stopped following this task; the service may still finish it.")
+        if task.note == TaskNote.CANCELLED_IN_FLIGHT:
+            detail += "\n\n" + (task_note_text(task) or "")
+        return FailureExplanation(summary=_translate("FailureText", "Cancelled"), detail=detail)
+    return FailureExplanation(
+        summary=_translate("FailureText", "Cancelled"),
+        detail=_translate("FailureText", "Cancelled before it was sent: nothing was created or charged."),
+    )
 
 
 def _explain_service_failure(task: Task) -> FailureExplanation:

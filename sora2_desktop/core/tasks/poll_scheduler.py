@@ -7,17 +7,26 @@ import contextlib
 import heapq
 import itertools
 import logging
+import math
 from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
+
+# No poll is scheduled further out than this (the first poll of a long video is ~4 min): a wild delay can
+# neither overflow a timer nor park a task for good.
+MAX_SCHEDULE_DELAY_S = 600.0
 
 
 class PollScheduler:
     """One timer for all tasks (a heap of due times), not one sleeping coroutine per task: a thousand tasks
     cost one wake-up per due moment, and a pause (401) stops every poll at once."""
 
-    def __init__(self, poll: Callable[[int], Awaitable[None]], *, concurrency: int = 32) -> None:
+    def __init__(
+        self, poll: Callable[[int], Awaitable[None]], *, concurrency: int = 32, error_delay_s: float = 30.0
+    ) -> None:
         self._poll = poll
+        self._error_delay_s = error_delay_s
+        self.unexpected_faults = 0  # polls that raised past the poll function's own handling
         self._heap: list[tuple[float, int, int]] = []
         self._current: dict[int, int] = {}  # key -> sequence number of its live heap entry
         self._seq = itertools.count()
@@ -40,10 +49,19 @@ class PollScheduler:
 
     def schedule(self, key: int, delay_s: float) -> None:
         """(Re)schedule `key` to be polled `delay_s` from now; replaces any earlier schedule for it."""
+        delay = min(MAX_SCHEDULE_DELAY_S, max(0.0, delay_s)) if math.isfinite(delay_s) else MAX_SCHEDULE_DELAY_S
         seq = next(self._seq)
         self._current[key] = seq
-        heapq.heappush(self._heap, (asyncio.get_running_loop().time() + max(0.0, delay_s), seq, key))
+        heapq.heappush(self._heap, (asyncio.get_running_loop().time() + delay, seq, key))
         self._wake.set()
+
+    def due_in(self, key: int) -> float | None:
+        """Seconds until `key` is next polled (None if it is not scheduled); for tests and diagnostics."""
+        seq = self._current.get(key)
+        if seq is None:
+            return None
+        due = next(when for when, entry_seq, _ in self._heap if entry_seq == seq)
+        return max(0.0, due - asyncio.get_running_loop().time())
 
     def cancel(self, key: int) -> None:
         self._current.pop(key, None)  # its heap entry is skipped when it comes up
@@ -101,7 +119,12 @@ class PollScheduler:
         except asyncio.CancelledError:
             raise
         except Exception:
-            # A bug in one poll must not stop the scheduler; the task is picked up again on the next start.
+            # A bug in one poll must not stop the scheduler nor that task: it is asked about again later (unless
+            # something already rescheduled or cancelled it). The poll function handles faults itself; this is
+            # the backstop for what it did not foresee.
+            self.unexpected_faults += 1
             log.exception("poll of task %s failed unexpectedly", key)
+            if key not in self._current and self._loop_task is not None:
+                self.schedule(key, self._error_delay_s)
         finally:
             self._slots.release()

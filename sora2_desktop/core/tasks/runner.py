@@ -16,19 +16,18 @@ from sora2_desktop.api import (
     ApiError,
     AuthError,
     GenerationRequest,
-    InvalidRequestError,
-    ProtocolError,
-    RateLimitedError,
+    NotFoundError,
     TaskState,
     TaskStatus,
-    TransientError,
 )
 from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.core.storage.task_store import TaskStore
-from sora2_desktop.core.tasks.backoff import Backoff
+from sora2_desktop.core.tasks.backoff import Backoff, bounded_wait
+from sora2_desktop.core.tasks.connection_state import ConnectionState, ConnectionTracker
 from sora2_desktop.core.tasks.poll_scheduler import PollScheduler
 from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.rate_limiter import RateLimiter
+from sora2_desktop.core.tasks.submit_steps import SubmitSteps, note_for
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 log = logging.getLogger(__name__)
@@ -48,29 +47,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def note_for(error: ApiError) -> tuple[TaskNote, str | None]:
-    """The note (and the fact it names) for a fault of a submit or a status query; words come at display."""
-    if isinstance(error, RateLimitedError):
-        return TaskNote.RATE_LIMITED, None
-    if isinstance(error, InvalidRequestError):
-        return TaskNote.SERVICE_REFUSED, error.service_message or None
-    status = None if error.status_code is None else str(error.status_code)
-    if isinstance(error, ProtocolError):
-        return TaskNote.BAD_ANSWER, status
-    if isinstance(error, TransientError) and status is not None:
-        return TaskNote.SERVICE_ERROR, status
-    if not error.request_sent:
-        return TaskNote.NO_CONNECTION, None
-    return TaskNote.CONNECTION_LOST, None
+# How long "task not found" may last before the task is given up (scaled by the demo time scale): long enough
+# for a service that is slow to show a fresh task everywhere, short enough that nothing waits forever.
+FORGET_AFTER_S = 600.0
 
 
-class TaskRunner(QObject):
+class TaskRunner(SubmitSteps, QObject):
     """Writes every task before it is sent, submits, polls on the PollScheduler, retries what a retry can fix,
     and emits `task_changed` once per change so a model can update one row."""
 
     task_changed = Signal(Task)  # the task as it is now, its note included (notes are not always stored)
     auth_required = Signal(str)  # a sentence for the person; polling is paused until set_api_key()
     succeeded = Signal(Task)  # a task that just reached SUCCESS (downloads start from here)
+    connection_changed = Signal(ConnectionState)  # from real answers, only when it changes
 
     def __init__(
         self,
@@ -83,6 +72,7 @@ class TaskRunner(QObject):
         max_running: int = 1_000,
         concurrency: int = 8,
         now: Callable[[], datetime] = _now,
+        forget_after_s: float = FORGET_AFTER_S,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -93,13 +83,21 @@ class TaskRunner(QObject):
         self._backoff = backoff or Backoff()
         self._max_running = max_running
         self._now = now
+        self._forget_after_s = forget_after_s
         self._scheduler = PollScheduler(self._poll, concurrency=concurrency)
+        self._connection = ConnectionTracker(self)
+        self._connection.changed.connect(self.connection_changed)
         self._live: dict[int, Task] = {}  # unfinished tasks by local id: the in-memory mirror of their rows
         self._queue: deque[int] = deque()  # QUEUED local ids, oldest first
         self._attempts: dict[int, int] = {}  # consecutive failed requests per task, for backoff
+        self._not_found_since: dict[int, datetime] = {}  # first of an unbroken run of "not found" answers
+        self._wakes: dict[int, asyncio.Event] = {}  # submits waiting to retry: set() ends the wait now
+        self._sending: set[int] = set()  # local ids whose submit request is on the wire right now
+        self._cancelled_in_flight: set[int] = set()  # cancelled while sending: the answer's taskId is still kept
         self._background: set[asyncio.Task[None]] = set()
         self.status_requests = 0  # figures for benchmarks
         self.submit_requests = 0
+        self.unexpected_faults = 0  # faults outside the API's error types, each logged with its traceback
 
     # -- life cycle -------------------------------------------------------------------------------------------
 
@@ -142,6 +140,14 @@ class TaskRunner(QObject):
     def live_count(self) -> int:
         return len(self._live)
 
+    def next_poll_in(self, local_id: int) -> float | None:
+        """Seconds until the task is next asked about; None when no poll is scheduled for it."""
+        return self._scheduler.due_in(local_id)
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return self._connection.state
+
     # -- intents ----------------------------------------------------------------------------------------------
 
     def submit(self, requests: Iterable[GenerationRequest]) -> list[Task]:
@@ -168,6 +174,7 @@ class TaskRunner(QObject):
         self._live.pop(task.local_id, None)
         if task.local_id in self._queue:
             self._queue.remove(task.local_id)
+        self._wake(task.local_id)
         self._store.remove(task.local_id)
         self._drain_queue()
 
@@ -198,53 +205,6 @@ class TaskRunner(QObject):
         self._background.add(job)
         job.add_done_callback(self._background.discard)
 
-    async def _submit(self, local_id: int) -> None:
-        attempt = 0
-        while True:
-            task = self._live.get(local_id)
-            if task is None:
-                return
-            await self._limiter.acquire()
-            self.submit_requests += 1
-            try:
-                task_id = await self._client.submit(task.request)
-            except RateLimitedError as err:
-                attempt += 1
-                self._emit_note(task, TaskNote.RATE_LIMITED)
-                await asyncio.sleep(self._backoff.delay(attempt, err.retry_after) * self._retry_scale())
-                continue
-            except AuthError as err:
-                # Nothing was created: the task goes back to the head of the queue until a key is given.
-                self._save(task.with_(phase=TaskPhase.QUEUED, note=TaskNote.WAITING_FOR_KEY, note_detail=None))
-                self._queue.appendleft(local_id)
-                self._ask_for_key(err.user_message)
-                return
-            except InvalidRequestError as err:
-                # The service's words are the fact here: kept verbatim (support may ask for them).
-                refused = task.with_(phase=TaskPhase.REJECTED, error_message=err.service_message or None)
-                self._finish(refused.with_(note=None, note_detail=None))
-                return
-            except ApiError as err:
-                note, detail = note_for(err)
-                if getattr(err, "request_sent", True):
-                    # The request may have reached the service: resending could charge twice.
-                    log.info("task %s: submit answer lost (%s)", local_id, err.user_message)
-                    self._finish(task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, note=note, note_detail=detail))
-                    return
-                attempt += 1
-                self._emit_note(task, note, detail)
-                await asyncio.sleep(self._backoff.delay(attempt) * self._retry_scale())
-                continue
-            submitted = self._now()
-            task = self._save(
-                task.with_(
-                    phase=TaskPhase.PENDING, task_id=task_id, submitted_at=submitted, note=None, note_detail=None
-                )
-            )
-            log.info("task %s submitted as %s", local_id, task_id)
-            self._scheduler.schedule(local_id, self.timing.first_delay(task.request))
-            return
-
     # -- polling ----------------------------------------------------------------------------------------------
 
     def _remaining_first_delay(self, task: Task) -> float:
@@ -265,24 +225,55 @@ class TaskRunner(QObject):
         try:
             status = await self._client.status(task.task_id)
         except AuthError as err:
+            self._connection.failed(err)
             self._scheduler.schedule(local_id, 0.0)
             self._ask_for_key(err.user_message)
             return
-        except RateLimitedError as err:
-            self._retry_poll(local_id, task, err.retry_after, err)
+        except NotFoundError:
+            self._not_found(local_id)
             return
         except ApiError as err:
-            self._retry_poll(local_id, task, None, err)
+            self._connection.failed(err)
+            self._retry_poll(local_id, getattr(err, "retry_after", None), *note_for(err))
             return
+        except Exception as exc:
+            self.unexpected_faults += 1
+            log.warning("task %s: status query failed unexpectedly (%s)", local_id, type(exc).__name__, exc_info=True)
+            self._retry_poll(local_id, None, TaskNote.UNEXPECTED_FAULT, type(exc).__name__)
+            return
+        self._connection.answered()
+        current = self._live.get(local_id)
+        if current is None:
+            return  # cancelled or removed while the query was on its way
         self._attempts.pop(local_id, None)
-        self._apply_status(local_id, task, status)
+        self._not_found_since.pop(local_id, None)
+        self._apply_status(local_id, current, status)
 
-    def _retry_poll(self, local_id: int, task: Task, retry_after: float | None, error: ApiError) -> None:
+    def _retry_poll(self, local_id: int, retry_after: float | None, note: TaskNote, detail: str | None) -> None:
+        task = self._live.get(local_id)
+        if task is None:
+            return
         attempt = self._attempts.get(local_id, 0) + 1
         self._attempts[local_id] = attempt
-        delay = max(self.timing.interval(task.request), self._backoff.delay(attempt, retry_after) * self._retry_scale())
-        self._scheduler.schedule(local_id, delay)
-        self._emit_note(task, *note_for(error))
+        wait = self._backoff.delay(attempt, retry_after) * self._retry_scale()
+        self._scheduler.schedule(local_id, bounded_wait(max(self.timing.interval(task.request), wait)))
+        self._emit_note(task, note, detail)
+
+    def _not_found(self, local_id: int) -> None:
+        """The service does not know the task: asked again, until that has lasted `forget_after_s`."""
+        task = self._live.get(local_id)
+        if task is None:
+            return
+        now = self._now()
+        since = self._not_found_since.setdefault(local_id, now)
+        limit = self._forget_after_s * self.timing.time_scale
+        waited = (now - since).total_seconds()
+        if waited < limit:
+            self._retry_poll(local_id, None, TaskNote.TASK_NOT_FOUND, None)
+            return
+        log.warning("task %s: the service has not known %s for %.0f s; given up", local_id, task.task_id, waited)
+        minutes = str(max(1, round(waited / 60)))
+        self._finish(task.with_(phase=TaskPhase.FAILED, note=TaskNote.TASK_FORGOTTEN, note_detail=minutes))
 
     def _apply_status(self, local_id: int, task: Task, status: TaskStatus) -> None:
         phase = _PHASE_OF_STATE[status.state]
@@ -333,13 +324,14 @@ class TaskRunner(QObject):
         if saved.local_id is not None:
             self._live.pop(saved.local_id, None)
             self._attempts.pop(saved.local_id, None)
+            self._not_found_since.pop(saved.local_id, None)
             self._scheduler.cancel(saved.local_id)
         self._drain_queue()
 
     def _emit_note(self, task: Task, note: TaskNote, detail: str | None = None) -> None:
         """A passing condition (retrying, waiting) shown on the row; not written to disk, it will not outlive it."""
-        if task.local_id is None or (task.note, task.note_detail) == (note, detail):
-            return
+        if task.local_id not in self._live or (task.note, task.note_detail) == (note, detail):
+            return  # a task cancelled or removed meanwhile is not brought back by a late note
         noted = task.with_(note=note, note_detail=detail)
         self._live[task.local_id] = noted
         self.task_changed.emit(noted)

@@ -23,10 +23,19 @@ class TaskPhase(enum.StrEnum):
     SUCCESS = "success"
     FAILED = "failed"
     UNKNOWN = "unknown"  # the service answered with a state this app does not know; still polled
+    # The person stopped it: no more submits or polls. The service has no cancel call, so a task it already
+    # created may still finish there (its taskId is kept when known).
+    CANCELLED = "cancelled"
 
     @property
     def is_final(self) -> bool:
-        return self in (TaskPhase.SUCCESS, TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN)
+        return self in (
+            TaskPhase.SUCCESS,
+            TaskPhase.FAILED,
+            TaskPhase.REJECTED,
+            TaskPhase.SUBMIT_UNKNOWN,
+            TaskPhase.CANCELLED,
+        )
 
     @property
     def is_polled(self) -> bool:
@@ -46,6 +55,12 @@ class TaskNote(enum.StrEnum):
     BAD_ANSWER = "bad_answer"  # the answer was not the documented one (detail: the HTTP status, if any)
     SERVICE_REFUSED = "service_refused"  # a status query was refused (detail: the service's words)
     SUBMIT_LOST = "submit_lost"  # SUBMIT_UNKNOWN at start-up: the app stopped before the submit's answer
+    # QUEUED: the submit found no connection, so nothing was sent (never charged); resent with backoff.
+    WAITING_FOR_NETWORK = "waiting_for_network"
+    UNEXPECTED_FAULT = "unexpected_fault"  # a fault the app did not foresee (detail: its type name); retried
+    TASK_NOT_FOUND = "task_not_found"  # the service says it does not know the task (yet); asked again
+    TASK_FORGOTTEN = "task_forgotten"  # FAILED: "not found" lasted too long (detail: the minutes waited)
+    CANCELLED_IN_FLIGHT = "cancelled_in_flight"  # CANCELLED while its submit was on the wire: may exist there
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
+from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.results.compare_takes import MAX_TAKES, CompareTakesDialog, Take
@@ -38,6 +39,7 @@ class ResultController(QObject):
         self.results = pane
         self._window = window
         self._jobs: set[asyncio.Task[Any]] = set()
+        self._pause_told = False  # the status bar has said downloads are paused
         pane.redownload_requested.connect(self._redownload)
         pane.export_requested.connect(self._export)
         pane.compare_requested.connect(self._compare)
@@ -54,7 +56,10 @@ class ResultController(QObject):
             self.results.show_task(None)
             return
         video = self._session.local_video(task) if task.phase == TaskPhase.SUCCESS else None
-        self.results.show_task(task, video, can_compare=len(self._batch_takes(task)) >= 2)
+        note = ""
+        if task.phase == TaskPhase.SUCCESS and video is None:
+            note = result_note(self._session.downloads_for(task), datetime.now(UTC))
+        self.results.show_task(task, video, can_compare=len(self._batch_takes(task)) >= 2, note=note)
 
     def task_changed(self, task: Task) -> None:
         """A task changed (the model already has it): the pane follows when it shows that task."""
@@ -83,10 +88,23 @@ class ResultController(QObject):
             return
         task = self.model.task_at(row)
         downloads = self._session.downloads_for(task)
-        self.model.set_result_note(record.local_id, result_note(downloads, datetime.now(UTC)))
+        note = result_note(downloads, datetime.now(UTC))
+        self.model.set_result_note(record.local_id, note)
+        self._tell_pause(record)
         current = self.results.task()
-        if current is not None and current.local_id == record.local_id and record.state == DownloadState.DONE:
-            self.show_task(task)
+        if current is not None and current.local_id == record.local_id:
+            if record.state == DownloadState.DONE:
+                self.show_task(task)
+            elif self.results.video() is None and task.phase == TaskPhase.SUCCESS:
+                self.results.player.show_note(note)  # progress or why it waits, where the video will be
+
+    def _tell_pause(self, record: Download) -> None:
+        """Once per pause: the status bar says why every download waits (the notes say it per task)."""
+        paused = record.problem in (DownloadProblem.DISK_FULL, DownloadProblem.NO_PERMISSION)
+        if paused and not self._pause_told:
+            self.status_message.emit(download_problem_text(record) or "")
+        if paused or (record.state in (DownloadState.DOWNLOADING, DownloadState.DONE) and record.problem is None):
+            self._pause_told = paused
 
     def _on_poster(self, local_id: int, path: str) -> None:
         self.model.set_poster(local_id, path)

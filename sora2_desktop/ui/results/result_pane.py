@@ -32,7 +32,7 @@ class ResultPane(QWidget):
         self.detail = TaskDetail()
         self._task: Task | None = None
         self._video: Path | None = None
-        self._source: str | None = None  # what the player has loaded: a file path or the result URL
+        self._source: str | None = None  # the saved file the player has loaded
         self._can_compare = False
 
         self.toolbar = QToolBar(self.tr("Result"))
@@ -82,24 +82,31 @@ class ResultPane(QWidget):
     def task(self) -> Task | None:
         return self._task
 
-    def show_task(self, task: Task | None, video: Path | None = None, *, can_compare: bool = False) -> None:
-        """Show `task`; a finished one plays: the local file once saved, else the result URL meanwhile."""
-        same_task = task is not None and self._task is not None and task.local_id == self._task.local_id
+    def video(self) -> Path | None:
+        """The saved file shown, if any."""
+        return self._video
+
+    def show_task(
+        self, task: Task | None, video: Path | None = None, *, can_compare: bool = False, note: str = ""
+    ) -> None:
+        """Show `task`; a finished one plays its saved file. Until the file is saved, the player shows `note`
+        (the download's progress or problem) instead: nothing from the network is ever handed to the player."""
         self._task, self._video, self._can_compare = task, video, can_compare
         self.detail.show_task(task)
         self._sync_actions()
-        source = None
-        if task is not None and task.phase == TaskPhase.SUCCESS:
-            source = str(video) if video is not None else (task.result_urls[0] if task.result_urls else None)
-        if source == self._source:
-            return
-        if same_task and self._source is not None and source is not None:
-            return  # the file landed while the URL plays: keep playing, the next selection opens the file
-        self._source = source
+        finished = task is not None and task.phase == TaskPhase.SUCCESS
+        source = str(video) if finished and video is not None else None
         if source is None:
-            self.player.clear()
-        else:
-            self.player.load(Path(source) if video is not None else QUrl(source), autoplay=True)
+            self._source = None
+            if finished:
+                self.player.show_note(note or self.tr("The video is being saved; it plays here once it is on disk."))
+            else:
+                self.player.clear()
+            return
+        if source != self._source:
+            self._source = source
+            if not self.player.load(Path(source), autoplay=True):
+                self._source = None
 
     def _sync_actions(self) -> None:
         has_file = self._video is not None

@@ -145,15 +145,31 @@ class VideoPlayer(QWidget):
 
     # --- public API -------------------------------------------------------------------------------------------
 
-    def load(self, source: QUrl | str | Path, *, autoplay: bool = True) -> None:
+    def load(self, source: QUrl | str | Path, *, autoplay: bool = True) -> bool:
+        """Play a local file; anything else (an http, file-less, tcp:// or ftp:// address) is refused with a
+        message: only files the app saved reach the media player. False when refused."""
+        url = as_url(source)
+        if not url.isLocalFile():
+            post_unload(self.media_player)
+            self._show_message(self.tr("Only saved videos play here; this address is not opened."))
+            return False
         self._surface.setCurrentWidget(self._video)
         self._set_controls_enabled(True)
         self._frame_ms = _FALLBACK_FRAME_MS
-        post_source(self.media_player, as_url(source))
+        post_source(self.media_player, url)
         # durationChanged only fires on a change: until the new file reports its length, the bar shows none.
         self._on_duration(0)
         if autoplay:
             post_play(self.media_player)
+        return True
+
+    def show_note(self, text: str) -> None:
+        """No video, and why (still saving, link expired, downloads paused): in place of the picture."""
+        if self._surface.currentWidget() is self._message:
+            self._message.setText(text)  # a progress update: the player is already empty
+            return
+        post_unload(self.media_player)
+        self._show_message(text)
 
     def clear(self) -> None:
         post_unload(self.media_player)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.api import ApiKey
+from sora2_desktop.api.secret import KeyProblem, api_key_problem
 from sora2_desktop.core.config.secrets import S3_SECRET_KEY_NAME, SecretStore
 from sora2_desktop.core.config.settings import AppSettings, validate_api_base_url
 from sora2_desktop.core.tasks.poll_timing import PollTiming
@@ -30,7 +31,6 @@ from sora2_desktop.ui.settings.settings_pages import (
     NotificationsPage,
     PollingPage,
     ValidatedField,
-    has_inner_space,
 )
 
 TAB_KEYS = ("account", "downloads", "polling", "image_host", "notifications")
@@ -113,8 +113,8 @@ class SettingsDialog(QDialog):
         """(field name, message) for each field that cannot be saved as it is, in tab order; [] if none."""
         a, d = self.account_page, self.downloads_page
         problems: list[tuple[str, str | None]] = []
-        if not self._secrets.api_key_from_environment and has_inner_space(a.api_key_edit.text()):
-            problems.append(("api_key", self.tr("An API key has no spaces; paste only the key.")))
+        if not self._secrets.api_key_from_environment:
+            problems.append(("api_key", self._key_problem_text(api_key_problem(a.api_key_edit.text()))))
         base_url = a.base_url_edit.text().strip()
         problems.append(("api_base_url", validate_api_base_url(base_url) if base_url else None))
         problems.append(("download_dir", self._download_dir_problem(d.download_dir_edit.text())))
@@ -168,6 +168,13 @@ class SettingsDialog(QDialog):
             )
         self.notifications_page.notifications_check.setChecked(s.notifications_enabled)
         self._update_key_state()
+        if self._secrets.api_key_refused:
+            # The stored or environment key is not used (SecretStore.load_api_key): say so where a new one goes.
+            if self._secrets.api_key_from_environment:
+                sentence = self.tr("The key in APIXO_API_KEY contains a line break, a control character or a space.")
+            else:
+                sentence = self.tr("The saved key contains a line break, a control character or a space: enter it.")
+            self.account_page.api_key_field.set_error(sentence)
 
     def _save(self) -> tuple[bool, ApiKey | None]:
         s, a = self._settings, self.account_page
@@ -271,6 +278,13 @@ class SettingsDialog(QDialog):
         return (p.first_delay_box, p.interval_box, p.callback_interval_box)
 
     # -- checks ----------------------------------------------------------------------------------------------
+
+    def _key_problem_text(self, problem: KeyProblem | None) -> str | None:
+        if problem == "control":
+            return self.tr("This key contains a line break, tab or other control character; paste only the key.")
+        if problem == "space":
+            return self.tr("An API key has no spaces; paste only the key.")
+        return None
 
     def _download_dir_problem(self, text: str) -> str | None:
         text = text.strip()

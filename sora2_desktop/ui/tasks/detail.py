@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
@@ -15,8 +15,14 @@ from sora2_desktop.ui.tasks import task_wording as wording
 
 
 class TaskDetail(QScrollArea):
+    """The words, and the ways out of a wait: Cancel for an unfinished task, Retry now for a not-sent one."""
+
+    cancel_requested = Signal(int)  # local id
+    retry_requested = Signal(int)  # local id
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._local_id: int | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
@@ -27,6 +33,7 @@ class TaskDetail(QScrollArea):
         self._label.setTextFormat(Qt.TextFormat.RichText)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self._label.setOpenExternalLinks(False)
+        self._label.linkActivated.connect(self._on_link)
         self._label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self._label)
         layout.addStretch(1)
@@ -36,7 +43,16 @@ class TaskDetail(QScrollArea):
     def text(self) -> str:
         return self._label.text()
 
+    def _on_link(self, link: str) -> None:
+        if self._local_id is None:
+            return
+        if link == "action:cancel":
+            self.cancel_requested.emit(self._local_id)
+        elif link == "action:retry":
+            self.retry_requested.emit(self._local_id)
+
     def show_task(self, task: Task | None) -> None:
+        self._local_id = task.local_id if task is not None else None
         if task is None:
             color = muted_text_color(self.palette()).name()
             hint = self.tr("Select a task to see its details. Finished videos play here.")
@@ -58,9 +74,18 @@ class TaskDetail(QScrollArea):
         parts.append("</table>")
         if task.phase in wording.TROUBLE_PHASES:
             why = explain_failure(task)
-            parts.append(f"<p><b>{escape(why.summary)}</b><br>{escape(why.detail)}</p>")
+            # The detail often opens with the summary's own words (the service's message): say them once.
+            detail = why.detail.removeprefix(why.summary).lstrip() if why.summary else why.detail
+            parts.append(f"<p><b>{escape(why.summary)}</b><br>{escape(detail)}</p>")
         elif note := task_note_text(task):
             parts.append(f"<p><i>{escape(note)}</i></p>")
+        links = []
+        if wording.waits_for_network(task):
+            links.append(f"<a href='action:retry'>{escape(self.tr('Retry now'))}</a>")
+        if not task.phase.is_final:
+            links.append(f"<a href='action:cancel'>{escape(self.tr('Cancel this task'))}</a>")
+        if links:
+            parts.append("<p>" + " · ".join(links) + "</p>")
         for url in task.result_urls:
             parts.append(f"<p>{escape(self.tr('Video'))}: {escape(url)}</p>")
         parts.append(f"<p><b>{escape(self.tr('Prompt'))}</b><br>{escape(req.prompt)}</p>")

@@ -21,6 +21,7 @@ PHASE_TONES: dict[TaskPhase, Tone] = {
     TaskPhase.REJECTED: Tone.ERROR,
     TaskPhase.SUBMIT_UNKNOWN: Tone.WARNING,
     TaskPhase.UNKNOWN: Tone.ODD,
+    TaskPhase.CANCELLED: Tone.IDLE,  # the person's own choice: nothing went wrong
 }
 _HOLLOW_PHASES = (TaskPhase.QUEUED, TaskPhase.SUBMITTING)  # not at the service yet: drawn as a ring
 _state_icons: dict[TaskPhase, QIcon] = {}

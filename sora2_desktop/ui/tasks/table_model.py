@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -108,6 +109,23 @@ class TaskTableModel(QAbstractTableModel):
         self._track_running(local_id, task)
         row = self._row_at(position)
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMN_COUNT - 1))
+        return row
+
+    def restore(self, task: Task) -> int:
+        """Put back a removed task at its place in the history (by local id, which grows with time), not on top;
+        an id still shown is updated as by `upsert`. Returns its row."""
+        local_id = self._require_id(task)
+        if local_id in self._position:
+            return self.upsert(task)
+        position = bisect.bisect_left([self._require_id(t) for t in self._tasks], local_id)
+        row = len(self._tasks) - position
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._tasks.insert(position, task)
+        for index in range(position, len(self._tasks)):
+            self._position[self._require_id(self._tasks[index])] = index
+        self._track_running(local_id, task)
+        self._search_text.pop(local_id, None)
+        self.endInsertRows()
         return row
 
     def remove(self, local_id: int) -> bool:

@@ -1,18 +1,24 @@
-"""TaskActions: what the task list's commands do — load into the form, re-run (longer), remove."""
+"""TaskActions: what the task list's commands do — load into the form, re-run (longer), cancel, retry, remove."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.common.confirm import confirm_spending
 from sora2_desktop.ui.compose.generation_form import GenerationForm
+from sora2_desktop.ui.tasks import task_wording as wording
+from sora2_desktop.ui.tasks.removal import PendingRemovals
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
 
 
 class TaskActions(QObject):
-    """Connect the task list's load/rerun/remove requests here; each is one Session operation and its echo in
-    the views."""
+    """Connect the task list's requests here; each is one Session operation and its echo in the views.
+    Removing goes through `removals`, so it can be undone for a few seconds."""
 
     def __init__(
         self, session: Session, form: GenerationForm, model: TaskTableModel, parent: QObject | None = None
@@ -21,6 +27,11 @@ class TaskActions(QObject):
         self._session = session
         self._form = form
         self._model = model
+        self.removals = PendingRemovals(session, model, parent=self)
+
+    def _dialog_parent(self) -> QWidget | None:
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
 
     def load(self, task: Task) -> None:
         """The task's settings back into the form, to change and generate again."""
@@ -28,10 +39,27 @@ class TaskActions(QObject):
         self._form.prompt_editor.focus_editor()
 
     def rerun(self, task: Task, duration: int | None = None) -> None:
-        """The same request once more (its rows arrive by the session's task_changed), or longer."""
-        self._session.rerun(task, duration)
+        """The same request once more (its rows arrive by the session's task_changed), or longer — after the
+        person agreed to spend (not asked in demo mode, where nothing is charged)."""
+        if not self._session.active:
+            return
+        request = task.request if duration is None else replace(task.request, duration=duration)
+        question, details = wording.spend_question(1, request)
+        if confirm_spending(
+            self._dialog_parent(), self._session.settings, "rerun", question, details, demo=self._session.demo
+        ):
+            self._session.rerun(task, duration)
+
+    def cancel(self, task: Task) -> None:
+        if task.local_id is not None:
+            self._session.cancel(task.local_id)
+
+    def retry_now(self, task: Task) -> None:
+        if task.local_id is not None:
+            self._session.retry_now(task.local_id)
 
     def remove(self, task: Task) -> None:
-        self._session.remove(task)
-        if task.local_id is not None:
-            self._model.remove(task.local_id)
+        self.removals.remove([task])
+
+    def undo_remove(self) -> bool:
+        return self.removals.undo()

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.task import Task
 from sora2_desktop.ui.tasks.filter_proxy import StateFilter, TaskFilterProxy
 from sora2_desktop.ui.tasks.progress_delegate import ProgressDelegate
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
+from sora2_desktop.ui.tasks.task_wording import waits_for_network
 
 # Typing in the search box re-filters up to 10,000 rows; waiting for a pause keeps each keystroke instant.
 SEARCH_DELAY_MS = 150
@@ -44,6 +45,9 @@ class TaskListView(QWidget):
     load_requested = Signal(Task)
     rerun_requested = Signal(Task, object)  # (task, duration override in seconds or None)
     remove_requested = Signal(Task)
+    cancel_requested = Signal(Task)
+    retry_requested = Signal(Task)  # send a not-sent task now
+    undo_remove_requested = Signal()
     current_task_changed = Signal(object)  # Task | None
     status_message = Signal(str)  # a short confirmation for the status bar ("Task id copied")
 
@@ -186,15 +190,22 @@ class TaskListView(QWidget):
         self.rerun_longer_action = action(
             self.tr("Re-run as {seconds} s").format(seconds=LONGER_DURATION), self._emit_rerun_longer
         )
+        self.cancel_action = action(self.tr("Cancel — stop waiting for this task"), self._emit_cancel)
+        self.retry_action = action(self.tr("Retry now — send it without waiting"), self._emit_retry)
         self.remove_action = action(
             self.tr("Remove from list"), self._emit_remove, QKeySequence(QKeySequence.StandardKey.Delete)
         )
+        # Ctrl+Z in the table brings back what Delete just removed (the undo bar offers the same).
+        self.undo_remove_action = action(
+            self.tr("Undo remove"), self.undo_remove_requested.emit, QKeySequence(QKeySequence.StandardKey.Undo)
+        )
+        self.undo_remove_action.setEnabled(False)
         self._menu = QMenu(self)
         self._menu.addActions([self.copy_task_id_action, self.copy_prompt_action])
         self._menu.addSeparator()
         self._menu.addActions([self.load_action, self.rerun_action, self.rerun_longer_action])
         self._menu.addSeparator()
-        self._menu.addAction(self.remove_action)
+        self._menu.addActions([self.cancel_action, self.retry_action, self.remove_action])
 
     # -- reactions -------------------------------------------------------------------------------------------
 
@@ -221,8 +232,10 @@ class TaskListView(QWidget):
         self.load_action.setEnabled(has_task)
         self.rerun_action.setEnabled(has_task)
         self.rerun_longer_action.setEnabled(bool(task and task.request.duration != LONGER_DURATION))
-        # While the submit is in flight the task may be created and charged any moment: keep it in sight.
-        self.remove_action.setEnabled(bool(task and task.phase != TaskPhase.SUBMITTING))
+        # Every wait can be ended: any unfinished task can be cancelled, any task removed (undoably).
+        self.cancel_action.setEnabled(bool(task and not task.phase.is_final))
+        self.retry_action.setEnabled(bool(task and waits_for_network(task)))
+        self.remove_action.setEnabled(has_task)
 
     def _show_context_menu(self, pos: QPoint) -> None:
         index: QModelIndex = self.table.indexAt(pos)
@@ -256,5 +269,13 @@ class TaskListView(QWidget):
             self.rerun_requested.emit(task, LONGER_DURATION)
 
     def _emit_remove(self) -> None:
-        if (task := self.current_task()) is not None and task.phase != TaskPhase.SUBMITTING:
+        if (task := self.current_task()) is not None:
             self.remove_requested.emit(task)
+
+    def _emit_cancel(self) -> None:
+        if (task := self.current_task()) is not None and not task.phase.is_final:
+            self.cancel_requested.emit(task)
+
+    def _emit_retry(self) -> None:
+        if (task := self.current_task()) is not None and waits_for_network(task):
+            self.retry_requested.emit(task)

@@ -7,9 +7,10 @@ import html
 from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
+from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
 from sora2_desktop.core.tasks.progress import percent
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 # lupdate finds strings by the name `translate(context, text)`; the alias keeps call sites short.
 _translate = QCoreApplication.translate
@@ -18,8 +19,16 @@ _translate = QCoreApplication.translate
 TROUBLE_PHASES = (TaskPhase.FAILED, TaskPhase.REJECTED, TaskPhase.SUBMIT_UNKNOWN)
 
 
+def waits_for_network(task: Task) -> bool:
+    """The submit found no connection: nothing was sent, nothing charged; it is resent by itself, and Retry now
+    sends it at once."""
+    return task.phase == TaskPhase.QUEUED and task.note == TaskNote.WAITING_FOR_NETWORK
+
+
 def phase_word(phase: TaskPhase, raw_state: str | None = None) -> str:
     """One or two words for where a task is; an unknown state names what the service said."""
+    if phase == TaskPhase.CANCELLED:
+        return _translate("TaskWording", "Cancelled")
     if phase == TaskPhase.QUEUED:
         return _translate("TaskWording", "Queued")
     if phase == TaskPhase.SUBMITTING:
@@ -41,6 +50,8 @@ def phase_word(phase: TaskPhase, raw_state: str | None = None) -> str:
 
 def state_text(task: Task) -> str:
     """The phase word, and "Picked" for the take a person chose in Compare."""
+    if waits_for_network(task):
+        return _translate("TaskWording", "Not sent — waiting for the network")
     word = phase_word(task.phase, task.raw_state)
     if task.chosen:
         return _translate("TaskWording", "{state} · Picked").format(state=word)
@@ -172,3 +183,28 @@ def search_text(task: Task) -> str:
 def rich(text: str) -> str:
     # Rich text makes Qt word-wrap the tooltip; plain text would draw a 10,000-character prompt on one line.
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
+
+
+def spend_question(takes: int, request: GenerationRequest) -> tuple[str, str]:
+    """(question, details) asked before a submit that spends money: how many takes of what, with which provider."""
+    if takes == 1:
+        question = _translate("TaskWording", "Submit 1 take × {seconds} s of Sora 2?").format(seconds=request.duration)
+    else:
+        question = _translate("TaskWording", "Submit {takes} takes × {seconds} s of Sora 2?").format(
+            takes=takes, seconds=request.duration
+        )
+    details = _translate(
+        "TaskWording", "{settings}, provider {provider}. Each take is a separate task, charged to your APIXO balance."
+    ).format(settings=settings_text(request, short=False), provider=provider_text(request))
+    return question, details
+
+
+def connection_words(state: ConnectionState, api_base: str) -> str:
+    """The status bar's connection: what the last real answer (or its absence) said."""
+    if state == ConnectionState.CONNECTED:
+        return _translate("TaskWording", "Connected to {0}").format(api_base)
+    if state == ConnectionState.KEY_REFUSED:
+        return _translate("TaskWording", "The service refused the API key")
+    if state == ConnectionState.UNREACHABLE:
+        return _translate("TaskWording", "Cannot reach {0} — tasks wait and retry").format(api_base)
+    return _translate("TaskWording", "{0} — not contacted yet").format(api_base)

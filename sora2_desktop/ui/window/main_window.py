@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -11,16 +12,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from sora2_desktop import __version__
 from sora2_desktop.core.session import Session
+from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.task import Task
 from sora2_desktop.ui.common.app_icon import app_icon
+from sora2_desktop.ui.common.undo_bar import UndoBar
 from sora2_desktop.ui.compose.compose_controller import ComposeController
 from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
 from sora2_desktop.ui.compose.generation_form import GenerationForm
@@ -31,6 +36,7 @@ from sora2_desktop.ui.tasks.notifier import TaskNotifier
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
 from sora2_desktop.ui.tasks.task_actions import TaskActions
 from sora2_desktop.ui.tasks.task_list import TaskListView
+from sora2_desktop.ui.tasks.task_wording import connection_words
 from sora2_desktop.ui.window.welcome_panel import WelcomePanel
 
 log = logging.getLogger(__name__)
@@ -38,8 +44,10 @@ log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        # Over 60 lines on purpose: the window's parts are made and laid out in the order they appear on screen.
         super().__init__(parent)
         self.session = session
+        self._jobs: set[asyncio.Task[None]] = set()
         self.setWindowTitle(self.tr("Sora 2 Desktop"))
         self.resize(1280, 800)
 
@@ -57,8 +65,14 @@ class MainWindow(QMainWindow):
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
         form_scroll.setMinimumWidth(420)
+        self.undo_bar = UndoBar()
+        list_column = QWidget()
+        list_layout = QVBoxLayout(list_column)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.task_list, 1)
+        list_layout.addWidget(self.undo_bar)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.task_list)
+        right.addWidget(list_column)
         right.addWidget(self.results)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
@@ -77,6 +91,12 @@ class MainWindow(QMainWindow):
         self.notifier = TaskNotifier(self, lambda: session.settings.notifications_enabled, self.windowIcon())
         self.connection_label = QLabel()
         self.statusBar().addPermanentWidget(self.connection_label)
+        # The way out of demo mode, visible while in it.
+        self.enter_key_button = QPushButton(self.tr("Enter your API key…"))
+        self.enter_key_button.setFlat(True)
+        self.enter_key_button.clicked.connect(lambda: self.open_settings("account"))
+        self.enter_key_button.hide()
+        self.statusBar().addPermanentWidget(self.enter_key_button)
         self._draft_timer = QTimer(self, singleShot=True, interval=400)
         self._draft_timer.timeout.connect(self._save_draft)
         self._tick_timer = QTimer(self, interval=1000)
@@ -100,6 +120,10 @@ class MainWindow(QMainWindow):
         if self.settings_action.shortcut().isEmpty():
             self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         file_menu.addAction(self.settings_action)
+        self.enter_key_action = self._action(
+            self.tr("Enter your &API key…"), None, lambda: self.open_settings("account")
+        )
+        file_menu.addAction(self.enter_key_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close))
 
@@ -114,7 +138,7 @@ class MainWindow(QMainWindow):
         editor.redoAvailable.connect(redo.setEnabled)
         undo.setEnabled(False)
         redo.setEnabled(False)
-        edit_menu.addActions([undo, redo])
+        edit_menu.addActions([undo, redo, self.task_list.undo_remove_action])
         edit_menu.addSeparator()
         edit_menu.addMenu(self.form.prompt_editor.craft_menu())
 
@@ -135,7 +159,7 @@ class MainWindow(QMainWindow):
         task_menu.addSeparator()
         task_menu.addActions([tasks.load_action, tasks.rerun_action, tasks.rerun_longer_action])
         task_menu.addSeparator()
-        task_menu.addAction(tasks.remove_action)
+        task_menu.addActions([tasks.cancel_action, tasks.retry_action, tasks.remove_action])
 
         r = self.results
         video_menu = bar.addMenu(self.tr("&Video"))
@@ -166,6 +190,14 @@ class MainWindow(QMainWindow):
         self.task_list.load_requested.connect(self.task_actions.load)
         self.task_list.rerun_requested.connect(self.task_actions.rerun)
         self.task_list.remove_requested.connect(self.task_actions.remove)
+        self.task_list.cancel_requested.connect(self.task_actions.cancel)
+        self.task_list.retry_requested.connect(self.task_actions.retry_now)
+        self.task_list.undo_remove_requested.connect(self.task_actions.undo_remove)
+        self.detail.cancel_requested.connect(self.session.cancel)
+        self.detail.retry_requested.connect(self.session.retry_now)
+        removals = self.task_actions.removals
+        removals.changed.connect(self._on_removals_changed)
+        self.undo_bar.undo_clicked.connect(self.task_actions.undo_remove)
         # The person's volume and mute survive a restart.
         self.results.volume_changed.connect(lambda volume: setattr(self.session.settings, "player_volume", volume))
         self.results.muted_changed.connect(lambda muted: setattr(self.session.settings, "player_muted", muted))
@@ -174,6 +206,7 @@ class MainWindow(QMainWindow):
         self.session.activated.connect(self._on_activated)
         self.session.task_changed.connect(self._on_task_changed)
         self.session.auth_required.connect(self._on_auth_required)
+        self.session.connection_changed.connect(self._on_connection_changed)
         self.notifier.task_activated.connect(self.task_list.select_task)
 
     def _restore(self) -> None:
@@ -199,6 +232,9 @@ class MainWindow(QMainWindow):
 
     def _on_activated(self) -> None:
         self.model.time_scale = self.session.time_scale
+        # Demo mode and the real service keep separate histories: show the one just connected.
+        self.task_actions.removals.commit_all()
+        self.model.set_tasks(self.session.tasks())
         self._show_page()
         # Notes and posters for the history come after the window's first paint (a zero timer would run before).
         QTimer.singleShot(200, self.result_control.load_result_marks)
@@ -209,16 +245,31 @@ class MainWindow(QMainWindow):
             where = (
                 self.tr("Demo mode — a local stand-in of the service, nothing is charged")
                 if self.session.demo
-                else self.tr("Connected to {0}").format(self.session.api_base)
+                else connection_words(ConnectionState.UNKNOWN, self.session.api_base)
             )
             self.connection_label.setText(where)
+            self.enter_key_button.setVisible(self.session.demo)
             self.form.prompt_editor.focus_editor()
 
     def _on_task_changed(self, task: Task) -> None:
         """The model first: the views that follow (result pane, tray) read the batch from it."""
+        if self.task_actions.removals.note_change(task):
+            return  # removed a moment ago (undoable): kept current out of sight
         self.model.upsert(task)
         self.result_control.task_changed(task)
         self.notifier.task_changed(task)
+
+    def _on_removals_changed(self, text: str) -> None:
+        self.task_list.undo_remove_action.setEnabled(bool(text))
+        if text:
+            self.undo_bar.show_message(text)
+        else:
+            self.undo_bar.dismiss()
+
+    def _on_connection_changed(self, state: ConnectionState) -> None:
+        if self.session.demo:
+            return  # the stand-in is in this process: "Demo mode" says all
+        self.connection_label.setText(connection_words(state, self.session.api_base))
 
     def _on_auth_required(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("Polling paused: the API key was refused."))
@@ -235,6 +286,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _on_key_changed(self, key: object) -> None:
+        if self.session.demo and self.session.stored_key() is not None:
+            # Leaving demo mode: close the stand-in and open the real service with the real history.
+            self._spawn_leave_demo()
+            return
         if not self.session.active:
             if self.session.stored_key() is not None:
                 self.activate()
@@ -259,7 +314,18 @@ class MainWindow(QMainWindow):
     def _save_draft(self) -> None:
         self.session.settings.draft = to_draft(self.form.values())
 
+    def _spawn_leave_demo(self) -> None:
+        async def leave() -> None:
+            await self.session.deactivate()
+            self.activate()
+            self.statusBar().showMessage(self.tr("Demo mode ended: connected with your API key."), 8000)
+
+        job = asyncio.get_event_loop().create_task(leave())
+        self._jobs.add(job)
+        job.add_done_callback(self._jobs.discard)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.task_actions.removals.commit_all()  # what waits for its undo window is forgotten now
         self._save_draft()
         self.session.settings.window_geometry = self.saveGeometry()
         self.session.settings.window_state = self.saveState()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 
 import sora2_desktop
-from sora2_desktop.core.config.profile import Profile
+from sora2_desktop.core.config.profile import LOCK_FILE_NAME, Profile
+from sora2_desktop.core.storage.database import Database
 
 CODE_DIR = Path(sora2_desktop.__file__).resolve().parent.parent
 
@@ -33,7 +36,7 @@ def test_creating_a_profile_touches_nothing_until_ensure(tmp_path: Path) -> None
     assert profile.ensure() is profile
     for folder in (profile.root, profile.downloads_dir, profile.logs_dir):
         assert folder.is_dir()
-    assert not profile.database_path.exists()  # files are SQLite's and QSettings' to create
+    assert not profile.database_path.exists()  # the database file is SQLite's (Database) to create
     profile.ensure()  # a second start finds the folders already there
 
 
@@ -82,3 +85,93 @@ def test_nothing_is_placed_next_to_the_code(tmp_path: Path) -> None:
     for profile in (Profile.default(), Profile.from_dir(tmp_path)):
         for path in all_paths(profile):
             assert not path.is_relative_to(CODE_DIR), path
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The most careless umask there is: whatever the app makes private, it makes so by itself."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+
+
+@posix_only
+@pytest.mark.usefixtures("open_umask")
+def test_the_profile_folders_are_private_but_downloads_stay_open(tmp_path: Path) -> None:
+    profile = Profile.from_dir(tmp_path / "p").ensure()
+    assert mode(profile.root) == 0o700
+    assert mode(profile.logs_dir) == 0o700
+    # People open their videos from other apps (and other accounts, a media server): normal permissions.
+    assert mode(profile.downloads_dir) == 0o777  # mkdir's mode under this umask, left as it is
+
+
+@posix_only
+def test_an_existing_folder_given_as_profile_keeps_its_mode(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    folder.chmod(0o755)
+    Profile.from_dir(folder).ensure()
+    assert mode(folder) == 0o755  # the person's own folder; only the folders the app makes are tightened
+
+
+@posix_only
+@pytest.mark.usefixtures("open_umask")
+def test_the_profile_files_are_private(tmp_path: Path) -> None:
+    profile = Profile.from_dir(tmp_path / "p").ensure()
+    profile.make_files_private()
+    assert mode(profile.settings_path) == 0o600
+    # QSettings rewrites the file through a temporary one and keeps the mode it finds.
+    settings = QSettings(str(profile.settings_path), QSettings.Format.IniFormat)
+    settings.setValue("ui/x", 1)
+    settings.sync()
+    assert settings.status() == QSettings.Status.NoError
+    assert mode(profile.settings_path) == 0o600
+    database = Database(profile.database_path)
+    database.execute("INSERT INTO tasks (request_json, phase, created_at) VALUES ('{}', 'pending', 'now')")
+    for suffix in ("", "-wal", "-shm"):
+        assert mode(profile.database_path.with_name(profile.database_path.name + suffix)) == 0o600, suffix
+    database.close()
+
+
+@posix_only
+def test_files_from_before_the_rule_are_tightened(tmp_path: Path) -> None:
+    profile = Profile.from_dir(tmp_path / "p").ensure()
+    old = [
+        profile.database_path,
+        profile.database_path.with_name(profile.database_path.name + "-wal"),
+        profile.settings_path,
+        profile.logs_dir / "sora2-desktop.log",
+        profile.logs_dir / "sora2-desktop.log.1",
+        profile.root / LOCK_FILE_NAME,
+    ]
+    for path in old:
+        path.write_text("x")
+        path.chmod(0o644)
+    profile.make_files_private()
+    for path in old:
+        assert mode(path) == 0o600, path
+    assert set(profile.private_files()) == set(old)
+
+
+def test_a_writable_profile_has_no_unwritable_folder(tmp_path: Path) -> None:
+    profile = Profile.from_dir(tmp_path / "p").ensure()
+    assert profile.unwritable_folder() is None
+    assert sorted(p.name for p in profile.root.iterdir()) == ["downloads", "logs"]  # the probe leaves nothing
+
+
+def test_a_downloads_folder_that_cannot_be_made_does_not_stop_the_profile(tmp_path: Path) -> None:
+    profile = Profile.from_dir(tmp_path / "p")
+    profile.root.mkdir()
+    profile.downloads_dir.write_text("a file where the folder should be")
+    profile.ensure()  # the downloader reports it when it needs the folder; the app itself can start
+    assert profile.logs_dir.is_dir()
+    assert profile.unwritable_folder() is None

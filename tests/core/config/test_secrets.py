@@ -15,6 +15,7 @@ import keyring.errors
 import pytest
 
 from sora2_desktop.api import ApiKey
+from sora2_desktop.api.secret import InvalidApiKeyError, api_key_problem
 from sora2_desktop.core.config.secrets import (
     API_KEY_ENV,
     API_KEY_NAME,
@@ -209,3 +210,53 @@ def test_the_key_never_reaches_a_repr_a_log_or_a_file(
     # No file was written with it, in the working folder or in home.
     for path in tmp_path.rglob("*"):
         assert path.is_dir() or SECRET.encode() not in path.read_bytes()
+
+
+BAD_KEYS = {
+    "newline": "sk-live\n7f3a9c",
+    "carriage-return": "sk-live\r7f3a9c",
+    "tab": "sk-live\t7f3a9c",
+    "nul": "sk-live\x007f3a9c",
+    "del": "sk-live\x7f7f3a9c",
+    "c1": "sk-live\x857f3a9c",
+    "escape": "sk-live\x1b[31m",
+    "zero-width": "sk-live\u200b7f3a9c",
+    "inner-space": "sk-live 7f3a9c",
+    "edge-nul": "\x00sk-live-7f3a9c",
+}
+
+
+@pytest.mark.parametrize("text", BAD_KEYS.values(), ids=BAD_KEYS.keys())
+def test_an_api_key_cannot_be_built_from_control_characters_or_inner_spaces(text: str) -> None:
+    problem = api_key_problem(text)
+    assert problem == ("space" if text == BAD_KEYS["inner-space"] else "control")
+    with pytest.raises(InvalidApiKeyError) as raised:
+        ApiKey(text)
+    assert raised.value.problem == problem
+    assert "7f3a9c" not in str(raised.value) and "sk-live" not in str(raised.value)  # the value is never echoed
+
+
+def test_a_pasted_key_with_a_line_break_at_its_end_is_fine() -> None:
+    assert api_key_problem("  sk-live-7f3a9c\r\n") is None
+    assert ApiKey("  sk-live-7f3a9c\r\n").reveal() == "sk-live-7f3a9c"
+
+
+@pytest.mark.parametrize("where", ["environment", "keychain"])
+def test_a_refused_stored_key_is_not_used_and_not_logged(
+    ring: MemoryKeyring, where: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = "sk-live-7f3a9c\nX-Injected: 1"
+    environ = {API_KEY_ENV: bad} if where == "environment" else {}
+    if where == "keychain":
+        ring.passwords[(SERVICE_NAME, API_KEY_NAME)] = bad
+    store = SecretStore(environ=environ)
+    with caplog.at_level(logging.WARNING):
+        assert store.load_api_key() is None
+    assert store.api_key_refused
+    assert "not used" in caplog.text and "7f3a9c" not in caplog.text
+
+
+def test_a_good_stored_key_is_not_refused(ring: MemoryKeyring) -> None:
+    assert not SecretStore(environ={}).api_key_refused  # nothing stored: nothing refused
+    ring.passwords[(SERVICE_NAME, API_KEY_NAME)] = SECRET
+    assert not SecretStore(environ={}).api_key_refused

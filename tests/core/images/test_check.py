@@ -23,6 +23,7 @@ from sora2_desktop.core.images.check import (
     check_local_image,
     sniff_image_type,
 )
+from sora2_desktop.core.images.url_guard import ImageUrlGuard
 
 GIF_1X1 = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
@@ -235,10 +236,14 @@ def image_server() -> Iterator[str]:
         server.server_close()
 
 
-def check_url(url: str, **client_options: object) -> CheckedImage:
+# The stand-in's case: the API is on this computer, so a loopback image server may be fetched (url_guard.py).
+LOCAL_GUARD = ImageUrlGuard(allow_local=lambda: True)
+
+
+def check_url(url: str, guard: ImageUrlGuard = LOCAL_GUARD, **client_options: object) -> CheckedImage:
     async def run() -> CheckedImage:
         async with httpx.AsyncClient(trust_env=False, **client_options) as http:  # type: ignore[arg-type]
-            return await check_image_url(url, http)
+            return await check_image_url(url, http, guard=guard)
 
     return asyncio.run(run())
 
@@ -287,7 +292,12 @@ def test_unreachable_address() -> None:
 def test_the_api_key_never_goes_to_an_image_address(image_server: str) -> None:
     _Handler.seen_authorization.clear()
     check_url(f"{image_server}/moved", headers={"Authorization": "Bearer sk-live-secret"})
-    user_info_url = image_server.replace("http://", "http://someone:password@") + "/image.png"
-    check_url(user_info_url)
     assert _Handler.seen_authorization
     assert set(_Handler.seen_authorization) == {None}
+
+
+def test_an_address_with_a_user_name_and_password_is_refused_before_any_request(image_server: str) -> None:
+    _Handler.seen_authorization.clear()
+    user_info_url = image_server.replace("http://", "http://someone:password@") + "/image.png"
+    assert "user name and password" in url_rejected(user_info_url)
+    assert _Handler.seen_authorization == []  # nothing was sent

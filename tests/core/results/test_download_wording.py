@@ -11,6 +11,7 @@ import pytest
 
 from sora2_desktop.api import DownloadError, RateLimitedError, TransientError
 from sora2_desktop.api.errors import DownloadFault
+from sora2_desktop.core.results.disk_guard import TooLarge
 from sora2_desktop.core.results.download_faults import Fault, classify
 from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.results.download_wording import download_problem_text
@@ -75,12 +76,28 @@ def test_nothing_wrong_has_no_words_and_older_words_show_as_they_are(qapp: objec
         (DownloadError("x", retryable=False), Fault(DownloadProblem.BAD_LINK)),
         (TransientError("x"), Fault(DownloadProblem.INTERRUPTED, retry=True)),
         (RuntimeError("loop gone"), Fault(DownloadProblem.INTERRUPTED, retry=True, unforeseen=True)),
-        (OSError(errno.ENOSPC, "No space left on device"), Fault(DownloadProblem.CANNOT_SAVE, "ENOSPC")),
-        (ValueError("a bug"), None),
+        (OSError(errno.ENOSPC, "No space left on device"), Fault(DownloadProblem.DISK_FULL, "/dl", pause=True)),
+        (OSError(errno.EDQUOT, "Disk quota exceeded"), Fault(DownloadProblem.DISK_FULL, "/dl", pause=True)),
+        (PermissionError(errno.EACCES, "Permission denied"), Fault(DownloadProblem.NO_PERMISSION, "/dl", pause=True)),
+        (OSError(errno.EROFS, "Read-only file system"), Fault(DownloadProblem.NO_PERMISSION, "/dl", pause=True)),
+        (OSError(errno.EIO, "I/O error"), Fault(DownloadProblem.CANNOT_SAVE, "EIO", retry=True)),
+        (TooLarge(1024), Fault(DownloadProblem.TOO_LARGE, "1024")),
+        (ValueError("a bug"), Fault(DownloadProblem.UNEXPECTED, retry=True, unforeseen=True)),
     ],
 )
-def test_each_fault_while_fetching_becomes_a_problem(error: Exception, fault: Fault | None) -> None:
-    assert classify(error) == fault
+def test_each_fault_while_fetching_becomes_a_problem(error: Exception, fault: Fault) -> None:
+    assert classify(error, Path("/dl")) == fault
+
+
+def test_the_cap_and_a_pause_are_said_in_one_sentence() -> None:
+    capped = Download(1, 0, "https://x/v.mp4", problem=DownloadProblem.TOO_LARGE, problem_detail=str(4 * 1024**3))
+    assert download_problem_text(capped) == "The file server sent more than 4 GB; stopped."
+    full = Download(1, 0, "https://x/v.mp4", problem=DownloadProblem.DISK_FULL, problem_detail="/dl")
+    assert download_problem_text(full) == (
+        "Downloads are paused: the disk holding /dl is nearly full. They resume by themselves once space is free."
+    )
+    denied = Download(1, 0, "https://x/v.mp4", problem=DownloadProblem.NO_PERMISSION, problem_detail="/dl")
+    assert "may not write in /dl" in (download_problem_text(denied) or "")
 
 
 def test_every_client_fault_has_a_problem_of_the_same_name() -> None:

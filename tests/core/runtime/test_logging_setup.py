@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,11 +140,6 @@ def raise_and_log_with_exc_info(log: logging.Logger, secret: str) -> None:
         log.exception("request failed")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 9 item 8: RedactingFilter cleans only getMessage(); the traceback text (exc_info, with the "
-    "exception's str and its chained causes) and stack_info are formatted after it and reach the file unredacted",
-)
 @pytest.mark.parametrize("source", ["exc_info", "stack_info"])
 def test_a_registered_key_is_hidden_in_tracebacks_and_stacks(app_log: AppLog, tmp_path: Path, source: str) -> None:
     secret = KEYS[2]
@@ -156,3 +152,32 @@ def test_a_registered_key_is_hidden_in_tracebacks_and_stacks(app_log: AppLog, tm
     # The traceback or stack itself must still be there: dropping it would hide the secret and the bug with it.
     assert ("ConnectionError" if source == "exc_info" else "Stack (most recent call last)") in written["file"]
     assert_hidden(written, secret, expected_records=1)
+
+
+def test_a_secret_that_begins_another_does_not_leave_the_longer_ones_tail(app_log: AppLog) -> None:
+    """Two keys where one is a prefix of the other (an old key and its longer successor): the longer goes whole."""
+    short, long = "sk-apixo-0123", "sk-apixo-0123-and-a-longer-tail-9876"
+    register_secret(short)
+    register_secret(long)
+    app_log.logger.warning("keys %s and %s", long, short)
+    text = app_log.written()["file"]
+    assert "and-a-longer-tail" not in text and short not in text
+    assert f"keys {HIDDEN} and {HIDDEN}" in text
+
+
+def test_a_traceback_already_formatted_by_another_handler_is_cleaned_too(app_log: AppLog) -> None:
+    """A record whose exc_text was filled before our filters ran (another handler formatted it first)."""
+    secret = KEYS[1]
+    register_secret(secret)
+    try:
+        raise ValueError(f"bad key {secret}")
+    except ValueError:
+        record = app_log.logger.makeRecord(
+            app_log.logger.name, logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    record.exc_text = logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
+    for handler in app_log.handlers:
+        handler.handle(record)
+    written = app_log.written()
+    assert "ValueError" in written["file"]
+    assert_hidden(written, secret)

@@ -51,7 +51,13 @@ def test_full_jitter_stays_between_half_the_ceiling_and_the_ceiling_and_uses_tha
 def test_retry_after_is_a_floor_not_a_ceiling() -> None:
     assert highest().delay(1, retry_after=30.0) == 30.0  # the service asked for longer than our 2 s
     assert highest().delay(6, retry_after=30.0) == 64.0  # ours is already longer: keep it
-    assert highest().delay(8, retry_after=300.0) == 300.0  # even past our own cap: the service knows its limit
+    assert highest().delay(6, retry_after=100.0) == 100.0  # past our own curve: the service knows its limit
+
+
+@pytest.mark.parametrize("retry_after", [300.0, 30 * 86_400.0, float("inf"), 1e308])
+def test_retry_after_is_honoured_only_up_to_the_cap_then_the_app_asks_again(retry_after: float) -> None:
+    # A Retry-After of 30 days once overflowed Qt's timer inside qasync and stopped all polling.
+    assert highest().delay(1, retry_after=retry_after) == 120.0
 
 
 @pytest.mark.parametrize("retry_after", [None, 0.0, -5.0])

@@ -312,3 +312,43 @@ def test_stop_cancels_polls_in_flight_and_nothing_runs_after_it() -> None:
 
     run_in_virtual_time(scenario)
     assert record.keys == [1] and finished == [] and record.running == 0
+
+
+def test_a_poll_that_raised_is_asked_about_again_later_not_dropped() -> None:
+    seen: list[int] = []
+
+    async def poll(key: int) -> None:
+        seen.append(key)
+        if len(seen) == 1:
+            raise RecursionError("one hostile answer")
+
+    async def scenario() -> PollScheduler:
+        scheduler = PollScheduler(poll, concurrency=1, error_delay_s=10.0)
+        scheduler.schedule(1, 1.0)
+        scheduler.start()
+        await until(15.0)
+        await scheduler.stop()
+        return scheduler
+
+    scheduler = run_in_virtual_time(scenario)
+    assert seen == [1, 1]
+    assert scheduler.unexpected_faults == 1
+
+
+@pytest.mark.parametrize("delay", [30 * 86_400.0, float("inf"), float("nan"), 1e308])
+def test_a_wild_delay_is_bounded_so_no_timer_overflows_and_the_task_is_still_polled(delay: float) -> None:
+    from sora2_desktop.core.tasks.poll_scheduler import MAX_SCHEDULE_DELAY_S
+
+    record = Recorder()
+
+    async def scenario() -> None:
+        scheduler = PollScheduler(record)
+        scheduler.start()
+        scheduler.schedule(1, delay)
+        due = scheduler.due_in(1)
+        assert due is not None and due <= MAX_SCHEDULE_DELAY_S
+        await until(MAX_SCHEDULE_DELAY_S + 1.0)
+        await scheduler.stop()
+
+    run_in_virtual_time(scenario)
+    assert record.keys == [1]

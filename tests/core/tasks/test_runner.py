@@ -126,7 +126,14 @@ def test_rate_limit_and_network_faults_are_retried_never_dropped(qapp: object, s
         assert len(client.submits) == 1
         # Each fault showed on the row as a code (worded when shown), none as the client's English sentence.
         notes = [t.note for t in seen if t.note is not None]
-        assert notes == [TaskNote.RATE_LIMITED, TaskNote.NO_CONNECTION, TaskNote.RATE_LIMITED, TaskNote.CONNECTION_LOST]
+        # Not sent (no connection): stored as waiting for the network, never "may have been charged".
+        assert notes == [
+            TaskNote.RATE_LIMITED,
+            TaskNote.WAITING_FOR_NETWORK,
+            TaskNote.RATE_LIMITED,
+            TaskNote.CONNECTION_LOST,
+        ]
+        assert not any(t.phase == TaskPhase.SUBMIT_UNKNOWN for t in seen)
         assert all(t.error_message is None for t in seen)
         assert task_note_text(next(t for t in seen if t.note == TaskNote.RATE_LIMITED)) == (
             "Rate-limited by the service; retrying shortly."
@@ -307,7 +314,15 @@ def test_every_note_has_words_in_every_phase(qapp: object, note: TaskNote, phase
     words = task_note_text(task)
     assert words and words.endswith(".") and "{" not in words
     retrying = "retrying" in words.lower()
-    if note in (TaskNote.WAITING_FOR_KEY, TaskNote.WAITING_FOR_SLOT, TaskNote.SUBMIT_LOST):
-        assert not retrying
+    if note in (
+        TaskNote.WAITING_FOR_KEY,
+        TaskNote.WAITING_FOR_SLOT,
+        TaskNote.SUBMIT_LOST,
+        TaskNote.WAITING_FOR_NETWORK,
+        TaskNote.TASK_NOT_FOUND,
+        TaskNote.TASK_FORGOTTEN,
+        TaskNote.CANCELLED_IN_FLIGHT,
+    ):
+        assert not retrying  # each says in its own words what happens next
     else:  # only a task still followed is retried
         assert retrying == (phase == TaskPhase.PROCESSING)

@@ -151,3 +151,25 @@ def test_a_refusal_of_the_last_batch_shows_beside_the_form(
     assert form.field_error("") == ""
     session.task_changed.emit(task("mine", TaskPhase.REJECTED, "Insufficient credits"))
     assert form.field_error("") == "Insufficient credits"
+
+
+def test_a_refused_batch_is_told_once_and_never_counted_as_submitted(
+    parts: tuple[FakeSession, GenerationForm, ComposeController], run_async: Any
+) -> None:
+    session, form, controller = parts
+    # One take already refused by the time submit returns, two still on their way.
+    session.answer = SubmitResult(tasks=[task("mine", TaskPhase.REJECTED, "Insufficient credits"), task("mine")])
+    session.release.set()
+    messages: list[str] = []
+    controller.status_message.connect(lambda text, _ms: messages.append(text))
+
+    async def scenario() -> None:
+        controller.generate()
+        await wait_until(lambda: not form.is_busy() and bool(session.submits), what="the submit")
+
+    run_async(scenario())
+    assert messages == ["Submitted 1 task(s)."]  # the refused take is not counted
+    for _take in range(3):
+        session.task_changed.emit(task("mine", TaskPhase.REJECTED, "Insufficient credits"))
+    assert form.field_error("") == "Insufficient credits"  # once, not once per take
+    assert messages[1:] == ["The service refused the submit: Insufficient credits"]

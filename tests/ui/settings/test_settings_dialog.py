@@ -236,7 +236,7 @@ def test_s3_endpoint_rules(qtbot: QtBot, settings: AppSettings, secrets: SecretS
     fill_image_host(dialog)
     for endpoint, ok in [
         ("http://127.0.0.1:9000", True),
-        ("http://192.168.1.20:9000", True),
+        ("http://192.168.1.20:9000", False),  # plain http on the local network: readable on the Wi-Fi
         ("s3.eu-central-003.backblazeb2.com", True),
         ("http://s3.example.com", False),
         ("https://", False),
@@ -309,3 +309,57 @@ def test_cancel_saves_nothing(
     dialog.reject()
     assert memory_keyring.passwords == {}
     assert settings.api_base_url == DEFAULT_API_BASE_URL
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("sk-live\n0123", "control character"),
+        ("sk-live\t0123", "control character"),
+        ("sk-live\x000123", "control character"),
+        ("sk-live\x7f0123", "control character"),
+        ("sk-live\x9b0123", "control character"),
+        ("sk-live 0123", "no spaces"),
+    ],
+    ids=["newline", "tab", "nul", "del", "c1", "space"],
+)
+def test_a_key_with_control_characters_or_spaces_is_refused_at_its_field(
+    qtbot: QtBot, settings: AppSettings, secrets: SecretStore, memory_keyring: MemoryKeyring, typed: str, reason: str
+) -> None:
+    dialog = open_dialog(qtbot, settings, secrets, tab="polling")
+    dialog.account_page.api_key_edit.setText(typed)
+    with qtbot.assertNotEmitted(dialog.api_key_changed):
+        dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    error = dialog.field("api_key").error
+    assert error is not None and reason in error
+    assert dialog.current_tab() == "account"
+    assert (SERVICE_NAME, API_KEY_NAME) not in memory_keyring.passwords  # nothing saved
+
+
+def test_a_saved_key_with_a_line_break_is_not_used_and_the_field_says_why(
+    qtbot: QtBot, settings: AppSettings, secrets: SecretStore, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.passwords[(SERVICE_NAME, API_KEY_NAME)] = "sk-old\nsk-other"
+    dialog = open_dialog(qtbot, settings, secrets)
+    assert dialog.account_page.api_key_edit.text() == ""  # the refused value is not echoed back
+    error = dialog.field("api_key").error
+    assert error is not None and "line break" in error
+    dialog.account_page.api_key_edit.setText("sk-new-0123")
+    with qtbot.waitSignal(dialog.api_key_changed) as changed:
+        dialog.accept()
+    assert changed.args == [ApiKey("sk-new-0123")]
+
+
+def test_a_plain_http_endpoint_off_this_computer_is_refused_at_its_field(
+    qtbot: QtBot, settings: AppSettings, secrets: SecretStore
+) -> None:
+    dialog = open_dialog(qtbot, settings, secrets)
+    fill_image_host(dialog)
+    dialog.image_host_page.endpoint_edit.setText("http://192.168.1.20:9000")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    error = dialog.field("s3_endpoint").error
+    assert error is not None and "plain http://" in error and "this computer" in error
+    assert dialog.current_tab() == "image_host"
+    assert settings.s3_endpoint == ""  # nothing saved

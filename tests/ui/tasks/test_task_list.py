@@ -90,9 +90,9 @@ def test_copy_actions_use_the_clipboard(qtbot, view: TaskListView) -> None:
 def test_actions_that_make_no_sense_are_disabled(view: TaskListView) -> None:
     actions = (view.copy_task_id_action, view.load_action, view.rerun_action, view.remove_action)
     assert not any(action.isEnabled() for action in actions)  # nothing selected
-    view.select_task(4)  # submitting: no task id yet, and its answer is still on the way
+    view.select_task(4)  # submitting: no task id yet, but every wait can be ended
     assert not view.copy_task_id_action.isEnabled()
-    assert not view.remove_action.isEnabled()
+    assert view.remove_action.isEnabled() and view.cancel_action.isEnabled()
     assert view.load_action.isEnabled() and view.rerun_action.isEnabled()
     view.select_task(3)  # already 15 s long
     assert not view.rerun_longer_action.isEnabled()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 import sora2_desktop.ui
@@ -65,11 +66,56 @@ def test_load_puts_a_tasks_settings_into_the_form(window: MainWindow) -> None:
     assert window.form.request() == OLD
 
 
-def test_remove_forgets_the_task_in_the_store_and_the_list(window: MainWindow) -> None:
+def test_remove_hides_the_row_at_once_and_forgets_the_task_after_the_undo_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.task_actions.removals.window_ms = 50
     select(window, OLD)
     window.task_list.remove_action.trigger()
-    assert [t.request for t in window.session.tasks()] == [NEW]
     assert window.model.rowCount() == 1
+    assert not window.undo_bar.isHidden() and "Removed 1 task" in window.undo_bar.label.text()
+    assert len(window.session.tasks()) == 2  # still in the store while it can be undone
+    qtbot.waitUntil(lambda: [t.request for t in window.session.tasks()] == [NEW])
+    assert window.undo_bar.isHidden() and not window.task_list.undo_remove_action.isEnabled()
+
+
+def test_ctrl_z_in_the_task_list_brings_a_removed_task_back(qtbot: QtBot, window: MainWindow) -> None:
+    window.stack.setCurrentWidget(window.splitter)  # the list as an active session shows it
+    select(window, OLD)
+    table = window.task_list.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert window.model.rowCount() == 1
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [window.model.task_at(r).request for r in range(window.model.rowCount())] == [NEW, OLD]
+    assert window.undo_bar.isHidden()
+    window.close()  # nothing is pending: closing forgets nothing
+    assert len(window.session.tasks()) == 2
+
+
+def test_the_undo_bar_and_the_edit_menu_undo_a_removal(window: MainWindow) -> None:
+    select(window, OLD)
+    window.task_list.remove_action.trigger()
+    assert window.task_list.undo_remove_action.isEnabled()
+    window.undo_bar.undo_button.click()
+    assert window.model.rowCount() == 2
+    select(window, NEW)
+    window.task_list.remove_action.trigger()
+    window.task_list.undo_remove_action.trigger()  # Edit → Undo remove is this same action
+    assert window.model.rowCount() == 2
+
+
+def test_closing_the_window_forgets_what_waits_for_its_undo_window(window: MainWindow) -> None:
+    select(window, OLD)
+    window.task_list.remove_action.trigger()
+    window.close()
+    assert [t.request for t in window.session.tasks()] == [NEW]
+
+
+def test_every_task_can_be_removed_and_unfinished_ones_cancelled(window: MainWindow) -> None:
+    select(window, OLD)  # finished: nothing to cancel
+    assert window.task_list.remove_action.isEnabled() and not window.task_list.cancel_action.isEnabled()
+    assert window.task_list.cancel_action in window.menuBar().actions()[3].menu().actions()
 
 
 def test_rerun_without_a_connection_stores_nothing(window: MainWindow) -> None:
