@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Coroutine, Iterator
-from pathlib import Path
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -18,20 +17,6 @@ from tests.helpers.runner_rig import RunnerRig, failure_words, is_sentence
 
 RunAsync = Callable[[Coroutine[Any, Any, Any]], Any]
 HOSTILE = "task_0002"  # the second submit to arrive gets the hostile answers; which local task that is varies
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    s = TaskStore(tmp_path / "tasks.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def server() -> Iterator[HostileServer]:
-    s = HostileServer().start()
-    yield s
-    s.stop()
 
 
 def ok(data: Any) -> bytes:

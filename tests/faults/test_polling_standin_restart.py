@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
-from pathlib import Path
+from collections.abc import Callable, Coroutine
 from typing import Any
-
-import pytest
 
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import TaskNote, TaskPhase
@@ -15,13 +12,6 @@ from tests.helpers.sim import ManualSim
 from tests.helpers.wait import wait_until
 
 RunAsync = Callable[[Coroutine[Any, Any, Any]], Any]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    s = TaskStore(tmp_path / "tasks.sqlite3")
-    yield s
-    s.close()
 
 
 def test_a_task_the_restarted_stand_in_forgot_ends_failed_and_new_tasks_still_finish(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from pathlib import Path
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -22,20 +21,6 @@ from tests.helpers.wait import wait_until
 
 RunAsync = Callable[[Coroutine[Any, Any, Any]], Any]
 THIRTY_DAYS = 30 * 86_400
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    s = TaskStore(tmp_path / "tasks.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def server() -> Iterator[HostileServer]:
-    s = HostileServer().start()
-    yield s
-    s.stop()
 
 
 def never_charged(rig: RunnerRig, local_id: int) -> bool:

@@ -35,20 +35,6 @@ KEY = "sk-test-key"  # RunnerRig's key
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    s = TaskStore(tmp_path / "tasks.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def server() -> Iterator[HostileServer]:
-    s = HostileServer().start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
 def app_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The app's own log set-up (file handler with the secret filter) on a temporary profile."""
     monkeypatch.setattr(logging_setup, "_known_secrets", set())

@@ -20,7 +20,7 @@ def storage_endpoint_problem(text: str) -> str | None:
     assumed); otherwise why not, in words for the person. Plain http only to this computer (a local MinIO): on
     any network, the local one included, the upload's signature and the image would travel readable."""
     text = text.strip()
-    parts = _split(text if "://" in text else "https://" + text)
+    parts = split_url(text if "://" in text else "https://" + text)
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         return _translate("ImageHostAddress", "Enter a server address like https://s3.us-east-1.amazonaws.com.")
     if parts.username is not None or parts.password is not None:
@@ -49,7 +49,7 @@ def storage_endpoint(text: str) -> tuple[str, bool]:
 
 def public_base_url_problem(text: str) -> str | None:
     """None when `text` is a web address images can be fetched under; otherwise why not, in words."""
-    parts = _split(text.strip())
+    parts = split_url(text.strip())
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         return _translate("ImageHostAddress", "Enter a web address starting with https://, or leave this empty.")
     if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
@@ -57,7 +57,8 @@ def public_base_url_problem(text: str) -> str | None:
     return None
 
 
-def _split(url: str) -> SplitResult | None:
+def split_url(url: str) -> SplitResult | None:
+    """The URL's parts, or None where it does not parse (a malformed port included)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError on a malformed port

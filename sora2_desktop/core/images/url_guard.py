@@ -18,11 +18,12 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Sequence
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.api.request import is_loopback_host
+from sora2_desktop.core.images.host_addresses import split_url
 
 # (host, port) -> the IP addresses (as text) the name resolves to; tests inject their own answers.
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
@@ -47,7 +48,7 @@ def api_is_local(api_base: str) -> bool:
 
 def url_form_problem(url: str) -> str | None:
     """What is wrong with the URL's form alone (no network): not http(s), no host, or a user name/password in it."""
-    parts = _split(url.strip())
+    parts = split_url(url.strip())
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         return _translate("ImageUrlGuard", "The image address must be a full web address starting with https://.")
     if parts.username is not None or parts.password is not None:
@@ -133,12 +134,3 @@ class ImageUrlGuard:
         if not answers:
             return _translate("ImageUrlGuard", "The image address's server name ({0}) could not be found.").format(host)
         return None
-
-
-def _split(url: str) -> SplitResult | None:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 -- raises ValueError on a malformed port
-    except ValueError:
-        return None
-    return parts

@@ -88,29 +88,8 @@ def _builder(cls: type[T], stored_fields: tuple[str, ...]) -> Callable[[dict[str
     return build
 
 
-_TASK_FIELDS = (
-    "local_id",
-    "request",
-    "phase",
-    "created_at",
-    "updated_at",
-    "batch_id",
-    "task_id",
-    "submitted_at",
-    "next_poll_at",
-    "polls",
-    "raw_state",
-    "result_urls",
-    "fail_code",
-    "fail_message",
-    "error_message",
-    "service_created_at",
-    "completed_at",
-    "cost_time_ms",
-    "chosen",
-    "note",
-    "note_detail",
-)
+# Task field names in TASK_COLUMNS order: the same names but for the first two columns.
+_TASK_FIELDS = ("local_id", "request", *TASK_COLUMNS[2:])
 _build_task = _builder(Task, _TASK_FIELDS)
 _REQUEST_FIELDS = (
     "prompt",
