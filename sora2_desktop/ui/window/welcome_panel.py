@@ -125,4 +125,7 @@ class WelcomePanel(QWidget):
         return button
 
     def _open_link(self, url: str) -> None:
-        QDesktopServices.openUrl(QUrl(url))
+        # Only web pages leave the app through a link; any other scheme would hand the desktop a file or program.
+        link = QUrl(url)
+        if link.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(link)

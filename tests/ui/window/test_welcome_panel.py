@@ -81,3 +81,10 @@ def test_everything_fits_and_is_centred(qtbot: QtBot, opened: list[str], width: 
     centre = title.mapTo(panel, title.rect().center()).x()
     assert abs(centre - panel.width() // 2) <= 2
     assert panel.description_label.width() <= 580
+
+
+def test_only_web_links_are_handed_to_the_desktop(qtbot: QtBot, opened: list[str]) -> None:
+    panel = make_panel(qtbot)
+    for url in ("file:///etc/passwd", "tcp://127.0.0.1:9", "smb://host/share", "https://apixo.ai"):
+        panel._open_link(url)
+    assert opened == ["https://apixo.ai"]
