@@ -96,10 +96,19 @@ class WriteGuard:
             return
         self._next_check = done + CHECK_EVERY_BYTES
         try:
-            usage = self._disk_usage(self._folder)
+            # The folder is made with the first write, after this first check: ask about the disk it will be on.
+            usage = self._disk_usage(_nearest_existing(self._folder))
         except OSError as error:
             raise SaveBlocked(blocked_by(error) or DownloadProblem.NO_PERMISSION, self._folder) from None
         need = max(0, total - done) if total is not None else 0
         if usage.free - need < margin(usage.total):
             log.info("download paused: %d bytes free in the download folder, %d to come", usage.free, need)
             raise SaveBlocked(DownloadProblem.DISK_FULL, self._folder, need)
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """`folder`, or the closest of its parents that exists: the same file system the folder will be made on."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate
+    return folder

@@ -276,8 +276,8 @@ class ResultDownloader(QObject):
                 record = self._active[key]
                 folder = record.path.parent if record.path is not None else Path(self._download_dir())
                 fault = classify(error, folder)
-                if fault.unforeseen:
-                    log.warning("download %s: unexpected %s, retrying", key, type(error).__name__, exc_info=error)
+                if fault.unforeseen or fault.pause:
+                    log.warning("download %s: %s (%s)", key, type(error).__name__, fault.problem, exc_info=error)
                 if fault.problem == DownloadProblem.TOO_LARGE and record.path is not None:
                     # Nothing over the cap is ever a video to keep: the disk gets its space back now.
                     await asyncio.to_thread(discard_unfinished, record.path)
