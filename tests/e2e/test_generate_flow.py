@@ -230,6 +230,12 @@ def test_a_429_storm_delays_but_never_drops_tasks(
         await wait_until(
             lambda: all(app.row_task(r).phase == TaskPhase.SUCCESS for r in range(2)), timeout=60, what="both done"
         )
+        # Both videos saved too: the window is not closed on a download still holding its connection.
+        await wait_until(
+            lambda: all(app.session.local_video(app.row_task(r)) is not None for r in range(2)),
+            timeout=60,
+            what="both saved",
+        )
 
     run_async(scenario())
     refused = [r for r in app.sim.requests if r.origin == "api"]
