@@ -17,7 +17,7 @@ from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
 
-from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
+from sora2_desktop.api import GenerationRequest, Mode
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.storage.task_store import TaskStore
@@ -41,7 +41,7 @@ def fill(profile: Profile, count: int, *, downloads: bool = True) -> None:
                 prompt=f"Take {click}: " + " ".join(words),
                 mode=Mode.IMAGE_TO_VIDEO if image else Mode.TEXT_TO_VIDEO,
                 duration=15 if click % 3 == 0 else 10,
-                aspect_ratio=AspectRatio.PORTRAIT if click % 2 else AspectRatio.LANDSCAPE,
+                aspect_ratio="portrait" if click % 2 else "landscape",
                 image_urls=(f"https://images.example.invalid/{click}.png",) if image else (),
             )
             created = start + timedelta(seconds=index * 700)

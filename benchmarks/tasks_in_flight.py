@@ -23,7 +23,7 @@ import qasync
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from sora2_desktop.api import AspectRatio, GenerationRequest
+from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
@@ -42,7 +42,8 @@ TIMING = PollTiming()  # the shipped schedule: first poll at 180 s (240 s for 15
 SIM_CHILD = """
 import sys
 from sora2_desktop.sim import SimServer
-sim = SimServer(speed=float(sys.argv[1]), rate_limit_per_minute=int(sys.argv[2])).start()
+# A balance no run spends: the benchmark measures polling, not the stand-in's price table.
+sim = SimServer(speed=float(sys.argv[1]), rate_limit_per_minute=int(sys.argv[2]), balance_usd=1e9).start()
 print(sim.api_base, flush=True)
 sys.stdin.read()
 sim.stop()
@@ -88,7 +89,7 @@ def spread(values: list[float], unit: str) -> str:
 def requests_for(click: int, takes: int) -> list[GenerationRequest]:
     prompt = f"Shot {click}: a neon-lit alley in the rain, handheld, a cat crosses the frame, puddles reflect signs"
     duration = 15 if click % 3 == 0 else 10
-    aspect = AspectRatio.PORTRAIT if click % 2 else AspectRatio.LANDSCAPE
+    aspect = "portrait" if click % 2 else "landscape"
     return [GenerationRequest(prompt=prompt, duration=duration, aspect_ratio=aspect)] * takes
 
 

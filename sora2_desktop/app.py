@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sora2_desktop")
 
+# The model index for a run when --models-url is not given (tests set it to '' so no run reads the internet).
+MODELS_URL_ENV = "SORA2_MODELS_URL"
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -34,6 +37,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--profile", type=Path, metavar="DIR", help="keep settings, database, downloads and logs under DIR"
     )
     parser.add_argument("--api-base", metavar="URL", help="the API's base URL (https; plain http only for loopback)")
+    parser.add_argument(
+        "--models-url",
+        metavar="URL",
+        help="read the service's model index from URL for this run ('' turns the daily model refresh off); "
+        f"also ${MODELS_URL_ENV}",
+    )
     parser.add_argument("--verbose", action="store_true", help="log debug messages to the terminal as well")
     parser.add_argument(
         "--self-test",
@@ -62,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_API", "pyside6")
     import qasync
 
+    from sora2_desktop.core.catalogue.refresh import models_url_problem
     from sora2_desktop.core.config.profile import Profile
     from sora2_desktop.core.config.settings import validate_api_base_url
     from sora2_desktop.core.runtime.single_instance import Claim, InstanceGuard, InstanceLockError
@@ -70,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     _application()
     if args.api_base and (problem := validate_api_base_url(args.api_base)):
         print(f"sora2-desktop: --api-base: {problem}", file=sys.stderr)
+        return 2
+    if args.models_url is None:
+        args.models_url = os.environ.get(MODELS_URL_ENV)
+    if args.models_url and (problem := models_url_problem(args.models_url)):
+        print(f"sora2-desktop: --models-url: {problem}", file=sys.stderr)
         return 2
     profile = Profile.from_dir(args.profile) if args.profile else Profile.default()
     if (code := _prepare_profile(profile, verbose=args.verbose)) is not None:
@@ -186,6 +201,7 @@ async def _run(args: argparse.Namespace, profile: Profile, guard: InstanceGuard)
     collector = MainThreadGC(parent=app)
     settings = AppSettings(profile)
     session = Session(profile, settings, SecretStore(), api_base_override=args.api_base)
+    session.models.set_index_override(args.models_url)
     window = MainWindow(session)
     _install_excepthook(window)
     quit_requested = asyncio.Event()
@@ -203,6 +219,8 @@ async def _run(args: argparse.Namespace, profile: Profile, guard: InstanceGuard)
         window.activate(demo=True)
     elif session.stored_key() is not None:
         window.activate()
+    # After the first paint and after a demo start (which points it at the stand-in's index): in the background.
+    session.models.refresh_if_due()
     await quit_requested.wait()
     await session.aclose()
     collector.stop()

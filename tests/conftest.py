@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 # Headless by default, and PySide6 even where PyQt is installed too (qasync would pick PyQt first).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
+# No app a test starts (in this process or as a child) reads the service's model index on the internet.
+os.environ["SORA2_MODELS_URL"] = ""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The APIXO Sora 2 protocol: typed requests and statuses, errors, and an async httpx client. No Qt here."""
+"""The APIXO protocol: models as data, typed requests and statuses, errors, and an async httpx client. No Qt."""
 
 from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.api.errors import (
@@ -11,37 +11,33 @@ from sora2_desktop.api.errors import (
     RateLimitedError,
     TransientError,
 )
+from sora2_desktop.api.model_spec import ModelSpec, Price, SpecError
 from sora2_desktop.api.request import (
-    MAX_IMAGE_BYTES,
-    MAX_PROMPT_CHARS,
-    AspectRatio,
     FieldError,
     GenerationRequest,
     Mode,
-    Provider,
     RequestType,
 )
 from sora2_desktop.api.secret import ApiKey
 from sora2_desktop.api.status import TaskState, TaskStatus
 
 __all__ = [
-    "MAX_IMAGE_BYTES",
-    "MAX_PROMPT_CHARS",
     "ApiError",
     "ApiKey",
     "ApixoClient",
-    "AspectRatio",
     "AuthError",
     "DownloadError",
     "FieldError",
     "GenerationRequest",
     "InvalidRequestError",
     "Mode",
+    "ModelSpec",
     "NotFoundError",
+    "Price",
     "ProtocolError",
-    "Provider",
     "RateLimitedError",
     "RequestType",
+    "SpecError",
     "TaskState",
     "TaskStatus",
     "TransientError",

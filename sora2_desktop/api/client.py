@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
@@ -25,22 +26,24 @@ from sora2_desktop.api.download import stream_to_file
 from sora2_desktop.api.errors import (
     ApiError,
     AuthError,
+    BalanceTooLowError,
     DownloadError,
     InvalidRequestError,
     NotFoundError,
+    PolicyRefusedError,
     ProtocolError,
     RateLimitedError,
     TransientError,
     parse_retry_after,
 )
+from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.api.request import GenerationRequest
 from sora2_desktop.api.secret import ApiKey
 from sora2_desktop.api.status import MalformedStatus, TaskStatus
 
 log = logging.getLogger(__name__)
 
-SUBMIT_PATH = "/api/v1/generateTask/sora-2"
-STATUS_PATH = "/api/v1/statusTask/sora-2"
+BALANCE_PATH = "/api/v1/apikeys/current-balance"
 MAX_REDIRECTS = 5
 # Long service messages are cut so a misbehaving proxy cannot fill the form with a page of HTML.
 MAX_SERVICE_MESSAGE_CHARS = 1000
@@ -50,6 +53,10 @@ _JSON_ACCEPT = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Origin = tuple[str, str, int]
+# A 403 whose words are about the key (not a policy refusal of this one request) is a key problem like 401.
+_ABOUT_THE_KEY = re.compile(
+    r"\b(api[\s_-]?key|apikey|key|token|bearer|credentials?)\b|unauthori[sz]|authenticat", re.IGNORECASE
+)
 _NOT_FOUND = re.compile(r"\bnot\s+found\b|\bunknown\s+task\b|\bno\s+such\s+task\b", re.IGNORECASE)
 
 
@@ -121,8 +128,8 @@ class ApixoClient:
 
     # -- the protocol --------------------------------------------------------------------------------------
 
-    async def submit(self, request: GenerationRequest) -> str:
-        """Create a task; return its taskId.
+    async def submit(self, request: GenerationRequest, spec: ModelSpec) -> str:
+        """Create a task of `spec`'s model; return its taskId.
 
         A request that breaks the service's rules raises InvalidRequestError with `field_errors` and no
         network call is made.
@@ -132,7 +139,7 @@ class ApixoClient:
         # meant to stand alone (api/ knows nothing of the app), a re-run sends a stored request that an older
         # version may have written under other rules, and the check costs microseconds against a round trip
         # that the service would refuse anyway (the runner turns this error into a REJECTED row with its words).
-        field_errors = request.validate()
+        field_errors = request.validate(spec)
         if field_errors:
             raise InvalidRequestError(
                 " ".join(problem.message for problem in field_errors),
@@ -140,7 +147,7 @@ class ApixoClient:
                 field_errors=field_errors,
                 request_sent=False,
             )
-        data = await self._call("POST", SUBMIT_PATH, json=request.to_payload())
+        data = await self._call("POST", spec.submit_path, json=request.to_payload(spec))
         task_id = data.get("taskId") if isinstance(data, dict) else None
         if not isinstance(task_id, str) or not task_id.strip():
             raise ProtocolError(
@@ -148,11 +155,11 @@ class ApixoClient:
             )
         return task_id
 
-    async def status(self, task_id: str) -> TaskStatus:
-        """Ask where a task is; the answer keeps every field the service sent (`TaskStatus.raw`)."""
+    async def status(self, task_id: str, spec: ModelSpec) -> TaskStatus:
+        """Ask where a task of `spec`'s model is; the answer keeps every field the service sent (`TaskStatus.raw`)."""
         if not task_id.strip():
             raise ValueError("task_id is empty")
-        data = await self._call("GET", STATUS_PATH, params={"taskId": task_id})
+        data = await self._call("GET", spec.status_path, params={"taskId": task_id})
         if not isinstance(data, dict):
             raise ProtocolError("The service's status answer held no task data.")
         problem: str | None = None
@@ -167,6 +174,20 @@ class ApixoClient:
         if status.task_id != task_id:
             raise ProtocolError("The service answered about a different task than the one asked for.")
         return status
+
+    async def balance(self) -> float:
+        """The key's remaining balance in US dollars. An answer that is not a finite number raises
+        ProtocolError: a guessed figure would be worse than "balance unknown"."""
+        data = await self._call("GET", BALANCE_PATH)
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise ProtocolError("The service's balance answer held no amount.")
+        try:
+            amount = float(data)
+        except ValueError:
+            raise ProtocolError("The service's balance answer was not a number.") from None
+        if not math.isfinite(amount):
+            raise ProtocolError("The service's balance answer was not a number.")
+        return amount
 
     async def download(
         self,
@@ -354,12 +375,20 @@ class ApixoClient:
 def _error_for(code: int, message: str, retry_after: str | None) -> ApiError:
     if code == 429:
         return RateLimitedError(parse_retry_after(retry_after))
-    if code in (401, 403):
+    if code == 401 or (code == 403 and _ABOUT_THE_KEY.search(message)):
         return AuthError(status_code=code)
-    if code in (408, 425) or 500 <= code < 600:
+    if code == 402:
+        return BalanceTooLowError(message)
+    if code == 403:
+        # The service documents 403 as "refused by policy": one request refused, not the key. Treating it as a
+        # bad key would pause every task and ask for a key that is fine.
+        return PolicyRefusedError(message)
+    if code == 503:
         return TransientError(
-            f"The service had a problem (code {code}); the request will be tried again.", status_code=code
+            "The service is unavailable (HTTP 503); the request will be tried again.", status_code=code
         )
+    if code in (408, 425) or 500 <= code < 600:
+        return TransientError(f"The service failed (HTTP {code}); the request will be tried again.", status_code=code)
     if code == 404 or (code == 400 and _NOT_FOUND.search(message)):
         # "Task not found": the service forgot the task (or the stand-in restarted); the runner gives up later.
         return NotFoundError(message or "The service does not know this task.", status_code=code)

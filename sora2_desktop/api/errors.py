@@ -62,6 +62,25 @@ class NotFoundError(InvalidRequestError):
     only when this persists."""
 
 
+class BalanceTooLowError(InvalidRequestError):
+    """402: the key's balance cannot pay for this task. Nothing was created; retrying cannot help until the
+    person tops up (`service_message` keeps the service's words)."""
+
+    def __init__(self, service_message: str = "", *, status_code: int | None = 402) -> None:
+        super().__init__(service_message, status_code=status_code)
+        self.user_message = "The key's balance is too low for this task: top up at the APIXO dashboard, then Re-run."
+
+
+class PolicyRefusedError(InvalidRequestError):
+    """403 that is not about the key: the service refused this one request by its policy (the prompt, the
+    image, the model for this account). Only this task is refused; the key stays in use."""
+
+    def __init__(self, service_message: str = "", *, status_code: int | None = 403) -> None:
+        super().__init__(service_message, status_code=status_code)
+        said = f": {service_message}" if service_message else "."
+        self.user_message = f"The service refused this request by its policy (not because of the API key){said}"
+
+
 class AuthError(ApiError):
     """401: the key is missing or wrong. Retrying with the same key cannot help; ask the person for a key."""
 

@@ -24,8 +24,6 @@ class TaskState(enum.StrEnum):
         return self in (TaskState.SUCCESS, TaskState.FAILED)
 
 
-KNOWN_FAIL_CODES = ("CONTENT_VIOLATION", "INVALID_IMAGE_URL")
-
 # Bounds on what one answer can make the app hold and show. A task has one video per take; 16 is generous.
 MAX_RESULT_URLS = 16
 MAX_URL_CHARS = 4096

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -13,16 +13,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from sora2_desktop.api import ApiKey, GenerationRequest
 from sora2_desktop.api.client import ApixoClient
+from sora2_desktop.core.account.account import Account
+from sora2_desktop.core.catalogue.catalogue_service import CatalogueService
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
-from sora2_desktop.core.images.host import DEFAULT_PREFIX, ImageHost, image_host_from_settings
+from sora2_desktop.core.images.host import ImageHost, image_host_for
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
 from sora2_desktop.core.images.url_guard import api_is_local
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.results.downloader import ResultDownloader
 from sora2_desktop.core.results.export import export_copy
-from sora2_desktop.core.results.poster_frames import PosterMaker, poster_path_for
+from sora2_desktop.core.results.history_results import HistoryResults, posters_on_disk
+from sora2_desktop.core.results.poster_frames import PosterMaker
 from sora2_desktop.core.runtime.logging_setup import register_secret
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.connection_state import ConnectionState
@@ -36,14 +39,6 @@ log = logging.getLogger(__name__)
 # The stand-in runs this many times faster than the service in demo mode: a 10 s clip is "ready" in ~25 s.
 DEMO_SPEED = 10.0
 DEMO_KEY = "demo-key"
-
-
-@dataclass(frozen=True)
-class HistoryResults:
-    """What the history list shows of its finished tasks' files, read once after the first paint."""
-
-    downloads: dict[int, list[Download]]  # local id → its download records
-    posters: dict[int, str]  # local id → a poster PNG already on disk; the missing ones come by `poster_ready`
 
 
 class Session(QObject):
@@ -78,6 +73,9 @@ class Session(QObject):
         self._api_base_override = api_base_override
         self._demo_speed = demo_speed
         self._timing_override = timing  # tests run against a fast stand-in and poll to match
+        self.models = CatalogueService(profile, settings, parent=self)  # what each model takes and costs
+        self.account = Account(self.models, parent=self)  # the key's balance and what a click costs
+        self.account.follow(self.tasks_submitted, self.task_changed)
         self._store = TaskStore(profile.database_path)
         self._store.stop_automatic_checkpoints()  # the session checkpoints from a worker thread (_checkpoint)
         self._checkpoints = QTimer(self, interval=30_000)
@@ -154,6 +152,7 @@ class Session(QObject):
 
             sim = SimServer(speed=self._demo_speed).start()
             self._sim = sim
+            self.models.follow_index_of(lambda: sim.models_index_url)  # its own model index, while it runs
             base, key = sim.api_base, ApiKey(DEMO_KEY)
             timing = replace(timing, time_scale=1.0 / self._demo_speed)
             # Demo tasks and files live apart (<profile>/demo/): the real history never shows them.
@@ -168,7 +167,8 @@ class Session(QObject):
         register_secret(key.reveal())
         self.demo = demo
         self._client = ApixoClient(base, key, http=self._http_client())
-        runner = self._runner = TaskRunner(self._store, self._client, timing, parent=self)
+        spec_for = lambda model_id: self.models.current().spec_for(model_id)  # noqa: E731 - at each request
+        runner = self._runner = TaskRunner(self._store, self._client, timing, models=spec_for, parent=self)
         downloader = self._downloader = ResultDownloader(
             self._store,
             self._client,
@@ -177,7 +177,7 @@ class Session(QObject):
             size_cap=lambda: self.settings.download_size_cap_bytes,
             parent=self,
         )
-        self._submission = SubmissionService(self._image_resolver(), runner.submit)
+        self._submission = SubmissionService(self._image_resolver(), runner.submit, self.models.current)
         runner.task_changed.connect(self.task_changed)
         runner.auth_required.connect(self.auth_required)
         runner.connection_changed.connect(self.connection_changed)
@@ -186,6 +186,7 @@ class Session(QObject):
         downloader.file_ready.connect(self._make_poster)
         runner.start()
         downloader.start()
+        self.account.attach(self._client, runner.limiter, self._store.balances)
         self._downloads.clear()  # the start settles expired links in one write, without download_changed
         log.info("session active (%s) against %s", "demo" if demo else "service", base)
         self.activated.emit()
@@ -204,6 +205,7 @@ class Session(QObject):
 
     async def _disconnect(self) -> None:
         """Stop the downloader, the runner and the stand-in (each writes where it stopped)."""
+        await self.account.detach()
         if self._downloader is not None:
             await self._downloader.stop()
         if self._runner is not None:
@@ -232,16 +234,7 @@ class Session(QObject):
             self._runner.set_api_key_changed()
 
     def _image_host(self) -> ImageHost | None:
-        s = self.settings
-        return image_host_from_settings(
-            endpoint=s.s3_endpoint,
-            bucket=s.s3_bucket,
-            region=s.s3_region,
-            access_key_id=s.s3_access_key_id,
-            secret_access_key=self.secrets.load_secret("s3_secret_access_key") or "",
-            public_base_url=s.s3_public_base_url or None,
-            prefix=s.s3_prefix or DEFAULT_PREFIX,
-        )
+        return image_host_for(self.settings, self.secrets.load_secret("s3_secret_access_key") or "")
 
     # -- generating -------------------------------------------------------------------------------------------
 
@@ -261,10 +254,10 @@ class Session(QObject):
 
     def rerun(self, task: Task, duration: int | None = None) -> list[Task]:
         """Send a stored task's request again (as one new take), with another duration if given."""
-        if self._runner is None:
+        if self._submission is None:
             return []
         request = task.request if duration is None else replace(task.request, duration=duration)
-        tasks = self._runner.submit([request])
+        tasks = self._submission.send_again(request)
         self.tasks_submitted.emit(tasks)
         return tasks
 
@@ -334,7 +327,7 @@ class Session(QObject):
         by_task = {
             local_id: [known[index] for index in sorted(known)] for local_id, known in self._downloads.items() if known
         }
-        posters, missing = await asyncio.to_thread(_posters_on_disk, by_task)
+        posters, missing = await asyncio.to_thread(posters_on_disk, by_task)
         if not self.closed:
             for local_id, video in missing.items():
                 self._posters.request(str(local_id), video)
@@ -375,6 +368,7 @@ class Session(QObject):
 
     async def aclose(self) -> None:
         self.closed = True
+        self.models.cancel_refresh()
         self._checkpoints.stop()
         if self._checkpoint_job is not None:
             await asyncio.gather(self._checkpoint_job, return_exceptions=True)
@@ -382,19 +376,3 @@ class Session(QObject):
         if self._http is not None:
             await self._http.aclose()
         self._store.close()
-
-
-def _posters_on_disk(by_task: dict[int, list[Download]]) -> tuple[dict[int, str], dict[int, Path]]:
-    """Posters already made, and finished videos still without one: a file-system walk, so in a worker."""
-    posters: dict[int, str] = {}
-    missing: dict[int, Path] = {}
-    for local_id, records in by_task.items():
-        done = next((r.path for r in records if r.state == DownloadState.DONE and r.path is not None), None)
-        if done is None:
-            continue
-        poster = poster_path_for(done)
-        if poster.is_file():
-            posters[local_id] = str(poster)
-        elif done.is_file():
-            missing[local_id] = done
-    return posters, missing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import socket
@@ -12,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from sora2_desktop.sim.contract import INDEX_PATH, SCHEMA_PATH, index_document, schema_document
 from sora2_desktop.sim.faults import Origin
 from sora2_desktop.sim.service import ServiceError
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 SUBMIT_PATH = "/api/v1/generateTask/sora-2"
 STATUS_PATH = "/api/v1/statusTask/sora-2"
+SUBMIT_PREFIX, STATUS_PREFIX = "/api/v1/generateTask/", "/api/v1/statusTask/"
+BALANCE_PATH = "/api/v1/apikeys/current-balance"
 MAX_BODY = 16 * 1024 * 1024
 CHUNK = 256 * 1024
 _BLOB_PERIOD = 251  # a prime, so the pattern never lines up with chunk or buffer sizes
@@ -93,7 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             if not path.startswith("/_sim/"):
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                self.sim.record(self.origin, self.command, self.path, headers, body)
+                # The published docs live on another host at the service: recorded apart ("docs").
+                origin = "docs" if path.startswith("/docs/") else self.origin
+                self.sim.record(origin, self.command, self.path, headers, body)
             self.handle_request(path, body)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
@@ -181,8 +187,10 @@ class ApiHandler(_Handler):
         if path.startswith("/_sim/"):
             self._control(path, body)
             return
-        routes = {SUBMIT_PATH: ("POST", self._submit), STATUS_PATH: ("GET", self._status)}
-        route = routes.get(path)
+        if path.startswith("/docs/"):
+            self._docs(path)  # public pages (no key), on the service's web host: no API faults, no rate limit
+            return
+        route = self._routes().get(path)
 
         def answer() -> None:
             if route is None:
@@ -205,13 +213,37 @@ class ApiHandler(_Handler):
         if not self.apply_request_faults(then=answer):
             answer()
 
-    def _submit(self, key: str, body: bytes) -> None:
-        task = self.sim.service.submit(key, body)
+    def _routes(self) -> dict[str, tuple[str, Callable[[str, bytes], None]]]:
+        """Each model of the contract now played has its own submit and status route; the balance is per key."""
+        routes: dict[str, tuple[str, Callable[[str, bytes], None]]] = {BALANCE_PATH: ("GET", self._balance)}
+        for model in self.sim.service.models():
+            routes[SUBMIT_PREFIX + model] = ("POST", functools.partial(self._submit, model=model))
+            routes[STATUS_PREFIX + model] = ("GET", functools.partial(self._status, model=model))
+        return routes
+
+    def _submit(self, key: str, body: bytes, model: str) -> None:
+        task = self.sim.service.submit(key, body, model)
         self.send(200, envelope(200, "success", {"taskId": task.task_id}))
 
-    def _status(self, key: str, body: bytes) -> None:
+    def _status(self, key: str, body: bytes, model: str) -> None:
         task_id = (parse_qs(urlsplit(self.path).query).get("taskId") or [""])[0]
-        self.send(200, envelope(200, "success", self.sim.service.status(key, task_id)))
+        self.send(200, envelope(200, "success", self.sim.service.status(key, task_id, model)))
+
+    def _balance(self, key: str, body: bytes) -> None:
+        self.send(200, envelope(200, "success", self.sim.service.balance(key)))
+
+    def _docs(self, path: str) -> None:
+        service = self.sim.service
+        models = service.models()
+        schemas = {SCHEMA_PATH.format(model=model): rules for model, rules in models.items()}
+        if self.command not in ("GET", "HEAD"):
+            self.send(405, b"method not allowed", "text/plain", {"Allow": "GET, HEAD"})
+        elif path == INDEX_PATH:
+            self.send(200, json.dumps(index_document(service.contract)).encode())
+        elif path in schemas:
+            self.send(200, json.dumps(schema_document(schemas[path])).encode())
+        else:
+            self.send(404, b"<html><body>404 Not Found</body></html>", "text/html")
 
     def _control(self, path: str, body: bytes) -> None:
         """Test/demo controls for other processes (curl). Not in the real service; never faulted or logged."""
@@ -228,6 +260,12 @@ class ApiHandler(_Handler):
             sim.faults.clear()
         elif verb == ("POST", "/_sim/finish_all"):
             sim.finish_all()
+        elif verb == ("POST", "/_sim/contract"):
+            try:
+                sim.service.set_contract(str(json.loads(body or b"{}").get("contract", "")))
+            except (ValueError, TypeError, AttributeError) as exc:
+                self.send(400, envelope(400, str(exc)))
+                return
         elif verb in (("DELETE", "/_sim/requests"), ("POST", "/_sim/requests/clear")):
             sim.clear_requests()
         elif verb == ("GET", "/_sim/requests"):

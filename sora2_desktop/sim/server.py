@@ -12,6 +12,7 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 from sora2_desktop.resources import resource_path
+from sora2_desktop.sim.contract import INDEX_PATH, STARTING_BALANCE_USD
 from sora2_desktop.sim.faults import FaultPlan
 from sora2_desktop.sim.handlers import ApiHandler, CdnHandler, OriginServer, envelope
 from sora2_desktop.sim.service import Clock, SimService, SimTask
@@ -56,6 +57,8 @@ class SimServer:
         rate_limit_per_minute: int = 10_000,
         max_running_tasks: int = 1_000,
         clock: Callable[[], float] | None = None,
+        contract: str = "seed",
+        balance_usd: float = STARTING_BALANCE_USD,
     ) -> None:
         self.clock: Clock = clock or time.time
         self.faults = FaultPlan()
@@ -66,6 +69,8 @@ class SimServer:
             require_key=require_key,
             rate_limit_per_minute=rate_limit_per_minute,
             max_running_tasks=max_running_tasks,
+            contract=contract,
+            balance_usd=balance_usd,
         )
         self.requests: list[RecordedRequest] = []
         # (taskId, callback URL, HTTP status or error name): what the callback mode actually delivered.
@@ -126,6 +131,15 @@ class SimServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+    @property
+    def models_index_url(self) -> str | None:
+        """The model index this stand-in publishes (at /docs/, like the service's web host); None once stopped."""
+        return f"{self.api_base}{INDEX_PATH}" if self._origins else None
+
+    def set_contract(self, contract: str) -> None:
+        """Play the "seed" or the "later" version of the service's pages from the next request on."""
+        self.service.set_contract(contract)
 
     # --- test helpers -----------------------------------------------------------------------------
 

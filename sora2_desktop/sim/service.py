@@ -13,16 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sora2_desktop.sim.contract import SORA_2, STARTING_BALANCE_USD, ModelRules, models_for
 from sora2_desktop.sim.faults import TASK_FAIL_KINDS, TASK_RESULT_KINDS, FaultPlan
 from sora2_desktop.sim.images import check_image_url, is_loopback_url
 
 Clock = Callable[[], float]  # Unix seconds, like time.time
 
-MAX_PROMPT_CHARS = 10_000
 RESULT_TTL_S = 15 * 24 * 3600  # result URLs are valid for 15 days
 # Service-time ranges in seconds (before dividing by `speed`), from API.md's "generation time".
 PENDING_S = (3.0, 15.0)
 TOTAL_S = {10: (180.0, 300.0), 15: (240.0, 360.0)}
+# Other durations (4/8/12 s): no published figure; about 18-30 s of service time per second of video, as for 10 s.
+TOTAL_S_PER_VIDEO_SECOND = (18.0, 30.0)
+# The parameters that set the frame; a model takes one of them per mode and refuses the others.
+FRAME_PARAMS = ("aspect_ratio", "size", "resolution")
 # Input checks (safety, image fetch) fail early: soon after the task leaves the queue.
 EARLY_FAIL_S = (5.0, 30.0)
 
@@ -76,6 +80,7 @@ class SimTask:
     not_video: bool = False
     evil_name: bool = False
     notified: bool = False  # callback sent (or not needed)
+    model: str = "sora-2"
 
     @property
     def duration(self) -> int:
@@ -91,8 +96,9 @@ class SimTask:
         return "processing" if now >= self.started else "pending"
 
 
-def validate(raw: bytes) -> dict[str, Any]:
-    """The submit body, checked as the service checks it; ServiceError(400) with a readable message if not."""
+def validate(raw: bytes, rules: ModelRules = SORA_2) -> dict[str, Any]:
+    """The submit body, checked as the service checks it for the model `rules` describe; ServiceError(400) whose
+    message names the parameter (`input.duration must be one of 4, 8, 12 (got 10)`) if not."""
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -105,30 +111,32 @@ def validate(raw: bytes) -> dict[str, Any]:
     prompt = inp.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         raise ServiceError(400, "input.prompt is required and must not be empty")
-    if len(prompt) > MAX_PROMPT_CHARS:
-        raise ServiceError(400, f"input.prompt is too long: {len(prompt)} characters (at most {MAX_PROMPT_CHARS})")
-    mode = inp.get("mode")
-    if mode not in ("text-to-video", "image-to-video"):
-        raise ServiceError(400, f"input.mode must be text-to-video or image-to-video, not {json.dumps(mode)}")
-    duration = inp.get("duration")
-    if isinstance(duration, bool) or duration not in (10, 15):
-        raise ServiceError(400, f"input.duration must be 10 or 15 (seconds), not {json.dumps(duration)}")
-    inp.setdefault("aspect_ratio", "landscape")
-    if inp["aspect_ratio"] not in ("landscape", "portrait"):
-        raise ServiceError(
-            400, f"input.aspect_ratio must be landscape or portrait, not {json.dumps(inp['aspect_ratio'])}"
-        )
-    body.setdefault("provider", "auto")
-    if body["provider"] not in ("auto", "value", "official"):
-        raise ServiceError(400, f"provider must be auto, value or official, not {json.dumps(body['provider'])}")
+    if len(prompt) > rules.prompt_max:
+        raise ServiceError(400, f"input.prompt is too long: {len(prompt)} characters (at most {rules.prompt_max})")
+    mode = _one_of("input.mode", inp.get("mode"), tuple(rules.frame))
+    duration = inp.get("duration", rules.default_duration)
+    if isinstance(duration, bool) or duration not in rules.durations:
+        _one_of("input.duration", duration, rules.durations)
+    inp["duration"] = duration
+    frame = rules.frame[mode]
+    for param in FRAME_PARAMS:
+        if param in inp and param != frame.param:
+            raise ServiceError(400, f"input.{param} is not taken by {rules.model} in {mode}: use input.{frame.param}")
+    inp[frame.param] = _one_of(f"input.{frame.param}", inp.get(frame.param, frame.default), frame.options)
+    body["provider"] = _one_of("provider", body.get("provider", rules.default_provider), rules.providers)
     urls = inp.get("image_urls")
     if urls is not None and (not isinstance(urls, list) or not all(isinstance(u, str) for u in urls)):
         raise ServiceError(400, "input.image_urls must be a list of URLs")
     if mode == "image-to-video" and not urls:
         raise ServiceError(400, "input.image_urls is required for image-to-video")
-    inp.setdefault("remove_watermark", True)
-    if not isinstance(inp["remove_watermark"], bool):
-        raise ServiceError(400, "input.remove_watermark must be true or false")
+    if mode == "image-to-video" and rules.exactly_one_image and len(urls or []) != 1:
+        raise ServiceError(
+            400, f"input.image_urls must hold exactly one URL for image-to-video (got {len(urls or [])})"
+        )
+    if rules.watermark:
+        inp.setdefault("remove_watermark", True)
+        if not isinstance(inp["remove_watermark"], bool):
+            raise ServiceError(400, "input.remove_watermark must be true or false")
     body.setdefault("request_type", "async")
     if body["request_type"] not in ("async", "callback"):
         raise ServiceError(400, f"request_type must be async or callback, not {json.dumps(body['request_type'])}")
@@ -136,6 +144,14 @@ def validate(raw: bytes) -> dict[str, Any]:
     if body["request_type"] == "callback" and (not isinstance(callback, str) or not callback.strip()):
         raise ServiceError(400, "callback_url is required when request_type is callback")
     return body
+
+
+def _one_of(name: str, value: Any, options: tuple[Any, ...]) -> Any:
+    """`value` when it is among `options` (a bool never is); else the 400 that names the parameter."""
+    if isinstance(value, bool) or value not in options:
+        allowed = ", ".join(str(option) for option in options)
+        raise ServiceError(400, f"{name} must be one of {allowed} (got {json.dumps(value)})")
+    return value
 
 
 class SimService:
@@ -151,6 +167,8 @@ class SimService:
         rate_limit_per_minute: int = 10_000,
         max_running_tasks: int = 1_000,
         seed: int | None = None,
+        contract: str = "seed",
+        balance_usd: float = STARTING_BALANCE_USD,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -161,6 +179,10 @@ class SimService:
         self.rate_limit_per_minute = rate_limit_per_minute
         self.max_running_tasks = max_running_tasks
         self.result_base = ""  # the CDN origin; set by the server once it has a port
+        self._models = models_for(contract)
+        self.contract = contract
+        self.starting_balance_usd = balance_usd
+        self._balances: dict[str, float] = {}  # per key, from its first debit on
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._tasks: dict[str, SimTask] = {}
@@ -190,10 +212,31 @@ class SimService:
                 raise ServiceError(429, "Rate limit exceeded: too many requests, try again later", retry_after=wait)
             hits.append(now)
 
+    # --- the contract and the balance ---------------------------------------------------------------
+
+    def set_contract(self, contract: str) -> None:
+        """Play another version of the service's pages from the next request on (ValueError for unknown ones)."""
+        models = models_for(contract)
+        with self._lock:
+            self._models, self.contract = models, contract
+
+    def models(self) -> dict[str, ModelRules]:
+        with self._lock:
+            return dict(self._models)
+
+    def balance(self, key: str) -> float:
+        with self._lock:
+            return round(self._balances.get(key, self.starting_balance_usd), 6)
+
+    def set_balance(self, key: str, usd: float) -> None:
+        with self._lock:
+            self._balances[key] = usd
+
     # --- tasks ------------------------------------------------------------------------------------
 
-    def submit(self, key: str, raw: bytes) -> SimTask:
-        body = validate(raw)
+    def submit(self, key: str, raw: bytes, model: str = "sora-2") -> SimTask:
+        rules = self.models()[model]
+        body = validate(raw, rules)
         now = self.clock()
         with self._lock:
             running = sum(1 for t in self._tasks.values() if t.key == key and now < t.ends)
@@ -203,15 +246,23 @@ class SimService:
             raise ServiceError(429, f"Too many running tasks: at most {self.max_running_tasks} per key", retry_after=10)
         if self.faults.take("insufficient_credits") is not None:
             raise ServiceError(400, "Insufficient credits")
+        price = rules.price(int(body["input"]["duration"]))
         task = self._new_task(key, body, now)
+        task.model = model
         with self._lock:
+            left = self._balances.get(key, self.starting_balance_usd) - price
+            if left < -1e-9:
+                raise ServiceError(402, "Insufficient balance: top up your account to create this task")
+            self._balances[key] = left
             self._tasks[task.task_id] = task
         return task
 
     def _new_task(self, key: str, body: dict[str, Any], now: float) -> SimTask:
         with self._lock:
             pending = self._rng.uniform(*PENDING_S)
-            total = self._rng.uniform(*TOTAL_S[int(body["input"]["duration"])])
+            duration = int(body["input"]["duration"])
+            low, high = TOTAL_S.get(duration) or tuple(s * duration for s in TOTAL_S_PER_VIDEO_SECOND)
+            total = self._rng.uniform(low, high)
             early = pending + self._rng.uniform(*EARLY_FAIL_S)
         task_id = "task_" + secrets.token_hex(6)
         task = SimTask(task_id, key, body, now, now + pending / self.speed, now + total / self.speed)
@@ -253,12 +304,13 @@ class SimService:
         with self._lock:
             return list(self._tasks.values())
 
-    def status(self, key: str, task_id: str | None) -> dict[str, Any]:
-        """The `data` of a status answer; ServiceError(400) for a missing id or another key's task."""
+    def status(self, key: str, task_id: str | None, model: str = "sora-2") -> dict[str, Any]:
+        """The `data` of a status answer; ServiceError(400) for a missing id, another key's task, or a task of
+        another model (each model has its own status route)."""
         if not task_id:
             raise ServiceError(400, "taskId is required")
         task = self.task(task_id)
-        if task is None or task.key != key:
+        if task is None or task.key != key or task.model != model:
             raise ServiceError(400, f"Task not found: {task_id}")
         return self.status_data(task)
 

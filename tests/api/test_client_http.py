@@ -28,6 +28,7 @@ from sora2_desktop.api import (
 )
 from sora2_desktop.api.download import part_path
 from sora2_desktop.sim import blob_bytes
+from tests.helpers.models import SORA_2
 
 if TYPE_CHECKING:
     from tests.helpers.sim import ManualSim
@@ -58,14 +59,14 @@ def fails(sim: ManualSim, action: Callable[[ApixoClient], Awaitable[Any]], **opt
 
 
 def submit(client: ApixoClient) -> Awaitable[str]:
-    return client.submit(REQUEST)
+    return client.submit(REQUEST, SORA_2)
 
 
 def submitted_and_finished(sim: ManualSim) -> TaskStatus:
     async def action(client: ApixoClient) -> TaskStatus:
-        task_id = await client.submit(REQUEST)
+        task_id = await client.submit(REQUEST, SORA_2)
         sim.finish_all()
-        return await client.status(task_id)
+        return await client.status(task_id, SORA_2)
 
     return talk(sim, action)
 
@@ -86,14 +87,14 @@ def test_submit_poll_and_download_byte_identical(sim: ManualSim, tmp_path: Path)
     progress: list[tuple[int, int | None]] = []
 
     async def action(client: ApixoClient) -> list[TaskStatus]:
-        task_id = await client.submit(REQUEST)
-        seen = [await client.status(task_id)]
+        task_id = await client.submit(REQUEST, SORA_2)
+        seen = [await client.status(task_id, SORA_2)]
         # Follow the service's own advice: first look after 180 s, then every 10 s, until the task ends.
         sim.clock.advance(180)
-        seen.append(await client.status(task_id))
+        seen.append(await client.status(task_id, SORA_2))
         while not seen[-1].state.is_final:
             sim.clock.advance(10)
-            seen.append(await client.status(task_id))
+            seen.append(await client.status(task_id, SORA_2))
         (url,) = seen[-1].result_urls
         await client.download(url, dest, progress=lambda done, total: progress.append((done, total)))
         return seen
@@ -127,15 +128,15 @@ def test_finish_all_then_download(sim: ManualSim, tmp_path: Path) -> None:
 
 def test_400_invalid_parameters_from_the_service(sim: ManualSim, monkeypatch: pytest.MonkeyPatch) -> None:
     # The service's rules are the client's, so only a request that slipped past local checks reaches it.
-    monkeypatch.setattr(GenerationRequest, "validate", lambda self: [])
-    error = fails(sim, lambda client: client.submit(GenerationRequest(prompt="p", duration=12)))
+    monkeypatch.setattr(GenerationRequest, "validate", lambda self, spec, images=True: [])
+    error = fails(sim, lambda client: client.submit(GenerationRequest(prompt="p", duration=12), SORA_2))
     assert isinstance(error, InvalidRequestError)
     assert error.status_code == 400
-    assert error.service_message == "input.duration must be 10 or 15 (seconds), not 12"
+    assert error.service_message == "input.duration must be one of 10, 15 (got 12)"
 
 
 def test_400_for_an_unknown_task(sim: ManualSim) -> None:
-    error = fails(sim, lambda client: client.status("task_000000000000"))
+    error = fails(sim, lambda client: client.status("task_000000000000", SORA_2))
     assert isinstance(error, InvalidRequestError)
     assert error.service_message == "Task not found: task_000000000000"
 
@@ -183,7 +184,7 @@ def test_429_from_the_running_rate_limit(sim_factory: Callable[..., ManualSim]) 
 
     async def action(client: ApixoClient) -> None:
         for _ in range(3):
-            await client.submit(REQUEST)
+            await client.submit(REQUEST, SORA_2)
 
     error = fails(limited, action)
     assert isinstance(error, RateLimitedError)
@@ -207,7 +208,7 @@ def test_a_slow_service_times_out_as_transient(sim: ManualSim) -> None:
 
 def test_a_dropped_connection_is_transient(sim: ManualSim) -> None:
     sim.faults.inject("drop")
-    error = fails(sim, lambda client: client.status("task_1"))
+    error = fails(sim, lambda client: client.status("task_1", SORA_2))
     assert isinstance(error, TransientError) and error.retryable
     assert error.status_code is None
 
@@ -256,9 +257,9 @@ def test_invalid_image_url_is_a_failed_status(sim: ManualSim) -> None:
     request = GenerationRequest(prompt="The statue turns", mode=Mode.IMAGE_TO_VIDEO, image_urls=(image,))
 
     async def action(client: ApixoClient) -> TaskStatus:
-        task_id = await client.submit(request)
+        task_id = await client.submit(request, SORA_2)
         sim.finish_all()
-        return await client.status(task_id)
+        return await client.status(task_id, SORA_2)
 
     status = talk(sim, action)
     assert status.state is TaskState.FAILED

@@ -30,6 +30,8 @@ from sora2_desktop.api import (
     TaskState,
     TransientError,
 )
+from sora2_desktop.api.errors import PolicyRefusedError
+from tests.helpers.models import SORA_2
 
 API = "https://api.apixo.ai"
 CDN = "https://r2.apixo.ai"
@@ -83,11 +85,11 @@ def answer(status: int = 200, body: Any = None, *, text: str | None = None, **he
 
 
 def submit(client: ApixoClient) -> Awaitable[str]:
-    return client.submit(GOOD)
+    return client.submit(GOOD, SORA_2)
 
 
 def status(client: ApixoClient) -> Awaitable[Any]:
-    return client.status("task_1")
+    return client.status("task_1", SORA_2)
 
 
 # --- success ------------------------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ def test_submit_posts_the_payload_with_the_key_and_returns_the_task_id() -> None
     assert str(request.url) == "https://api.apixo.ai/api/v1/generateTask/sora-2"
     assert request.headers["authorization"] == f"Bearer {KEY}"
 
-    assert json.loads(request.content) == GOOD.to_payload()
+    assert json.loads(request.content) == GOOD.to_payload(SORA_2)
 
 
 def test_status_gets_by_task_id_and_parses_the_answer() -> None:
@@ -140,7 +142,7 @@ def test_base_url_with_a_path_prefix_and_trailing_slash() -> None:
 
     async def action(client: ApixoClient) -> str:
         client.base_url = "https://proxy.example.com/apixo/"
-        return await client.submit(GOOD)
+        return await client.submit(GOOD, SORA_2)
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
@@ -157,7 +159,7 @@ def test_invalid_request_is_refused_without_a_network_call() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise AssertionError("no request may be sent")
 
-    error = raised(handler, lambda client: client.submit(GenerationRequest(prompt="", duration=12)))
+    error = raised(handler, lambda client: client.submit(GenerationRequest(prompt="", duration=12), SORA_2))
     assert isinstance(error, InvalidRequestError)
     assert error.status_code is None
     assert [e.field for e in error.field_errors] == ["prompt", "duration"]
@@ -179,7 +181,8 @@ def test_invalid_request_is_refused_without_a_network_call() -> None:
         pytest.param(answer(422, text="nope"), InvalidRequestError, 422, id="422-not-json"),
         pytest.param(answer(401, envelope(401, "Unauthorized")), AuthError, 401, id="401"),
         pytest.param(answer(200, envelope(401, "Unauthorized")), AuthError, 401, id="401-in-body"),
-        pytest.param(answer(403, text="<h1>Forbidden</h1>"), AuthError, 403, id="403-html"),
+        # An HTML "Forbidden" page names no key: one refused request (policy), not a reason to stop polling.
+        pytest.param(answer(403, text="<h1>Forbidden</h1>"), PolicyRefusedError, 403, id="403-html"),
         pytest.param(answer(429, envelope(429, "Rate limit")), RateLimitedError, 429, id="429"),
         pytest.param(answer(200, envelope(429, "Rate limit")), RateLimitedError, 429, id="429-in-body"),
         pytest.param(answer(500, envelope(500, "Internal error")), TransientError, 500, id="500"),
@@ -312,7 +315,7 @@ def test_empty_key_sends_no_authorization_header() -> None:
 
     async def action(client: ApixoClient) -> str:
         client.api_key = ApiKey("   ")
-        return await client.submit(GOOD)
+        return await client.submit(GOOD, SORA_2)
 
     exchange(handler, action)
     assert "authorization" not in seen[0].headers
@@ -326,9 +329,9 @@ def test_a_replaced_key_is_used_from_the_next_request_on() -> None:
         return httpx.Response(200, json=envelope(200, "success", {"taskId": "t"}))
 
     async def action(client: ApixoClient) -> None:
-        await client.submit(GOOD)
+        await client.submit(GOOD, SORA_2)
         client.api_key = ApiKey("sk-new")
-        await client.submit(GOOD)
+        await client.submit(GOOD, SORA_2)
 
     exchange(handler, action)
     assert seen == [f"Bearer {KEY}", "Bearer sk-new"]

@@ -15,7 +15,8 @@ from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.results.download_record import Download, DownloadState
-from sora2_desktop.core.session import HistoryResults, Session
+from sora2_desktop.core.results.history_results import HistoryResults
+from sora2_desktop.core.session import Session
 from sora2_desktop.core.storage.database import Database
 from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.task import Task, TaskPhase

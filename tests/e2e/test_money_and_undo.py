@@ -53,7 +53,10 @@ def test_several_takes_ask_before_spending_and_cancel_sends_nothing(
     app.window.form._takes.setValue(3)
     press_generate(qtbot, app)
     assert len(answers.asked) == 1
-    assert "Submit 3 takes × 10 s of Sora 2?" in answers.asked[0] and "provider auto" in answers.asked[0]
+    assert (
+        "Submit 3 takes × 10 s of Sora 2, estimated at ≈$0.45?" in answers.asked[0]
+        and "provider auto" in answers.asked[0]
+    )
     assert app.window.model.rowCount() == 0 and app.session.tasks() == []
 
 

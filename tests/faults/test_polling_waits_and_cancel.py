@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sora2_desktop.api import TaskStatus
+from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.backoff import MAX_RETRY_WAIT_S, Backoff
 from sora2_desktop.core.tasks.connection_state import ConnectionState
@@ -159,10 +160,10 @@ def test_an_unforeseen_exception_in_one_poll_only_delays_that_task(
         real_status = rig.client.status
         faults = [RecursionError("deep"), OverflowError("big"), UnicodeError("odd")]
 
-        async def faulty_status(task_id: str) -> TaskStatus:
+        async def faulty_status(task_id: str, spec: ModelSpec) -> TaskStatus:
             if task_id == "task_0002" and faults:
                 raise faults.pop(0)
-            return await real_status(task_id)
+            return await real_status(task_id, spec)
 
         rig.client.status = faulty_status  # type: ignore[method-assign]
         ids = rig.submit(3)

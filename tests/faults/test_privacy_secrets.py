@@ -18,7 +18,9 @@ import httpx
 import pytest
 
 from sora2_desktop.api import GenerationRequest, Mode, TaskStatus
+from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.api.secret import ApiKey, InvalidApiKeyError
+from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.config.secrets import API_KEY_ENV, SecretStore
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
 from sora2_desktop.core.runtime import logging_setup
@@ -67,14 +69,14 @@ def test_a_fault_whose_traceback_carries_the_key_is_logged_without_it(
         real_status = rig.client.status
         faults = {"left": 2}
 
-        async def leaky_status(task_id: str) -> TaskStatus:
+        async def leaky_status(task_id: str, spec: ModelSpec) -> TaskStatus:
             if task_id == "task_0002" and faults["left"]:
                 faults["left"] -= 1
                 try:
                     raise ConnectionError(f"proxy refused: Authorization: Bearer {KEY}; api_key={KEY}")
                 except ConnectionError as cause:
                     raise RuntimeError(f"status query with key {KEY} failed") from cause
-            return await real_status(task_id)
+            return await real_status(task_id, spec)
 
         rig.client.status = leaky_status  # type: ignore[method-assign]
         ids = rig.submit(3)
@@ -180,7 +182,7 @@ def test_an_image_address_that_redirects_to_the_metadata_service_is_refused_and_
         running = rig.submit(2)
         async with httpx.AsyncClient(trust_env=False, proxy=proxy) as http:
             resolver = ImageResolver(http, lambda: None, allow_local=lambda: False, resolver=_public_dns)
-            service = SubmissionService(resolver, rig.runner.submit)
+            service = SubmissionService(resolver, rig.runner.submit, shipped_catalogue)
             request = GenerationRequest(prompt="a kite over dunes", mode=Mode.IMAGE_TO_VIDEO)
             refused = await service.submit(request, [ImageSource("http://images.example.com/steal", False)], 1)
             accepted = await service.submit(request, [ImageSource("http://images.example.com/kite.png", False)], 1)

@@ -16,6 +16,7 @@ from sora2_desktop.core.config.profile import Profile
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.apixo.ai"
+DEFAULT_MODELS_URL = "https://apixo.ai/docs/models/schemas/index.json"
 
 T = TypeVar("T")
 
@@ -87,6 +88,24 @@ def _as_fraction(value: object) -> float | None:
     return share if 0.0 <= share <= 1.0 else None
 
 
+def _as_text(value: object) -> str | None:
+    """Any text, the empty one included (where '' means "off")."""
+    return value if isinstance(value, str) else None
+
+
+def _as_json_object(value: object) -> dict[str, Any] | None:
+    """A JSON object kept as text in the INI file; anything else reads as the default."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _as_bytes(value: object) -> QByteArray | None:
     return value if isinstance(value, QByteArray) else None
 
@@ -94,10 +113,17 @@ def _as_bytes(value: object) -> QByteArray | None:
 class _Setting(Generic[T]):
     """One typed key. Reading falls back to the default when the stored value is missing or makes no sense."""
 
-    def __init__(self, key: str, default: T, convert: Callable[[object], T | None]) -> None:
+    def __init__(
+        self,
+        key: str,
+        default: T,
+        convert: Callable[[object], T | None],
+        encode: Callable[[T], object] | None = None,
+    ) -> None:
         self.key = key
         self.default = default
         self.convert = convert
+        self.encode = encode  # how a value is written when the INI file cannot hold it as it is
         self.name = key
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -117,7 +143,7 @@ class _Setting(Generic[T]):
     def __set__(self, settings: AppSettings, value: T) -> None:
         if self.convert(value) is None:
             raise ValueError(f"invalid value for setting {self.name!r}")
-        settings.store(self.name, self.key, value)
+        settings.store(self.name, self.key, value if self.encode is None else self.encode(value))
 
 
 # INI keys of the properties written by hand below (the _Setting ones carry their own key).
@@ -134,7 +160,9 @@ class AppSettings(QObject):
     first_poll_delay_s = _Setting("polling/first_delay_s", 180.0, _seconds(0.0))
     # Intervals of zero would poll in a tight loop; anything positive is the person's (or a test's) choice.
     poll_interval_s = _Setting("polling/interval_s", 10.0, _seconds(0.01))
-    callback_poll_interval_s = _Setting("polling/callback_interval_s", 60.0, _seconds(0.01))
+    # The app cannot receive the webhook, so callback tasks poll like any other; 0 = "same as polling", and only
+    # a longer value the person chose spaces them out more (PollTiming.interval).
+    callback_poll_interval_s = _Setting("polling/callback_interval_s", 0.0, _seconds(0.0))
     notifications_enabled = _Setting("notifications_enabled", True, _as_bool)
     demo_seen = _Setting("demo_seen", False, _as_bool)
     # Bytes one result file may take; a server that sends more, or never ends, is stopped there (4 GiB).
@@ -229,6 +257,15 @@ class AppSettings(QObject):
     @draft.setter
     def draft(self, data: dict[str, Any]) -> None:
         self.store("draft", _KEYS["draft"], json.dumps(data, ensure_ascii=False))
+
+    # Where the model catalogue is refreshed from ('' turns the refresh off; `--models-url` overrides it for a
+    # run), when it last was (Unix seconds: at most once a day), and the person's own prices per model
+    # ({"sora-2": {"per": "generation", "usd": 0.15}}: prices are in no answer of the service).
+    models_url = _Setting("models/url", DEFAULT_MODELS_URL, _as_text)
+    models_refreshed_at = _Setting("models/refreshed_at", 0.0, _seconds(0.0))
+    model_prices: _Setting[dict[str, Any]] = _Setting(
+        "models/prices", {}, _as_json_object, lambda value: json.dumps(value)
+    )
 
     # The video player's loudness (0.0-1.0, as its slider shows it) and mute, as a person left them.
     player_volume = _Setting("player/volume", 0.8, _as_fraction)

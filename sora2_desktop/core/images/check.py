@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import httpx
 
 from sora2_desktop.api.headers import int_header
-from sora2_desktop.api.request import ALLOWED_IMAGE_TYPES, MAX_IMAGE_BYTES
 from sora2_desktop.core.images.url_guard import ImageUrlGuard
 
 # Enough for the magic bytes and PNG/WebP dimensions; JPEG dimensions are found by seeking, not by reading.
@@ -27,6 +26,10 @@ URL_CHECK_TIMEOUT = httpx.Timeout(15.0)
 # httpx's default is 20; an image behind more than a few hops is a misconfigured or hostile server.
 MAX_REDIRECTS = 5
 
+# Every model in the catalogue takes the same image files (resources/models/catalogue.json, "images"); the
+# picker checks a file when it is added, before the person may have chosen the model it will go to.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+ALLOWED_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 _LIMIT_TEXT = f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB"
 _WRONG_TYPE = "not a JPG, PNG or WebP image"
 # HEIF-family brands (ISO BMFF "ftyp" box) that people meet as photos from phones.

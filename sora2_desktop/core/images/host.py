@@ -12,12 +12,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import quote
 
-from sora2_desktop.api.request import MAX_IMAGE_BYTES
-from sora2_desktop.core.images.check import CheckedImage, ImageRejected, check_local_image, sniff_image_type
+from sora2_desktop.core.images.check import (
+    MAX_IMAGE_BYTES,
+    CheckedImage,
+    ImageRejected,
+    check_local_image,
+    sniff_image_type,
+)
 from sora2_desktop.core.images.host_addresses import public_base_url_problem, storage_endpoint
 
 if TYPE_CHECKING:
     from minio import Minio
+
+    from sora2_desktop.core.config.settings import AppSettings
 
 DEFAULT_PREFIX = "sora2-desktop/"
 # The service fetches an image within minutes of the submit; 7 days is also the longest S3 presigning allows.
@@ -190,6 +197,19 @@ class S3ImageHost:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret_access_key, "<hidden>") if self._secret_access_key else text
+
+
+def image_host_for(settings: AppSettings, secret_access_key: str) -> S3ImageHost | None:
+    """The host the person configured in Settings (the secret key comes from the keychain), or None."""
+    return image_host_from_settings(
+        endpoint=settings.s3_endpoint,
+        bucket=settings.s3_bucket,
+        region=settings.s3_region,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=secret_access_key,
+        public_base_url=settings.s3_public_base_url or None,
+        prefix=settings.s3_prefix or DEFAULT_PREFIX,
+    )
 
 
 def image_host_from_settings(

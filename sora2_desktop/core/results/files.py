@@ -182,6 +182,9 @@ def sidecar_document(task: Task, download: Download, downloaded_at: datetime) ->
         "app": "Sora 2 Desktop",
         "app_version": __version__,
         "prompt": task.request.prompt,
+        # Which model made it and by which catalogue its settings were judged (tasks from before: Sora 2, none).
+        "model": task.request.model,
+        "catalogue_version": task.catalogue_version,
         "settings": task.request.to_dict(),
         "task_id": task.task_id,
         "local_task_id": task.local_id,

@@ -65,6 +65,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE downloads ADD COLUMN problem TEXT;       -- a DownloadProblem code
     ALTER TABLE downloads ADD COLUMN problem_detail TEXT;
     """,
+    # Models are data: the request JSON names its model (absent: sora-2); the task keeps the catalogue it was
+    # judged by and what it was expected to cost, and the key's balance readings are kept to set beside it.
+    """
+    ALTER TABLE tasks ADD COLUMN catalogue_version TEXT;
+    ALTER TABLE tasks ADD COLUMN cost_estimate_usd REAL;
+    CREATE TABLE balance_readings (
+        read_at TEXT NOT NULL,                -- UTC ISO 8601, as every time here
+        balance_usd REAL NOT NULL
+    );
+    CREATE INDEX balance_readings_read_at ON balance_readings (read_at);
+    """,
 ]
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sora2_desktop.api import AspectRatio, GenerationRequest, Mode, Provider, RequestType
+from sora2_desktop.api import GenerationRequest, Mode, RequestType
 from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
@@ -36,6 +36,8 @@ TASK_COLUMNS = (
     "chosen",
     "note",
     "note_detail",
+    "catalogue_version",
+    "cost_estimate_usd",
 )
 DOWNLOAD_COLUMNS = (
     "task_row_id",
@@ -62,8 +64,6 @@ _NOTES = {note.value: note for note in TaskNote}
 _DOWNLOAD_STATES = {state.value: state for state in DownloadState}
 _PROBLEMS = {problem.value: problem for problem in DownloadProblem}
 _MODES = {mode.value: mode for mode in Mode}
-_RATIOS = {ratio.value: ratio for ratio in AspectRatio}
-_PROVIDERS = {provider.value: provider for provider in Provider}
 _REQUEST_TYPES = {kind.value: kind for kind in RequestType}
 
 T = TypeVar("T")
@@ -101,6 +101,9 @@ _REQUEST_FIELDS = (
     "provider",
     "request_type",
     "callback_url",
+    "model",
+    "size",
+    "resolution",
 )
 _build_request = _builder(GenerationRequest, _REQUEST_FIELDS)
 
@@ -146,6 +149,8 @@ def task_values(task: Task) -> tuple[object, ...]:
         int(task.chosen),
         None if task.note is None else str(task.note),
         task.note_detail,
+        task.catalogue_version,
+        task.cost_estimate_usd,
     )
 
 
@@ -180,6 +185,8 @@ def task_from_row(row: tuple[Any, ...], requests: dict[str, GenerationRequest]) 
             # A note written by a later version that this one does not know is left out, not a crash.
             "note": None if row[19] is None else _NOTES.get(row[19]),
             "note_detail": row[20],
+            "catalogue_version": row[21],
+            "cost_estimate_usd": row[22],
         }
     )
 
@@ -192,16 +199,20 @@ def request_from_json(text: str) -> GenerationRequest:
                 "prompt": data["prompt"],
                 "mode": _MODES[data["mode"]],
                 "duration": data["duration"],
-                "aspect_ratio": _RATIOS[data["aspect_ratio"]],
+                "aspect_ratio": data["aspect_ratio"],
                 "image_urls": tuple(data["image_urls"]),
                 "remove_watermark": data["remove_watermark"],
-                "provider": _PROVIDERS[data["provider"]],
+                "provider": data["provider"],
                 "request_type": _REQUEST_TYPES[data["request_type"]],
                 "callback_url": data["callback_url"],
+                "model": data["model"],
+                "size": data["size"],
+                "resolution": data["resolution"],
             }
         )
     except KeyError:
-        # Written by another version (a key missing or added): the tolerant, slower reader handles it.
+        # Written by another version (a key missing or added, e.g. no `model` before models were data): the
+        # tolerant, slower reader handles it.
         return GenerationRequest.from_dict(data)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.results.download_record import Download, DownloadState
+from sora2_desktop.core.storage.balance_store import BalanceStore
 from sora2_desktop.core.storage.database import Database
 from sora2_desktop.core.storage.download_store import DownloadStore
 from sora2_desktop.core.storage.task_rows import TASK_COLUMNS, task_from_row, task_values, to_text
@@ -44,6 +45,7 @@ class TaskStore:
         self.path = self._db.path
         self.schema_version = self._db.schema_version
         self.downloads = DownloadStore(self._db)
+        self.balances = BalanceStore(self._db)  # the key's balance readings, beside the tasks they paid for
 
     def __enter__(self) -> TaskStore:
         return self

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
-from sora2_desktop.api import Mode
+from sora2_desktop.api.model_spec import ModelSpec
+from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
+from sora2_desktop.core.tasks.fail_code_text import explain_cause, has_images
+from sora2_desktop.core.tasks.fail_codes import classify
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
-CONTENT_VIOLATION = "CONTENT_VIOLATION"
-INVALID_IMAGE_URL = "INVALID_IMAGE_URL"
-
-_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")
 # The service's wording for an empty balance; matched loosely because it is free text, not a code.
 _CREDITS_HINT = re.compile(r"insufficient\s+(credit|balance|fund)|not\s+enough\s+credit", re.IGNORECASE)
 
@@ -80,8 +79,13 @@ def _note_words(note: TaskNote, detail: str | None, *, retrying: bool) -> str:
             _translate("FailureText", "The connection to the service broke or timed out after the request was sent."),
         ),
         TaskNote.SERVICE_ERROR: (
-            _translate("FailureText", "The service had a problem (code {0}); retrying shortly."),
-            _translate("FailureText", "The service had a problem (code {0}) after the request was sent."),
+            _translate("FailureText", "The service failed (HTTP {0}); retrying shortly."),
+            _translate("FailureText", "The service failed (HTTP {0}) after the request was sent."),
+        )
+        if detail != "503"
+        else (
+            _translate("FailureText", "The service is unavailable (HTTP 503); retrying shortly."),
+            _translate("FailureText", "The service was unavailable (HTTP 503) after the request was sent."),
         ),
         TaskNote.BAD_ANSWER: (
             _translate("FailureText", "The service sent an answer this app cannot read{0}; retrying shortly."),
@@ -90,6 +94,11 @@ def _note_words(note: TaskNote, detail: str | None, *, retrying: bool) -> str:
         TaskNote.SERVICE_REFUSED: (
             _translate("FailureText", "The service refused the request ({0}); retrying shortly."),
             _translate("FailureText", "The service refused the request ({0})."),
+        ),
+        # Kept on a REJECTED task (explain_failure words it with its action); said here only if shown alone.
+        TaskNote.SUBMIT_REFUSED: (
+            _translate("FailureText", "The service refused the request (HTTP {0}); retrying shortly."),
+            _translate("FailureText", "The service refused the request (HTTP {0})."),
         ),
     }
     template = words[note][0 if retrying else 1]
@@ -131,8 +140,11 @@ def _lifecycle_note_words(note: TaskNote, detail: str | None, *, retrying: bool)
     return None
 
 
-def explain_failure(task: Task) -> FailureExplanation:
-    """Words for a task in FAILED, REJECTED, SUBMIT_UNKNOWN or CANCELLED; `NO_FAILURE` for every other phase."""
+def explain_failure(task: Task, spec: ModelSpec | None = None) -> FailureExplanation:
+    """Words for a task in FAILED, REJECTED, SUBMIT_UNKNOWN or CANCELLED; `NO_FAILURE` for every other phase.
+
+    `spec` is the task's model as the catalogue has it now (its limits and title are named); the shipped entry
+    when not given."""
     if task.phase == TaskPhase.CANCELLED:
         return _explain_cancel(task)
     if task.phase == TaskPhase.FAILED and task.note == TaskNote.TASK_FORGOTTEN:
@@ -141,9 +153,9 @@ def explain_failure(task: Task) -> FailureExplanation:
             detail=task_note_text(task) or "",
         )
     if task.phase == TaskPhase.FAILED:
-        return _explain_service_failure(task)
+        return _explain_service_failure(task, spec or shipped_catalogue().spec_for(task.request.model))
     if task.phase == TaskPhase.REJECTED:
-        return _explain_rejection(task)
+        return _explain_rejection(task, spec or shipped_catalogue().spec_for(task.request.model))
     if task.phase == TaskPhase.SUBMIT_UNKNOWN:
         cause = (task_note_text(task) or "").strip()
         return FailureExplanation(
@@ -172,13 +184,12 @@ def _explain_cancel(task: Task) -> FailureExplanation:
     )
 
 
-def _explain_service_failure(task: Task) -> FailureExplanation:
+def _explain_service_failure(task: Task, spec: ModelSpec) -> FailureExplanation:
     code = (task.fail_code or "").strip()
     message = (task.fail_message or "").strip()
-    if code.upper() == CONTENT_VIOLATION:
-        return _explain_content_violation(task, message)
-    if code.upper() == INVALID_IMAGE_URL:
-        return _explain_invalid_image(task, message)
+    cause = classify(code, has_images=has_images(task))
+    if cause is not None:
+        return FailureExplanation(*explain_cause(task, cause, spec))
     if code:
         # A code this app does not know: show it exactly as the service sent it rather than guess.
         shown = f"{code}: {message}" if message else code
@@ -201,74 +212,43 @@ def _explain_service_failure(task: Task) -> FailureExplanation:
     )
 
 
-def _explain_content_violation(task: Task, message: str) -> FailureExplanation:
-    is_image_task = task.request.mode == Mode.IMAGE_TO_VIDEO or bool(task.request.image_urls)
-    if message:
-        what = _translate(
-            "FailureText",
-            "The service blocked this video under its safety guidelines. It said: “{guideline}”",
-        ).format(guideline=message)
-    elif is_image_task:
-        what = _translate(
-            "FailureText",
-            "The service blocked this video: the prompt or the image broke the safety guidelines.",
-        )
-    else:
-        what = _translate("FailureText", "The service blocked this video: the prompt broke the safety guidelines.")
-    detail = (
-        what
-        + "\n\n"
-        + _translate(
-            "FailureText",
-            "Rephrase and try again: leave out real people's names and likenesses, violence, and copyrighted "
-            "characters or brands; describe the scene in neutral terms (what is seen, the camera, the light) "
-            "rather than who it is or what it imitates.",
-        )
-    )
-    if is_image_task:
-        detail += "\n\n" + _translate(
-            "FailureText",
-            "This is an image-to-video task, so check the reference image too: a recognisable face, a logo "
-            "or a famous character in it triggers the same block. Try another image or crop those parts out.",
-        )
-    summary = (
-        _translate("FailureText", "Blocked: {reason}").format(reason=message)
-        if message
-        else _translate("FailureText", "Blocked by the safety guidelines")
-    )
-    return FailureExplanation(summary=summary, detail=detail)
-
-
-def _explain_invalid_image(task: Task, message: str) -> FailureExplanation:
-    named = [url.rstrip(".,;:)]}") for url in _URL_IN_TEXT.findall(message)]
-    images = named or list(task.request.image_urls)
-    if len(images) == 1:
-        which = images[0]
-        summary = _translate("FailureText", "Image could not be fetched: {url}").format(url=which)
-        what = _translate("FailureText", "The service could not fetch the reference image {url}.").format(url=which)
-    elif images:
-        which = "\n".join(f"  • {url}" for url in images)
-        summary = _translate("FailureText", "An image could not be fetched ({count} given)").format(count=len(images))
-        what = _translate("FailureText", "The service could not fetch one of the reference images:\n{urls}").format(
-            urls=which
-        )
-    else:
-        summary = _translate("FailureText", "Image could not be fetched")
-        what = _translate("FailureText", "The service could not fetch the reference image.")
-    advice = _translate(
-        "FailureText",
-        "Make sure the address is public and opens without a login (try it in a private browser window), and "
-        "that the file is a JPG, PNG or WebP under 10 MB. Then re-run the task.",
-    )
-    said = "\n\n" + _translate("FailureText", "The service said: {message}").format(message=message) if message else ""
-    return FailureExplanation(summary=summary, detail=f"{what}\n\n{advice}{said}")
-
-
-def _explain_rejection(task: Task) -> FailureExplanation:
+def _explain_rejection(task: Task, spec: ModelSpec) -> FailureExplanation:
     # The service's own words, verbatim: the person may need to quote them to support.
-    message = (task.error_message or "").strip() or _translate("FailureText", "The service refused the request.")
+    said = (task.error_message or "").strip()
+    if task.note == TaskNote.SUBMIT_REFUSED and task.note_detail in ("402", "403", "404"):
+        return _explain_refusal_status(task.note_detail, said, spec)
+    message = said or _translate("FailureText", "The service refused the request.")
     if _CREDITS_HINT.search(message):
         hint = _translate("FailureText", "Top up your APIXO balance, then re-run the task.")
     else:
         hint = _translate("FailureText", "The task was not created. Fix what the message says, then re-run it.")
     return FailureExplanation(summary=message, detail=f"{message}\n\n{hint}")
+
+
+def _explain_refusal_status(status: str, said: str, spec: ModelSpec) -> FailureExplanation:
+    """A submit refused with 402, 403 or 404: each has its own action; the service's words follow."""
+    if status == "402":
+        summary = _translate(
+            "FailureText", "The key's balance is too low for this task: top up at the APIXO dashboard, then Re-run."
+        )
+        detail = summary + " " + _translate("FailureText", "Nothing was created or charged.")
+    elif status == "403":
+        summary = _translate("FailureText", "Refused by the service's policy (not the API key)")
+        detail = _translate(
+            "FailureText",
+            "The service refused this request by its policy; the API key is fine and other tasks go on. Change "
+            "what its words name (often the prompt or the image), then Re-run; if they name nothing, ask APIXO "
+            "support why.",
+        )
+    else:
+        summary = _translate(
+            "FailureText",
+            "The service does not offer {model} at this address: refresh the model list or check the API "
+            "address in Settings.",
+        ).format(model=spec.title)
+        detail = summary + " " + _translate("FailureText", "Nothing was created or charged.")
+    if said:
+        detail += "\n\n" + _translate("FailureText", "The service said: “{message}” (HTTP {status}).").format(
+            message=said, status=status
+        )
+    return FailureExplanation(summary=summary, detail=detail)

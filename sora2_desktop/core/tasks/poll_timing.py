@@ -11,7 +11,9 @@ from sora2_desktop.api import GenerationRequest, RequestType
 class PollTiming:
     first_delay_s: float = 180.0  # for a 10 s video; a 15 s one waits a third longer
     interval_s: float = 10.0
-    callback_interval_s: float = 60.0  # callback mode: polling is only the safety net
+    # Callback mode: the webhook goes to the studio's server, never to this app, so polling is how the app
+    # learns the result all the same. 0 means "as often as any task"; only a longer interval counts.
+    callback_interval_s: float = 0.0
     # Demo mode runs the stand-in's clock fast; every delay shrinks by the same factor.
     time_scale: float = 1.0
 
@@ -21,5 +23,7 @@ class PollTiming:
         return self.first_delay_s * factor * self.time_scale
 
     def interval(self, request: GenerationRequest) -> float:
-        base = self.callback_interval_s if request.request_type == RequestType.CALLBACK else self.interval_s
+        base = self.interval_s
+        if request.request_type == RequestType.CALLBACK:
+            base = max(base, self.callback_interval_s)
         return base * self.time_scale

@@ -21,6 +21,8 @@ from sora2_desktop.api import (
     TaskStatus,
 )
 from sora2_desktop.api.client import ApixoClient
+from sora2_desktop.api.model_spec import ModelSpec
+from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.backoff import Backoff, bounded_wait
 from sora2_desktop.core.tasks.connection_state import ConnectionState, ConnectionTracker
@@ -73,11 +75,14 @@ class TaskRunner(SubmitSteps, QObject):
         concurrency: int = 8,
         now: Callable[[], datetime] = _now,
         forget_after_s: float = FORGET_AFTER_S,
+        models: Callable[[str], ModelSpec] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._client = client
+        # A task's model → its endpoints and rules; read at each request, so a catalogue refresh applies at once.
+        self._models = models or shipped_catalogue().spec_for
         self.timing = timing or PollTiming()
         self._limiter = limiter or RateLimiter()
         self._backoff = backoff or Backoff()
@@ -137,6 +142,11 @@ class TaskRunner(SubmitSteps, QObject):
         return self._scheduler.paused
 
     @property
+    def limiter(self) -> RateLimiter:
+        """The key's one rate limiter: other requests made with the key (the balance) wait on it too."""
+        return self._limiter
+
+    @property
     def live_count(self) -> int:
         return len(self._live)
 
@@ -150,13 +160,27 @@ class TaskRunner(SubmitSteps, QObject):
 
     # -- intents ----------------------------------------------------------------------------------------------
 
-    def submit(self, requests: Iterable[GenerationRequest]) -> list[Task]:
-        """Store one row per request (the takes of one click share a batch id) and send them in order."""
+    def submit(
+        self,
+        requests: Iterable[GenerationRequest],
+        *,
+        catalogue_version: str | None = None,
+        estimate_usd: float | None = None,
+    ) -> list[Task]:
+        """Store one row per request (the takes of one click share a batch id) and send them in order; each
+        row keeps the catalogue the request was judged by and what one take was expected to cost."""
         batch_id = uuid.uuid4().hex[:12]
         created = []
         for request in requests:
             task = self._store.add(
-                Task(request=request, created_at=self._now(), phase=TaskPhase.QUEUED, batch_id=batch_id)
+                Task(
+                    request=request,
+                    created_at=self._now(),
+                    phase=TaskPhase.QUEUED,
+                    batch_id=batch_id,
+                    catalogue_version=catalogue_version,
+                    cost_estimate_usd=estimate_usd,
+                )
             )
             assert task.local_id is not None
             self._live[task.local_id] = task
@@ -223,7 +247,7 @@ class TaskRunner(SubmitSteps, QObject):
             return
         self.status_requests += 1
         try:
-            status = await self._client.status(task.task_id)
+            status = await self._client.status(task.task_id, self._models(task.request.model))
         except AuthError as err:
             self._connection.failed(err)
             self._scheduler.schedule(local_id, 0.0)

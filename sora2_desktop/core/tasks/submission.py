@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.api.request import FieldError, GenerationRequest, image_address_errors, image_count_errors
+from sora2_desktop.core.catalogue.catalogue import ModelCatalogue
 from sora2_desktop.core.images.resolver import ImageProblem, ImageSource
 from sora2_desktop.core.tasks.task import Task
 
@@ -30,6 +32,14 @@ class SubmitResult:
         return not self.errors
 
 
+class StoreAndSend(Protocol):
+    """TaskRunner.submit: one stored, queued task per request, each with its catalogue and cost estimate."""
+
+    def __call__(
+        self, requests: list[GenerationRequest], *, catalogue_version: str | None, estimate_usd: float | None
+    ) -> list[Task]: ...
+
+
 class SubmissionService:
     """The one place a generation is judged before anything is stored or sent: the request's own rules
     (GenerationRequest.validate, the callback URL's among them), how many images the mode takes, and then
@@ -38,15 +48,21 @@ class SubmissionService:
     `store_and_send` stores one task per request (the takes of one click share a batch) and queues them for
     the service: TaskRunner.submit."""
 
-    def __init__(self, images: ImageResolving, store_and_send: Callable[[list[GenerationRequest]], list[Task]]) -> None:
+    def __init__(
+        self, images: ImageResolving, store_and_send: StoreAndSend, catalogue: Callable[[], ModelCatalogue]
+    ) -> None:
         self._images = images
         self._store_and_send = store_and_send
+        self._catalogue = catalogue  # read at each submit: a refresh or a price edit applies to the next click
 
     def check(self, request: GenerationRequest, images: Sequence[ImageSource]) -> list[FieldError]:
-        """Every rule that can be judged without the network. `images` are the request's images (its own
-        `image_urls` are not looked at): local files have no URL until they are uploaded."""
-        errors = request.validate(images=False)
-        image_errors = image_count_errors(request.mode, len(images))
+        """Every rule that can be judged without the network, by the request's model's spec. `images` are the
+        request's images (its own `image_urls` are not looked at): local files have no URL until uploaded."""
+        spec = self._catalogue().get(request.model)
+        if spec is None:
+            return [FieldError("model", f"The model {request.model!r} is not offered any more: choose another.")]
+        errors = request.validate(spec, images=False)
+        image_errors = image_count_errors(spec, request.mode, len(images))
         errors.extend(image_errors or image_address_errors(image.source for image in images if not image.is_local))
         return errors
 
@@ -55,16 +71,29 @@ class SubmissionService:
         errors = self.check(request, images)
         if errors:
             return SubmitResult(errors=errors)
+        spec: ModelSpec = self._catalogue().spec_for(request.model)
         try:
             urls = await self._images.resolve(images) if images else ()
         except ImageProblem as problem:
             return SubmitResult(errors=[FieldError("image_urls", f"{_image_label(problem.source)}: {problem.reason}")])
         final = replace(request, image_urls=urls)
         # The addresses an image host handed out are checked too, as the service would: microseconds.
-        errors = final.validate()
+        errors = final.validate(spec)
         if errors:
             return SubmitResult(errors=errors)
-        return SubmitResult(tasks=self._store_and_send([final] * max(1, takes)))
+        return SubmitResult(tasks=self._send([final] * max(1, takes)))
+
+    def send_again(self, request: GenerationRequest) -> list[Task]:
+        """A stored request once more (a re-run), as it was: the service judges it under today's rules, and a
+        refusal comes back as a REJECTED task with the service's words."""
+        return self._send([request])
+
+    def _send(self, requests: list[GenerationRequest]) -> list[Task]:
+        catalogue = self._catalogue()
+        spec = catalogue.spec_for(requests[0].model)
+        return self._store_and_send(
+            requests, catalogue_version=catalogue.version, estimate_usd=spec.price.estimate(requests[0].duration)
+        )
 
 
 def _image_label(source: str) -> str:

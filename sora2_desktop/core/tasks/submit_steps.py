@@ -24,6 +24,7 @@ from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 if TYPE_CHECKING:
     from sora2_desktop.api.client import ApixoClient
+    from sora2_desktop.api.model_spec import ModelSpec
     from sora2_desktop.core.storage.task_store import TaskStore
     from sora2_desktop.core.tasks.connection_state import ConnectionTracker
     from sora2_desktop.core.tasks.poll_scheduler import PollScheduler
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from sora2_desktop.core.tasks.rate_limiter import RateLimiter
 
 log = logging.getLogger("sora2_desktop.core.tasks.runner")
+
+
+# HTTP statuses of a refused submit that failure_text words on their own: balance, policy, unknown route.
+REFUSALS_WITH_ADVICE = (402, 403, 404)
 
 
 def note_for(error: ApiError) -> tuple[TaskNote, str | None]:
@@ -58,6 +63,7 @@ class SubmitSteps:
     if TYPE_CHECKING:
         _store: TaskStore
         _client: ApixoClient
+        _models: Callable[[str], ModelSpec]
         _limiter: RateLimiter
         _backoff: Backoff
         _scheduler: PollScheduler
@@ -144,7 +150,7 @@ class SubmitSteps:
             self.submit_requests += 1
             self._sending.add(local_id)
             try:
-                task_id = await self._client.submit(task.request)
+                task_id = await self._client.submit(task.request, self._models(task.request.model))
             except ApiError as err:
                 self._sending.discard(local_id)
                 self._connection.failed(err)
@@ -195,9 +201,16 @@ class SubmitSteps:
             self._ask_for_key(err.user_message)
             return None
         if isinstance(err, InvalidRequestError):
-            # The service's words are the fact here: kept verbatim (support may ask for them).
+            # The service's words are the fact here: kept verbatim (support may ask for them). A 402, 403 or 404
+            # has its own advice (top up, policy, no such model here): its status is kept as the note's fact.
             refused = task.with_(phase=TaskPhase.REJECTED, error_message=err.service_message or None)
-            self._finish(refused.with_(note=None, note_detail=None))
+            status = err.status_code if err.status_code in REFUSALS_WITH_ADVICE else None
+            self._finish(
+                refused.with_(
+                    note=None if status is None else TaskNote.SUBMIT_REFUSED,
+                    note_detail=None if status is None else str(status),
+                )
+            )
             return None
         if err.request_sent:
             # The request may have reached the service: resending could charge twice.

@@ -61,6 +61,7 @@ class TaskNote(enum.StrEnum):
     TASK_NOT_FOUND = "task_not_found"  # the service says it does not know the task (yet); asked again
     TASK_FORGOTTEN = "task_forgotten"  # FAILED: "not found" lasted too long (detail: the minutes waited)
     CANCELLED_IN_FLIGHT = "cancelled_in_flight"  # CANCELLED while its submit was on the wire: may exist there
+    SUBMIT_REFUSED = "submit_refused"  # REJECTED with a status that has its own advice (detail: 402, 403 or 404)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class Task:
     chosen: bool = False  # the take a person picked among the takes of its batch (Compare); one per batch
     note: TaskNote | None = None  # why it waits, what is retried, or what was lost; None when nothing
     note_detail: str | None = None  # the fact `note` names (an HTTP status, the service's words, a limit)
+    catalogue_version: str | None = None  # the model catalogue the request was judged by; None before there was one
+    cost_estimate_usd: float | None = None  # what the app expected this take to cost when it was submitted
     updated_at: datetime | None = field(default=None, compare=False)
 
     def with_(self, **changes: object) -> Task:

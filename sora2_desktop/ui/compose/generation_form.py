@@ -1,4 +1,7 @@
-"""GenerationForm: the compose side of the window — collects prompt, images and settings, and shows field errors."""
+"""GenerationForm: the compose side of the window — collects prompt, images and settings, and shows field errors.
+
+Its controls, limits and words come from the chosen model's ModelSpec in the catalogue it is given; the form
+never asks the service or the session for anything (ComposeController wires those)."""
 
 from __future__ import annotations
 
@@ -20,26 +23,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sora2_desktop.api.request import (
-    ALLOWED_DURATIONS,
-    AspectRatio,
-    FieldError,
-    GenerationRequest,
-    Mode,
-    Provider,
-    RequestType,
-)
+from sora2_desktop.api.model_spec import FRAME_PARAMS, ModelSpec
+from sora2_desktop.api.request import FieldError, GenerationRequest, Mode, RequestType, image_count_errors
+from sora2_desktop.core.catalogue.catalogue import ModelCatalogue, shipped_catalogue
 from sora2_desktop.core.images.resolver import ImageSource
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
-from sora2_desktop.ui.common.frame_icon import frame_icon
+from sora2_desktop.ui.common.frame_words import param_label
+from sora2_desktop.ui.compose import model_choices as choices
 from sora2_desktop.ui.compose.choice_row import ChoiceRow
-from sora2_desktop.ui.compose.form_draft import FormValues
+from sora2_desktop.ui.compose.field_note import NoteLabel, RefreshOffer
+from sora2_desktop.ui.compose.form_draft import FormValues, fit_values
 from sora2_desktop.ui.compose.image_picker import ImagePicker
 from sora2_desktop.ui.compose.prompt_editor import PromptEditor
 
 MAX_TAKES = 4
-# Form order: the first of these with an error takes the focus.
-FIELDS = ("prompt", "mode", "image_urls", "aspect_ratio", "duration", "provider", "request_type", "callback_url")
+# Form order: the first of these with an error takes the focus. The frame parameters share one row.
+FIELDS = (
+    "prompt", "model", "mode", "image_urls", *FRAME_PARAMS, "duration", "provider", "remove_watermark",
+    "request_type", "callback_url",
+)  # fmt: skip
+# The rows whose choices the model list holds: a refusal there may mean the list is out of date.
+_MODEL_BOUND = ("model", "mode", *FRAME_PARAMS, "duration", "provider", "remove_watermark")
+_CELL = {param: "frame" for param in FRAME_PARAMS}  # the row a field's messages go to, where it is not its own
 _GENERATE_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))  # Enter is the keypad's key
 
 
@@ -48,23 +53,32 @@ class GenerationForm(QWidget):
 
     generate_requested = Signal()
     draft_changed = Signal()
+    refresh_requested = Signal()  # "Refresh the model list", offered under a refusal that names a field
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, catalogue: ModelCatalogue | None = None) -> None:
         super().__init__(parent)
+        self._catalogue = catalogue or shipped_catalogue()
         self._quiet = False  # set while the form is filled in bulk: one draft_changed at the end, not dozens
         self._busy = False
+        # The last value of each frame parameter, also of those the model and mode hide (kept, not sent).
+        self._frames = {param: getattr(FormValues(), param) for param in FRAME_PARAMS}
+        self._frame_param = "aspect_ratio"
         self.prompt_editor = PromptEditor(self)
-        self._errors: dict[str, ErrorLabel] = {field: ErrorLabel(self) for field in FIELDS}
+        cells = {_CELL.get(field, field) for field in FIELDS} - {"prompt", "image_urls"}
+        self._errors: dict[str, ErrorLabel] = {cell: ErrorLabel(self) for cell in cells}
+        self._notes: dict[str, NoteLabel] = {cell: NoteLabel(self) for cell in cells}
         # Controls are created top to bottom as shown: the focus chain (the Tab order) is creation order.
         self._build_look()
         self._build_delivery()
         self._focus: dict[str, Callable[[], None]] = {
             "prompt": self.prompt_editor.focus_editor,
+            "model": self._model.setFocus,
             "mode": self._mode.focus_choice,
             "image_urls": self.image_picker.setFocus,
-            "aspect_ratio": self._aspect.focus_choice,
+            "frame": self._frame.focus_choice,
             "duration": self._duration.focus_choice,
             "provider": self._provider.setFocus,
+            "remove_watermark": self._watermark.setFocus,
             "request_type": self._delivery.focus_choice,
             # A disabled field cannot take the focus: then the way to fix it is the delivery choice.
             "callback_url": lambda: (
@@ -72,6 +86,9 @@ class GenerationForm(QWidget):
             ),
         }
         self._build_layout()
+        self._fill_models()
+        self._apply(FormValues())
+        self._sync_enabled()
         self.set_busy(False)
         for keys in _GENERATE_KEYS:
             shortcut = QShortcut(keys, self)
@@ -80,62 +97,25 @@ class GenerationForm(QWidget):
             shortcut.activated.connect(self._request_generate)
         self._generate.clicked.connect(self._request_generate)
         self._wire()
-        self._sync_enabled()
 
     # -- building -----------------------------------------------------------------------------------------
 
     def _build_look(self) -> None:
-        """What the video is made from and how it looks: mode, images, aspect ratio, duration."""
-        text_color = self.palette().color(QPalette.ColorRole.WindowText)
-        self._mode = ChoiceRow(
-            [
-                (Mode.TEXT_TO_VIDEO, self.tr("Text to video"), self.tr("Generate from the prompt alone"), None),
-                (
-                    Mode.IMAGE_TO_VIDEO,
-                    self.tr("Image to video"),
-                    self.tr("Start from reference images (JPG, PNG or WebP, 10 MB each at most)"),
-                    None,
-                ),
-            ],
-            self,
-        )
+        """What the video is made from and how it looks: model, mode, images, frame, duration. The options are
+        the chosen model's (`_apply`)."""
+        self._model = QComboBox(self)
+        self._model.setToolTip(self.tr("The video model the service runs; each has its own choices and price"))
+        placeholder = [(None, "", "", None)]  # replaced by the model's options before the form is shown
+        self._mode = ChoiceRow(placeholder, self)
         self.image_picker = ImagePicker(self)
-        self._aspect = ChoiceRow(
-            [
-                (
-                    AspectRatio.LANDSCAPE,
-                    self.tr("Landscape 16:9"),
-                    self.tr("For film, TV and desktop screens"),
-                    frame_icon(16, 9, text_color),
-                ),
-                (
-                    AspectRatio.PORTRAIT,
-                    self.tr("Portrait 9:16"),
-                    self.tr("For phones and social media"),
-                    frame_icon(9, 16, text_color),
-                ),
-            ],
-            self,
-        )
-        tip = self.tr("Try 10 s first; go to 15 s once the result is what you want")
-        self._duration = ChoiceRow([(s, self.tr("{0} s").format(s), tip, None) for s in ALLOWED_DURATIONS], self)
+        self._frame = ChoiceRow(placeholder, self)
+        self._duration = ChoiceRow(placeholder, self)
 
     def _build_delivery(self) -> None:
         """How the request is sent and answered: provider, watermark, delivery, callback URL, takes."""
         self._provider = QComboBox(self)
-        for provider, text, tip in (
-            (Provider.AUTO, self.tr("Auto"), self.tr("Auto: the service routes the task")),
-            (Provider.VALUE, self.tr("Value"), self.tr("Value: a cheaper route")),
-            (Provider.OFFICIAL, self.tr("Official"), self.tr("Official: OpenAI's official route")),
-        ):
-            self._provider.addItem(text, str(provider))
-            self._provider.setItemData(self._provider.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        self._provider.setToolTip(
-            self.tr("Auto: the service routes the task\nValue: a cheaper route\nOfficial: OpenAI's official route")
-        )
         self._watermark = QCheckBox(self.tr("Remove &watermark"), self)
         self._watermark.setChecked(True)
-        self._watermark.setToolTip(self.tr("Ask the service for the video without the Sora watermark"))
         self._delivery = ChoiceRow(
             [
                 (
@@ -153,6 +133,7 @@ class GenerationForm(QWidget):
             ],
             self,
         )
+        self._callback_note = NoteLabel(self)
         self._callback = QLineEdit(self)
         self._callback.setPlaceholderText(self.tr("https://example.com/sora-callback"))
         self._callback.setToolTip(
@@ -162,22 +143,26 @@ class GenerationForm(QWidget):
         self._takes = QSpinBox(self)
         self._takes.setRange(1, MAX_TAKES)
         self._takes.setToolTip(self.tr("How many videos to make from this request; each one is a task of its own"))
+        self.set_callback_poll_interval(None)
 
     def _build_layout(self) -> None:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self._row(form, self.tr("Mode&l:"), self._model, "model", stretch=True)
         self._row(form, self.tr("&Mode:"), self._mode, "mode")
-        self._row(form, self.tr("&Images:"), self.image_picker, "image_urls")
+        self._row(form, self.tr("&Images:"), self.image_picker, None)
         self._picker_row = form.rowCount() - 1
-        self._row(form, self.tr("&Aspect ratio:"), self._aspect, "aspect_ratio")
+        self._frame_label = self._row(form, param_label("aspect_ratio"), self._frame, "frame")
         self._row(form, self.tr("&Duration:"), self._duration, "duration")
         self._row(form, self.tr("Pr&ovider:"), self._provider, "provider", stretch=True)
-        form.addRow("", self._watermark)
-        self._row(form, self.tr("Deli&very:"), self._delivery, "request_type")
+        self._row(form, "", self._watermark, "remove_watermark")
+        self._watermark_row = form.rowCount() - 1
+        self._row(form, self.tr("Deli&very:"), self._delivery, "request_type", extra=self._callback_note)
         self._row(form, self.tr("Call&back URL:"), self._callback, "callback_url")
         self._row(form, self.tr("&Takes:"), self._takes, None, stretch=True)
 
         self._general = ErrorLabel(self)
+        self._refresh = RefreshOffer(self)
         self._busy_bar = QProgressBar(self)
         self._busy_bar.setRange(0, 0)  # indeterminate: a submit has no measurable progress
         self._busy_bar.setTextVisible(False)
@@ -204,9 +189,18 @@ class GenerationForm(QWidget):
         layout.addLayout(buttons)
         self._form = form
 
-    def _row(self, form: QFormLayout, text: str, field: QWidget, error: str | None, stretch: bool = False) -> None:
-        cell = QWidget(self)
-        box = QVBoxLayout(cell)
+    def _row(
+        self,
+        form: QFormLayout,
+        text: str,
+        field: QWidget,
+        cell: str | None,
+        *,
+        stretch: bool = False,
+        extra: QWidget | None = None,
+    ) -> QLabel:
+        box_widget = QWidget(self)
+        box = QVBoxLayout(box_widget)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         if stretch:  # a combo or spin box looks odd stretched across the form; keep its natural width
@@ -216,29 +210,39 @@ class GenerationForm(QWidget):
             box.addLayout(line)
         else:
             box.addWidget(field)
-        if error is not None:
-            box.addWidget(self._errors[error])
+        if extra is not None:
+            box.addWidget(extra)
+        if cell is not None:
+            box.addWidget(self._errors[cell])
+            box.addWidget(self._notes[cell])
         label = QLabel(text, self)
         label.setBuddy(field)
         # Qt finds a buddy's name only among siblings; the cell makes them cousins, so name it outright.
-        if not field.accessibleName():
+        if text and not field.accessibleName():
             field.setAccessibleName(text.replace("&", "").rstrip(":"))
-        form.addRow(label, cell)
+        form.addRow(label, box_widget)
+        return label
 
     def _wire(self) -> None:
         self.prompt_editor.text_changed.connect(lambda _text: self._edited("prompt"))
-        self._mode.changed.connect(lambda: self._edited("mode"))
-        self._aspect.changed.connect(lambda: self._edited("aspect_ratio"))
+        self._model.currentIndexChanged.connect(lambda _i: self._refit("model"))
+        self._mode.changed.connect(lambda: self._refit("mode", "image_urls"))
+        self._frame.changed.connect(self._on_frame_chosen)
         self._duration.changed.connect(lambda: self._edited("duration"))
         self._delivery.changed.connect(lambda: self._edited("request_type", "callback_url"))
         self._provider.currentIndexChanged.connect(lambda _i: self._edited("provider"))
         self._callback.textChanged.connect(lambda _t: self._edited("callback_url"))
-        self._watermark.toggled.connect(lambda _on: self._edited())
+        self._watermark.toggled.connect(lambda _on: self._edited("remove_watermark"))
         self._takes.valueChanged.connect(lambda _v: self._edited())
         # The picker lifts its own messages when its list changes (and keeps the reasons for refused files).
         self.image_picker.entries_changed.connect(lambda: self._edited())
+        self._refresh.refresh_requested.connect(self.refresh_requested)
 
     # -- public API ---------------------------------------------------------------------------------------
+
+    def spec(self) -> ModelSpec:
+        """The chosen model's spec: what the form offers and the request is judged by."""
+        return self._catalogue.get(str(self._model.currentData())) or self._catalogue.default
 
     def mode(self) -> Mode:
         return Mode(self._mode.value())
@@ -251,12 +255,16 @@ class GenerationForm(QWidget):
 
     def values(self) -> FormValues:
         """Everything typed and chosen, hidden choices included (form_draft keeps them as the draft)."""
+        frames = {**self._frames, self._frame_param: str(self._frame.value())}
         return FormValues(
             prompt=self.prompt_editor.text(),
+            model=self.spec().id,
             mode=self.mode(),
-            aspect_ratio=AspectRatio(self._aspect.value()),
+            aspect_ratio=frames["aspect_ratio"],
+            size=frames["size"],
+            resolution=frames["resolution"],
             duration=int(self._duration.value()),
-            provider=Provider(self._provider.currentData()),
+            provider=str(self._provider.currentData()),
             remove_watermark=self._watermark.isChecked(),
             request_type=RequestType(self._delivery.value()),
             callback_url=self._callback.text(),
@@ -266,7 +274,7 @@ class GenerationForm(QWidget):
 
     def request(self) -> GenerationRequest:
         """What the widgets describe, without images (`images()`: a file has no URL before its upload)."""
-        return self.values().request()
+        return self.values().request(self.spec())
 
     def images(self) -> list[ImageSource]:
         """The images the request takes: the listed ones in image-to-video (else the picker is hidden)."""
@@ -277,45 +285,81 @@ class GenerationForm(QWidget):
         self.set_values(FormValues.from_request(req, takes=self.takes()))
 
     def set_values(self, values: FormValues) -> None:
-        """Fill every control (errors cleared); one draft_changed at the end."""
+        """Fill every control (errors cleared); a value the catalogue no longer offers is moved to the nearest
+        one, with a note at its field. One draft_changed at the end."""
+        fitted, notes = fit_values(values, self._catalogue)
         self._quiet = True
         try:
             self.clear_errors()
-            self.prompt_editor.set_text(values.prompt)
-            self._mode.set_value(values.mode)
-            self._aspect.set_value(values.aspect_ratio)
-            self._duration.set_value(values.duration)
-            self._delivery.set_value(values.request_type)
-            self._provider.setCurrentIndex(max(self._provider.findData(str(values.provider)), 0))
-            self._watermark.setChecked(values.remove_watermark)
-            self._callback.setText(values.callback_url)
-            self._takes.setValue(values.takes)
+            self._frames = {param: getattr(fitted, param) for param in FRAME_PARAMS}
+            self._apply(fitted)
+            self.prompt_editor.set_text(fitted.prompt, keep_long=True)
+            self._delivery.set_value(fitted.request_type)
+            self._watermark.setChecked(fitted.remove_watermark)
+            self._callback.setText(fitted.callback_url)
+            self._takes.setValue(fitted.takes)
             self.image_picker.clear()
             # Listed again from their sources: files are checked anew (one may have gone since).
-            self.image_picker.add_sources([image.source for image in values.images])
+            self.image_picker.add_sources([image.source for image in fitted.images])
         finally:
             self._quiet = False
+        self._show_notes(notes)
         self._sync_enabled()
         self.draft_changed.emit()
+
+    def set_catalogue(self, catalogue: ModelCatalogue) -> None:
+        """The catalogue moved (a refresh, a price): offer its choices; a chosen value it no longer offers moves
+        to the nearest one, with a note at its field. Nothing typed is touched."""
+        before = self.values()
+        self._catalogue = catalogue
+        fitted, notes = fit_values(before, catalogue)
+        self._quiet = True
+        try:
+            self._fill_models()
+            self._apply(fitted)
+        finally:
+            self._quiet = False
+        self._show_notes(notes)
+        self._sync_enabled()
+        if self.values() != before:
+            self.draft_changed.emit()
 
     def show_errors(self, errors: list[FieldError]) -> None:
         """Show each message at its field (unknown fields by Generate) and focus the first bad field."""
         self.clear_errors()
         by_field: dict[str, list[str]] = {}
         for error in errors:
-            field = error.field if error.field in FIELDS else ""
-            if field == "image_urls" and self.mode() != Mode.IMAGE_TO_VIDEO:
-                field = "mode"  # the picker is hidden; switching the mode is the way out
+            field = self._shown_field(error.field)
             by_field.setdefault(field, []).append(error.message)
         for field, messages in by_field.items():
             self._set_error(field, "\n".join(messages))
         bad = [field for field in FIELDS if field in by_field]
         if bad:
-            self._focus[bad[0]]()
+            self._focus[_CELL.get(bad[0], bad[0])]()
+
+    def show_refusal(self, field: str | None, message: str) -> None:
+        """The service refused the request: its words at the field it named (focused), with the offer to
+        refresh the model list there; at the general label when it named none. The draft stays as it is."""
+        shown = self._shown_field(field or "")
+        self.show_errors([FieldError(shown, message)])
+        if shown not in _MODEL_BOUND:
+            return  # the general label, or a field whose rules are not the model list's (or shown elsewhere)
+        cell = self._errors[_CELL.get(shown, shown)].parentWidget()
+        layout = cell.layout() if cell is not None else None
+        if layout is not None:
+            layout.addWidget(self._refresh)
+            self._refresh.offer()
+
+    def show_refresh_outcome(self, text: str, *, running: bool = False) -> None:
+        if running:
+            self._refresh.set_running()
+        else:
+            self._refresh.show_outcome(text)
 
     def clear_errors(self) -> None:
         for field in ("", *FIELDS):
             self._set_error(field, None)
+        self._refresh.hide()
 
     def show_general_error(self, message: str) -> None:
         self._general.show_message(message)
@@ -326,8 +370,13 @@ class GenerationForm(QWidget):
             return self.prompt_editor.error()
         if field == "image_urls":
             return self.image_picker.error()
-        label = self._errors.get(field, self._general)
+        label = self._errors.get(_CELL.get(field, field), self._general)
         return label.text() if not label.isHidden() else ""
+
+    def field_note(self, field: str) -> str:
+        """The note at `field` (a value moved to one the model offers), or ""."""
+        note = self._notes.get(_CELL.get(field, field))
+        return note.message() if note is not None else ""
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -335,7 +384,94 @@ class GenerationForm(QWidget):
         self._busy_bar.setVisible(busy)
         self._busy_label.setVisible(busy)
 
+    def set_cost(self, text: str, tip: str = "") -> None:
+        """This click's cost beside "Generate" ("≈$0.45 · leaves ≈$24.55"), or nothing when `text` is empty."""
+        self._generate.setText(self.tr("&Generate") + (f"  {text}" if text else ""))
+        shortcut = _GENERATE_KEYS[0].toString(QKeySequence.SequenceFormat.NativeText)
+        base = self.tr("Generate the video ({0})").format(shortcut)
+        self._generate.setToolTip(f"{base}\n{tip}" if tip else base)
+
+    def set_callback_poll_interval(self, seconds: float | None) -> None:
+        """What callback delivery is for, in one line under the choice (the app cannot receive the callback)."""
+        if seconds is None:
+            text = self.tr("For a studio server that receives the results; this app still polls to show them here.")
+        else:
+            text = self.tr(
+                "For a studio server that receives the results; this app still polls every {0} s to show them here."
+            ).format(f"{seconds:g}")
+        self._callback_note.setText(text)
+
     # -- internals ----------------------------------------------------------------------------------------
+
+    def _fill_models(self) -> None:
+        chosen = self._model.currentData()
+        blocked = self._model.blockSignals(True)  # a refill is no choice of the person's
+        try:
+            self._model.clear()
+            for spec in self._catalogue:
+                self._model.addItem(spec.title, spec.id)
+            self._model.setCurrentIndex(max(self._model.findData(chosen), 0))
+        finally:
+            self._model.blockSignals(blocked)
+        self._model.setEnabled(self._model.count() > 1)
+
+    def _apply(self, values: FormValues) -> None:
+        """Offer the choices of `values.model` and show `values` in them (already fitted: `fit_values`)."""
+        blocked = self._model.blockSignals(True)
+        self._model.setCurrentIndex(max(self._model.findData(values.model), 0))
+        self._model.blockSignals(blocked)
+        spec = self.spec()
+        self._mode.set_options(choices.mode_options(spec), values.mode)
+        color = self.palette().color(QPalette.ColorRole.WindowText)
+        frame = spec.frame_for(str(values.mode))
+        self._frame_param = frame.param
+        self._frame.set_options(choices.frame_options(spec, str(values.mode), color), getattr(values, frame.param))
+        self._frame_label.setText(param_label(frame.param))
+        self._duration.set_options(choices.duration_options(spec), values.duration)
+        blocked = self._provider.blockSignals(True)
+        self._provider.clear()
+        for provider in spec.providers:
+            self._provider.addItem(choices.provider_text(provider), provider)
+            self._provider.setItemData(
+                self._provider.count() - 1, choices.provider_tip(provider), Qt.ItemDataRole.ToolTipRole
+            )
+        self._provider.setCurrentIndex(max(self._provider.findData(values.provider), 0))
+        self._provider.blockSignals(blocked)
+        self._provider.setEnabled(len(spec.providers) > 1)  # one route: shown, with the reason in its tip
+        self._provider.setToolTip(choices.providers_tip(spec))
+        self._watermark.setToolTip(choices.watermark_tip(spec))
+        self._form.setRowVisible(self._watermark_row, spec.watermark_offered)
+        self.prompt_editor.set_limit(spec.prompt_max_chars, spec.title)
+
+    def _refit(self, *fields: str) -> None:
+        """The person chose another model or mode: offer its choices, keeping each value it still offers."""
+        if self._quiet:
+            return
+        self._frames[self._frame_param] = str(self._frame.value())
+        # The hidden frame parameters' last values come along: switching back finds them as they were.
+        fitted, _notes = fit_values(self.values(), self._catalogue)  # the person sees what changed: no notes
+        self._quiet = True
+        try:
+            self._apply(fitted)
+        finally:
+            self._quiet = False
+        if "model" in fields:
+            self._show_notes({})  # notes about the other model's values no longer apply
+        self._edited(*fields)
+
+    def _on_frame_chosen(self) -> None:
+        self._frames[self._frame_param] = str(self._frame.value())
+        self._edited(self._frame_param)
+
+    def _shown_field(self, field: str) -> str:
+        """Where a message about `field` can be seen: "" (the general label) for a field the form has not."""
+        if field not in FIELDS:
+            return ""
+        if field == "image_urls" and self.mode() != Mode.IMAGE_TO_VIDEO:
+            return "mode"  # the picker is hidden; switching the mode is the way out
+        if field == "remove_watermark" and not self.spec().watermark_offered:
+            return ""
+        return field
 
     def _set_error(self, field: str, message: str | None) -> None:
         if field == "prompt":
@@ -343,22 +479,45 @@ class GenerationForm(QWidget):
         elif field == "image_urls":
             self.image_picker.set_error(message)
         else:
-            self._errors.get(field, self._general).show_message(message)
-            marked = {"provider": self._provider, "callback_url": self._callback}.get(field)
+            self._errors.get(_CELL.get(field, field), self._general).show_message(message)
+            marked = {"provider": self._provider, "callback_url": self._callback, "model": self._model}.get(field)
             if marked is not None:
                 mark_invalid(marked, bool(message))
+
+    def _show_notes(self, notes: dict[str, str]) -> None:
+        for cell, label in self._notes.items():
+            label.show_message(next((text for field, text in notes.items() if _CELL.get(field, field) == cell), None))
 
     def _edited(self, *fields: str) -> None:
         if self._quiet:
             return
         for field in fields:
             self._set_error(field, None)
+            note = self._notes.get(_CELL.get(field, field))
+            if note is not None:
+                note.show_message(None)
+        if self._refresh.isVisible() and not any(not label.isHidden() for label in self._errors.values()):
+            self._refresh.hide()
         self._sync_enabled()
         self.draft_changed.emit()
 
     def _sync_enabled(self) -> None:
-        self._form.setRowVisible(self._picker_row, self.mode() == Mode.IMAGE_TO_VIDEO)
-        self._callback.setEnabled(self._delivery.value() == RequestType.CALLBACK)
+        image_mode = self.mode() == Mode.IMAGE_TO_VIDEO
+        self._form.setRowVisible(self._picker_row, image_mode)
+        callback = self._delivery.value() == RequestType.CALLBACK
+        self._callback.setEnabled(callback)
+        self._callback_note.setVisible(callback)
+        self._flag_image_count()
+
+    def _flag_image_count(self) -> None:
+        """A model that takes exactly one image (or at most a few) says so as soon as there is one too many."""
+        spec = self.spec()
+        count = len(self.image_picker.entries())
+        if self.mode() != Mode.IMAGE_TO_VIDEO or spec.images_max is None or count <= spec.images_max:
+            return
+        errors = image_count_errors(spec, Mode.IMAGE_TO_VIDEO, count)
+        if errors:
+            self.image_picker.set_error(errors[0].message)
 
     def _request_generate(self) -> None:
         if not self._busy:

@@ -1,4 +1,4 @@
-"""PromptEditor: the prompt field, held to the service's character limit, with a prompt-craft menu."""
+"""PromptEditor: the prompt field, held to the chosen model's character limit, with a prompt-craft menu."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sora2_desktop.api.request import MAX_PROMPT_CHARS
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
 
 # The vocabulary the service documents (API.md, "Prompt craft") plus a few terms in the same spirit.
@@ -92,6 +91,7 @@ class _LimitedTextEdit(QPlainTextEdit):
     def __init__(self, limit: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._limit = limit
+        self._loading_long = False  # set while a longer text is loaded on purpose (a draft, another model's)
         self._accepted = ""  # the text after the last accepted change: what an over-limit change is undone to
         self._reverting = False
         self.document().contentsChange.connect(self._guard)
@@ -131,7 +131,8 @@ class _LimitedTextEdit(QPlainTextEdit):
         if self._reverting:
             return
         text = self.toPlainText()
-        if len(text) <= self._limit:
+        # A prompt already over the limit (the model changed under it) may still be shortened, step by step.
+        if len(text) <= self._limit or self._loading_long or len(text) <= len(self._accepted):
             self._accepted = text
             self.accepted_change.emit()
             return
@@ -141,6 +142,22 @@ class _LimitedTextEdit(QPlainTextEdit):
                 grouped(self._limit), grouped(len(text) - len(self._accepted))
             )
         )
+
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    def set_limit(self, limit: int) -> None:
+        """Another model's limit; a text already longer stays (the person shortens it, nothing is cut)."""
+        self._limit = limit
+
+    def load_long(self, cursor: QTextCursor, text: str) -> None:
+        """Insert `text` at `cursor` even past the limit: the person's own text is never dropped on loading."""
+        self._loading_long = True
+        try:
+            _insert_as_one_step(cursor, text)
+        finally:
+            self._loading_long = False
 
     def _revert(self, current: str) -> None:
         document = self.document()
@@ -176,9 +193,10 @@ class PromptEditor(QWidget):
 
     text_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, limit: int = 10_000, model_title: str = "") -> None:
         super().__init__(parent)
-        self._editor = _LimitedTextEdit(MAX_PROMPT_CHARS, self)
+        self._editor = _LimitedTextEdit(limit, self)
+        self._model_title = model_title
         self._editor.setTabChangesFocus(True)  # keyboard users leave with Tab; a prompt needs no tabs
         self._editor.setAccessibleName(self.tr("Prompt"))
         self._editor.setPlaceholderText(
@@ -234,20 +252,32 @@ class PromptEditor(QWidget):
     def text(self) -> str:
         return self._editor.toPlainText()
 
-    def set_text(self, text: str) -> bool:
-        """Replace the whole prompt as one undoable step; refused (False, message shown) if over the limit."""
+    def set_text(self, text: str, *, keep_long: bool = False) -> bool:
+        """Replace the whole prompt as one undoable step; refused (False, message shown) if over the limit,
+        unless `keep_long` (a saved draft: loaded whole, and the person is told to shorten it)."""
         cursor = self._editor.textCursor()
         cursor.select(QTextCursor.SelectionType.Document)
-        if len(text) > MAX_PROMPT_CHARS:
+        if len(text) > self.limit() and not keep_long:
             self._notice.show_message(
                 self.tr(
                     "The prompt can hold at most {0} characters; the text of {1} characters was not loaded."
-                ).format(grouped(MAX_PROMPT_CHARS), grouped(len(text)))
+                ).format(grouped(self.limit()), grouped(len(text)))
             )
             return False
-        _insert_as_one_step(cursor, text)
+        self._editor.load_long(cursor, text)
         self._editor.setTextCursor(cursor)
+        self._warn_if_long()
         return True
+
+    def limit(self) -> int:
+        return self._editor.limit
+
+    def set_limit(self, limit: int, model_title: str) -> None:
+        """The chosen model's limit; a prompt already longer is kept whole, with a note to shorten it."""
+        self._editor.set_limit(limit)
+        self._model_title = model_title
+        self._update_counter()
+        self._warn_if_long()
 
     def set_error(self, message: str | None) -> None:
         self._error.show_message(message)
@@ -286,10 +316,10 @@ class PromptEditor(QWidget):
             prefix = ", "
         suffix = ", " if after[:1].isalnum() else "," if after[:1] == " " and after[1:2].isalnum() else ""
         inserted = prefix + term + suffix
-        if len(head) + len(inserted) + len(after) > MAX_PROMPT_CHARS:
+        if len(head) + len(inserted) + len(after) > self.limit():
             self._notice.show_message(
                 self.tr("The prompt can hold at most {0} characters; “{1}” was not inserted.").format(
-                    grouped(MAX_PROMPT_CHARS), term
+                    grouped(self.limit()), term
                 )
             )
             return False
@@ -320,7 +350,20 @@ class PromptEditor(QWidget):
         self._update_counter()
         self.text_changed.emit(self._editor.toPlainText())
 
+    def _warn_if_long(self) -> None:
+        count = len(self.text())
+        if count > self.limit():
+            self._notice.show_message(
+                self.tr("The prompt is {0} characters; {1} takes at most {2}: shorten it before you generate.").format(
+                    grouped(count), self._model_title or self.tr("the model"), grouped(self.limit())
+                )
+            )
+
     def _update_counter(self) -> None:
         count = len(self._editor.toPlainText())
-        self._counter.setText(self.tr("{0} / {1}").format(grouped(count), grouped(MAX_PROMPT_CHARS)))
-        self._counter.setToolTip(self.tr("{0} characters left").format(grouped(MAX_PROMPT_CHARS - count)))
+        limit = self.limit()
+        self._counter.setText(self.tr("{0} / {1}").format(grouped(count), grouped(limit)))
+        if count <= limit:
+            self._counter.setToolTip(self.tr("{0} characters left").format(grouped(limit - count)))
+        else:
+            self._counter.setToolTip(self.tr("{0} characters too many").format(grouped(count - limit)))

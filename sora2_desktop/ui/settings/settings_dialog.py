@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,9 +23,12 @@ from PySide6.QtWidgets import (
 
 from sora2_desktop.api import ApiKey
 from sora2_desktop.api.secret import KeyProblem, api_key_problem
+from sora2_desktop.core.catalogue.catalogue_service import CatalogueService, RefreshReport
+from sora2_desktop.core.catalogue.refresh import models_url_problem
 from sora2_desktop.core.config.secrets import S3_SECRET_KEY_NAME, SecretStore
 from sora2_desktop.core.config.settings import AppSettings, validate_api_base_url
 from sora2_desktop.core.tasks.poll_timing import PollTiming
+from sora2_desktop.ui.settings.prices_page import PricesPage
 from sora2_desktop.ui.settings.settings_pages import (
     AccountPage,
     DownloadsPage,
@@ -33,7 +38,7 @@ from sora2_desktop.ui.settings.settings_pages import (
     ValidatedField,
 )
 
-TAB_KEYS = ("account", "downloads", "polling", "image_host", "notifications")
+TAB_KEYS = ("account", "downloads", "polling", "image_host", "notifications", "prices")
 _S3_STRINGS = ("s3_endpoint", "s3_bucket", "s3_region", "s3_access_key_id", "s3_public_base_url", "s3_prefix")
 
 
@@ -48,10 +53,13 @@ class SettingsDialog(QDialog):
         secrets: SecretStore,
         parent: QWidget | None = None,
         initial_tab: str | None = None,
+        models: CatalogueService | None = None,  # the Prices page is shown when given
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._secrets = secrets
+        self._models = models  # also for "Check now" of the models index
+        self._check_job: asyncio.Future[RefreshReport] | None = None
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(600)
 
@@ -69,6 +77,9 @@ class SettingsDialog(QDialog):
             (self.notifications_page, self.tr("Notifications")),
         ):
             self.tabs.addTab(_scrolling(page), title)
+        self.prices_page = PricesPage(models) if models is not None else None
+        if self.prices_page is not None:
+            self.tabs.addTab(_scrolling(self.prices_page), self.tr("Prices"))
         self.button_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.button_box.accepted.connect(self.accept)
         self.button_box.rejected.connect(self.reject)
@@ -80,6 +91,7 @@ class SettingsDialog(QDialog):
         self._fields: dict[str, tuple[str, ValidatedField]] = {
             "api_key": ("account", a.api_key_field),
             "api_base_url": ("account", a.base_url_field),
+            "models_url": ("account", a.models_url_field),
             "download_dir": ("downloads", d.download_dir_field),
             "s3_endpoint": ("image_host", i.endpoint_field),
             "s3_bucket": ("image_host", i.bucket_field),
@@ -89,6 +101,8 @@ class SettingsDialog(QDialog):
             "s3_public_base_url": ("image_host", i.public_base_url_field),
             "s3_prefix": ("image_host", i.prefix_field),
         }
+        if self.prices_page is not None:
+            self._fields.update({name: ("prices", field) for name, field in self.prices_page.fields().items()})
         self._s3_edits = i.edits
         self._load()
         self._connect()
@@ -117,8 +131,10 @@ class SettingsDialog(QDialog):
             problems.append(("api_key", self._key_problem_text(api_key_problem(a.api_key_edit.text()))))
         base_url = a.base_url_edit.text().strip()
         problems.append(("api_base_url", validate_api_base_url(base_url) if base_url else None))
+        problems.append(("models_url", self._models_url_problem(a.models_url_edit.text().strip())))
         problems.append(("download_dir", self._download_dir_problem(d.download_dir_edit.text())))
         problems.extend(self.image_host_page.problems())
+        problems.extend(self.prices_page.problems() if self.prices_page is not None else [])
         return [(name, message) for name, message in problems if message]
 
     def accept(self) -> None:
@@ -149,6 +165,8 @@ class SettingsDialog(QDialog):
             self._original_key = stored.reveal() if stored else ""
             a.api_key_edit.setText(self._original_key)
         a.base_url_edit.setText(s.api_base_url)
+        a.models_url_edit.setText(s.models_url)
+        a.check_models_button.setVisible(self._models is not None)
         self.downloads_page.download_dir_edit.setText(s.download_dir)
         p = self.polling_page
         self._original_polling = (
@@ -183,6 +201,9 @@ class SettingsDialog(QDialog):
             s.reset("api_base_url")
         elif base_url.rstrip("/") != s.api_base_url:
             s.api_base_url = base_url
+        models_url = a.models_url_edit.text().strip()
+        if models_url != s.models_url:
+            s.models_url = models_url
         download_dir = str(Path(self.downloads_page.download_dir_edit.text().strip()).expanduser())
         if download_dir != s.download_dir:
             s.download_dir = download_dir
@@ -199,6 +220,8 @@ class SettingsDialog(QDialog):
         checked = self.notifications_page.notifications_check.isChecked()
         if checked != s.notifications_enabled:
             s.notifications_enabled = checked
+        if self.prices_page is not None:
+            self.prices_page.save()
         s.sync()
 
         secret = self.image_host_page.secret_key_edit.text().strip()
@@ -224,6 +247,7 @@ class SettingsDialog(QDialog):
     def _connect(self) -> None:
         a = self.account_page
         a.remove_key_button.clicked.connect(self._remove_key)
+        a.check_models_button.clicked.connect(self._check_models)
         a.api_key_edit.textChanged.connect(self._update_key_state)
         self.downloads_page.browse_button.clicked.connect(self._browse_download_dir)
         self.polling_page.restore_defaults_button.clicked.connect(self._restore_polling_defaults)
@@ -232,6 +256,37 @@ class SettingsDialog(QDialog):
             editor = field.editor
             if isinstance(editor, QLineEdit):
                 editor.textChanged.connect(lambda _text, f=field: f.set_error(None))
+
+    def _models_url_problem(self, text: str) -> str | None:
+        if not text or models_url_problem(text) is None:
+            return None
+        return self.tr("Use an http:// or https:// address, or leave it empty to turn the model refresh off.")
+
+    def _check_models(self) -> None:
+        """Read the model list from the address in the field now (saved or not) and say what it found."""
+        a = self.account_page
+        url = a.models_url_edit.text().strip()
+        problem = self._models_url_problem(url) if url else self.tr("Enter the address of the models index.")
+        a.models_url_field.set_error(problem)
+        if problem or self._models is None:
+            return
+        a.check_models_button.setEnabled(False)
+        a.models_status_label.setText(self.tr("Checking…"))
+        self._check_job = asyncio.ensure_future(self._models.refresh_now(url))
+        self._check_job.add_done_callback(self._show_models_check)
+
+    def _show_models_check(self, job: asyncio.Future[RefreshReport]) -> None:
+        if job.cancelled() or not shiboken6.isValid(self):
+            return  # the dialog closed meanwhile; a change still reaches the window by its news
+        report = job.result()
+        a = self.account_page
+        a.check_models_button.setEnabled(True)
+        if report.problem:
+            a.models_status_label.setText(report.problem)
+        elif report.changes:
+            a.models_status_label.setText("\n".join(report.changes))
+        else:
+            a.models_status_label.setText(self.tr("Checked: the models are as the app already knew them."))
 
     def _remove_key(self) -> None:
         self.account_page.api_key_edit.clear()

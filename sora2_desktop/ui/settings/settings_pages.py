@@ -153,6 +153,22 @@ class AccountPage(QWidget):
             "",
             _note(self.tr("Leave the default unless APIXO told you otherwise. It must use https://.")),
         )
+        # Where the app reads what each model takes (durations, providers, limits), once a day in the background.
+        self.models_url_edit = QLineEdit()
+        self.models_url_edit.setPlaceholderText(self.tr("Empty: never refresh the model list"))
+        self.check_models_button = QPushButton(self.tr("Check now"))
+        self.check_models_button.setToolTip(self.tr("Read the model list from this address now"))
+        models_row = QWidget()
+        models_layout = QHBoxLayout(models_row)
+        models_layout.setContentsMargins(0, 0, 0, 0)
+        models_layout.addWidget(self.models_url_edit, 1)
+        models_layout.addWidget(self.check_models_button)
+        self.models_url_field = ValidatedField(self.models_url_edit, models_row)
+        self.models_status_label = _note(
+            self.tr("The app reads what each model takes from this index once a day; the API key is never sent.")
+        )
+        form.addRow(self.tr("Models index URL:"), self.models_url_field)
+        form.addRow("", self.models_status_label)
 
 
 class DownloadsPage(QWidget):
@@ -186,18 +202,19 @@ class PollingPage(QWidget):
             self.tr(
                 "The service advises asking about a task for the first time about 180 seconds after "
                 "submitting it, then every 10 seconds; a 15-second video waits one minute longer before its "
-                "first query. In callback mode the service reports back by itself, so asking is only a "
-                "safety net."
+                "first query. In callback mode the service sends the result to your own server, not to this "
+                "app, so the app asks on the same schedule unless you set a longer interval for those tasks."
             )
         )
         form = _form(self, intro)
         self.first_delay_box = _seconds_box(0, 3600)
         self.interval_box = _seconds_box(1, 3600)
-        self.callback_interval_box = _seconds_box(1, 3600)
+        self.callback_interval_box = _seconds_box(0, 3600)
+        self.callback_interval_box.setSpecialValueText(self.tr("Same as above"))  # 0: callback tasks poll as any
         # The boxes' ranges are the rules, so these fields can never be wrong and need no error line.
         form.addRow(self.tr("First query after:"), self.first_delay_box)
         form.addRow(self.tr("Then ask every:"), self.interval_box)
-        form.addRow(self.tr("Callback safety net every:"), self.callback_interval_box)
+        form.addRow(self.tr("Callback tasks every:"), self.callback_interval_box)
         self.restore_defaults_button = QPushButton(self.tr("Restore recommended values"))
         self.restore_defaults_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         form.addRow("", self.restore_defaults_button)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from sora2_desktop.core.tasks.fail_code_text import has_images
+from sora2_desktop.core.tasks.fail_codes import FailPart, classify
 from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
-from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.palette import muted_text_color
 from sora2_desktop.ui.common.time_text import format_elapsed
 from sora2_desktop.ui.tasks import task_wording as wording
+
+_translate = QCoreApplication.translate
 
 
 class TaskDetail(QScrollArea):
@@ -62,11 +66,13 @@ class TaskDetail(QScrollArea):
         rows = [
             (self.tr("State"), escape(wording.state_text(task))),
             (self.tr("Task id"), escape(task.task_id or self.tr("not assigned yet"))),
-            (self.tr("Mode"), escape(wording.settings_text(req, short=False))),
+            (self.tr("Settings"), escape(wording.settings_text(req, short=False))),
             (self.tr("Provider"), escape(wording.provider_text(req))),
         ]
         if req.image_urls:
             rows.append((self.tr("Images"), "<br>".join(escape(u) for u in req.image_urls)))
+        if (part := _failed_part(task)) is not None:
+            rows.append((self.tr("What failed"), escape(part)))
         if task.cost_time_ms:
             rows.append((self.tr("Generation time"), escape(format_elapsed(task.cost_time_ms / 1000))))
         parts = ["<table cellspacing='4'>"]
@@ -90,3 +96,19 @@ class TaskDetail(QScrollArea):
             parts.append(f"<p>{escape(self.tr('Video'))}: {escape(url)}</p>")
         parts.append(f"<p><b>{escape(self.tr('Prompt'))}</b><br>{escape(req.prompt)}</p>")
         self._label.setText("".join(parts))
+
+
+def _failed_part(task: Task) -> str | None:
+    """The part of a failed task the service blamed, in a word or two; None when it used no code this app knows."""
+    cause = classify(task.fail_code, has_images=has_images(task)) if task.phase == TaskPhase.FAILED else None
+    if cause is None:
+        return None
+    words = {
+        FailPart.PROMPT: _translate("TaskDetail", "the prompt"),
+        FailPart.INPUT_IMAGE: _translate("TaskDetail", "the reference image"),
+        FailPart.PROMPT_OR_IMAGE: _translate("TaskDetail", "the prompt or the reference image"),
+        FailPart.OUTPUT: _translate("TaskDetail", "the result (after it was made)"),
+        FailPart.ACCOUNT: _translate("TaskDetail", "the account"),
+        FailPart.SERVICE: _translate("TaskDetail", "the service"),
+    }
+    return words[cause.part]

@@ -6,11 +6,15 @@ import html
 
 from PySide6.QtCore import QCoreApplication
 
-from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
+from sora2_desktop.api import GenerationRequest, Mode
+from sora2_desktop.core.account.estimate import Estimate
+from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
 from sora2_desktop.core.tasks.progress import percent
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
+from sora2_desktop.ui.common.frame_words import frame_word
+from sora2_desktop.ui.common.money_text import usd_estimate
 
 # lupdate finds strings by the name `translate(context, text)`; the alias keeps call sites short.
 _translate = QCoreApplication.translate
@@ -83,21 +87,41 @@ def mode_word(mode: Mode, *, short: bool) -> str:
     return _translate("TaskWording", "T2V") if short else _translate("TaskWording", "text-to-video")
 
 
-def aspect_word(aspect: AspectRatio) -> str:
-    if aspect == AspectRatio.PORTRAIT:
-        return _translate("TaskWording", "portrait")
-    return _translate("TaskWording", "landscape")
+def model_title(model_id: str) -> str:
+    """The model's name ("Sora 2 Pro"); titles are the shipped catalogue's (a refresh never renames a model),
+    and a model it does not know is named as the service spells it."""
+    spec = shipped_catalogue().get(model_id)
+    return spec.title if spec is not None else model_id
+
+
+def frame_text(request: GenerationRequest) -> str:
+    """The frame value the request's model takes in its mode, in words: "landscape", "1280×720", "720p"."""
+    spec = shipped_catalogue().get(request.model)
+    if spec is not None:
+        param = spec.frame_for(str(request.mode)).param
+    else:  # a model this app does not know: whichever frame value the request carries
+        param = next((p for p in ("size", "resolution") if getattr(request, p)), "aspect_ratio")
+    return frame_word(param, str(getattr(request, param)))
+
+
+def aspect_word(aspect: str) -> str:
+    return frame_word("aspect_ratio", aspect)
 
 
 def settings_text(request: GenerationRequest, *, short: bool = True) -> str:
-    """The list's short form ("T2V · 10 s · landscape"); `short=False` spells the mode out ("text-to-video")."""
-    return _translate("TaskWording", "{mode} · {seconds} s · {aspect}").format(
-        mode=mode_word(request.mode, short=short), seconds=request.duration, aspect=aspect_word(request.aspect_ratio)
+    """The list's short form ("Sora 2 · T2V · 10 s · landscape"); `short=False` spells the mode out."""
+    return _translate("TaskWording", "{model} · {mode} · {seconds} s · {frame}").format(
+        model=model_title(request.model),
+        mode=mode_word(request.mode, short=short),
+        seconds=request.duration,
+        frame=frame_text(request),
     )
 
 
 def provider_text(request: GenerationRequest) -> str:
-    if request.remove_watermark:
+    spec = shipped_catalogue().get(request.model)
+    offered = spec is None or spec.watermark_offered  # an unknown model's flag is shown as it was sent
+    if request.remove_watermark and offered:
         return _translate("TaskWording", "{provider} · watermark removed").format(provider=request.provider)
     return str(request.provider)
 
@@ -105,6 +129,10 @@ def provider_text(request: GenerationRequest) -> str:
 def settings_tooltip(task: Task) -> str:
     lines = [settings_text(task.request)]
     lines.append(_translate("TaskWording", "Provider: {name}").format(name=task.request.provider))
+    if task.catalogue_version:
+        lines.append(_translate("TaskWording", "Model list: {version}").format(version=task.catalogue_version))
+    if task.cost_estimate_usd is not None:
+        lines.append(_translate("TaskWording", "Estimate: {0}").format(usd_estimate(task.cost_estimate_usd)))
     lines += [_translate("TaskWording", "Image: {url}").format(url=url) for url in task.request.image_urls]
     return rich("\n".join(lines))
 
@@ -174,7 +202,7 @@ def notice(task: Task, excerpt_chars: int) -> tuple[str, str]:
 def search_text(task: Task) -> str:
     """What the search box matches: prompt, task id, failure and note words, casefolded."""
     parts = (
-        task.request.prompt, task.task_id, explain_failure(task).summary,
+        task.request.prompt, model_title(task.request.model), task.task_id, explain_failure(task).summary,
         task.fail_code, task.fail_message, task.error_message, task_note_text(task),
     )  # fmt: skip
     return "\n".join(part for part in parts if part).casefold()
@@ -185,14 +213,22 @@ def rich(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
 
 
-def spend_question(takes: int, request: GenerationRequest) -> tuple[str, str]:
-    """(question, details) asked before a submit that spends money: how many takes of what, with which provider."""
-    if takes == 1:
-        question = _translate("TaskWording", "Submit 1 take × {seconds} s of Sora 2?").format(seconds=request.duration)
+def spend_question(takes: int, request: GenerationRequest, estimate: Estimate | None = None) -> tuple[str, str]:
+    """(question, details) asked before a submit that spends money: how many takes of which model, what they
+    are estimated to cost, with which provider."""
+    words = {"takes": takes, "seconds": request.duration, "model": model_title(request.model)}
+    if estimate is None:
+        if takes == 1:
+            question = _translate("TaskWording", "Submit 1 take × {seconds} s of {model}?")
+        else:
+            question = _translate("TaskWording", "Submit {takes} takes × {seconds} s of {model}?")
     else:
-        question = _translate("TaskWording", "Submit {takes} takes × {seconds} s of Sora 2?").format(
-            takes=takes, seconds=request.duration
-        )
+        words["cost"] = usd_estimate(estimate.total_usd)
+        if takes == 1:
+            question = _translate("TaskWording", "Submit 1 take × {seconds} s of {model}, estimated at {cost}?")
+        else:
+            question = _translate("TaskWording", "Submit {takes} takes × {seconds} s of {model}, estimated at {cost}?")
+    question = question.format(**words)
     details = _translate(
         "TaskWording", "{settings}, provider {provider}. Each take is a separate task, charged to your APIXO balance."
     ).format(settings=settings_text(request, short=False), provider=provider_text(request))

@@ -24,6 +24,7 @@ from sora2_desktop import __version__
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.account.spend_view import SpendDialog
 from sora2_desktop.ui.common.app_icon import app_icon
 from sora2_desktop.ui.common.undo_bar import UndoBar
 from sora2_desktop.ui.compose.compose_controller import ComposeController
@@ -37,6 +38,7 @@ from sora2_desktop.ui.tasks.table_model import TaskTableModel
 from sora2_desktop.ui.tasks.task_actions import TaskActions
 from sora2_desktop.ui.tasks.task_list import TaskListView
 from sora2_desktop.ui.tasks.task_wording import connection_words
+from sora2_desktop.ui.window.balance_label import BalanceLabel
 from sora2_desktop.ui.window.welcome_panel import WelcomePanel
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,9 @@ class MainWindow(QMainWindow):
         self.notifier = TaskNotifier(self, lambda: session.settings.notifications_enabled, self.windowIcon())
         self.connection_label = QLabel()
         self.statusBar().addPermanentWidget(self.connection_label)
+        self.balance_label = BalanceLabel(session.account)  # the key's balance; a click shows the spend
+        self.balance_label.clicked.connect(self.open_spend)
+        self.statusBar().addPermanentWidget(self.balance_label)
         # The way out of demo mode, visible while in it.
         self.enter_key_button = QPushButton(self.tr("Enter your API key…"))
         self.enter_key_button.setFlat(True)
@@ -167,6 +172,8 @@ class MainWindow(QMainWindow):
         video_menu.addSeparator()
         video_menu.addActions([r.copy_path_action, r.copy_url_action, r.redownload_action, r.compare_action])
 
+        self.spend_action = self._action(self.tr("&Spend…"), None, self.open_spend)
+        bar.addMenu(self.tr("&View")).addAction(self.spend_action)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("Open &log folder"), None, self.open_log_folder))
         help_menu.addAction(self._action(self.tr("&About Sora 2 Desktop"), None, self.about))
@@ -207,6 +214,7 @@ class MainWindow(QMainWindow):
         self.session.task_changed.connect(self._on_task_changed)
         self.session.auth_required.connect(self._on_auth_required)
         self.session.connection_changed.connect(self._on_connection_changed)
+        self.session.models.news.connect(lambda text: status.showMessage(text, 20_000))  # once per refresh
         self.notifier.task_activated.connect(self.task_list.select_task)
 
     def _restore(self) -> None:
@@ -250,6 +258,8 @@ class MainWindow(QMainWindow):
             self.connection_label.setText(where)
             self.enter_key_button.setVisible(self.session.demo)
             self.form.prompt_editor.focus_editor()
+        self.balance_label.set_demo(self.session.demo)
+        self.balance_label.setVisible(self.session.active)
 
     def _on_task_changed(self, task: Task) -> None:
         """The model first: the views that follow (result pane, tray) read the batch from it."""
@@ -278,7 +288,9 @@ class MainWindow(QMainWindow):
     # -- dialogs ----------------------------------------------------------------------------------------------
 
     def open_settings(self, tab: str | None = None, message: str | None = None) -> None:
-        dialog = SettingsDialog(self.session.settings, self.session.secrets, self, initial_tab=tab)
+        dialog = SettingsDialog(
+            self.session.settings, self.session.secrets, self, initial_tab=tab, models=self.session.models
+        )
         if message:
             dialog.setWindowTitle(self.tr("Settings — {0}").format(message))
         dialog.api_key_changed.connect(self._on_key_changed)
@@ -296,6 +308,12 @@ class MainWindow(QMainWindow):
             return
         self.session.set_api_key(key)  # type: ignore[arg-type]
         self.statusBar().showMessage(self.tr("API key updated."), 5000)
+
+    def open_spend(self) -> None:
+        summary = self.session.account.spend(self.session.tasks())
+        dialog = SpendDialog(summary, self, demo=self.session.demo)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.session.profile.logs_dir)))

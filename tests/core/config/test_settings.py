@@ -28,7 +28,7 @@ def test_defaults(profile: Profile) -> None:
     assert settings.download_dir == str(profile.downloads_dir)
     assert settings.first_poll_delay_s == 180
     assert settings.poll_interval_s == 10
-    assert settings.callback_poll_interval_s == 60
+    assert settings.callback_poll_interval_s == 0  # callback tasks poll like any other unless set longer
     assert settings.notifications_enabled is True
     assert settings.demo_seen is False
     for name in ("s3_endpoint", "s3_bucket", "s3_region", "s3_access_key_id", "s3_public_base_url", "s3_prefix"):
@@ -103,14 +103,14 @@ def test_profiles_are_isolated(tmp_path: Path) -> None:
 def test_hand_edited_nonsense_falls_back_to_defaults(profile: Profile) -> None:
     profile.settings_path.write_text(
         "[General]\nnotifications_enabled=perhaps\n"
-        "[polling]\nfirst_delay_s=soon\ninterval_s=-4\ncallback_interval_s=0\n"
+        "[polling]\nfirst_delay_s=soon\ninterval_s=-4\ncallback_interval_s=-1\n"
         "[api]\nbase_url=http://api.example.com\n"
         "[form]\ndraft=[not a dict\n",
         encoding="utf-8",
     )
     settings = AppSettings(profile)
     assert settings.notifications_enabled is True
-    assert (settings.first_poll_delay_s, settings.poll_interval_s, settings.callback_poll_interval_s) == (180, 10, 60)
+    assert (settings.first_poll_delay_s, settings.poll_interval_s, settings.callback_poll_interval_s) == (180, 10, 0)
     # A plain-http remote host would carry the key in clear text: never followed, whatever the file says.
     assert settings.api_base_url == DEFAULT_API_BASE_URL
     assert settings.draft == {}

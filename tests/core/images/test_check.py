@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 
-from sora2_desktop.api.request import MAX_IMAGE_BYTES
 from sora2_desktop.core.images.check import (
+    MAX_IMAGE_BYTES,
     CheckedImage,
     ImageRejected,
     check_image_url,

@@ -19,6 +19,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 
 from sora2_desktop.api.request import GenerationRequest, Mode
+from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.images.check import ImageRejected, check_image_url
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
 from sora2_desktop.core.images.url_guard import ImageUrlGuard, address_problem, api_is_local, url_form_problem
@@ -239,14 +240,14 @@ def test_loopback_is_fine_while_the_api_is_on_this_computer(proxy: str) -> None:
 def test_a_refused_image_address_is_never_sent_to_the_service(proxy: str) -> None:
     sent: list[list[GenerationRequest]] = []
 
-    def store_and_send(requests: list[GenerationRequest]) -> list[Task]:
+    def store_and_send(requests: list[GenerationRequest], **_recorded: object) -> list[Task]:
         sent.append(requests)
         return []
 
     async def run() -> list[str]:
         async with httpx.AsyncClient(trust_env=False, proxy=proxy) as http:
             resolver = ImageResolver(http, lambda: None, allow_local=lambda: False, resolver=fake_resolver)
-            service = SubmissionService(resolver, store_and_send)
+            service = SubmissionService(resolver, store_and_send, shipped_catalogue)
             request = GenerationRequest(prompt="a boat", mode=Mode.IMAGE_TO_VIDEO)
             bad = await service.submit(request, [ImageSource("http://metadata.example.com/x.png", False)], 1)
             good = await service.submit(request, [ImageSource("http://images.example.com/cat.png", False)], 1)

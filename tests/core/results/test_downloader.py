@@ -25,6 +25,7 @@ from sora2_desktop.core.results.files import choose_destination, slug, video_ste
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.backoff import Backoff
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+from tests.helpers.models import SORA_2
 from tests.helpers.sim import ManualSim
 from tests.helpers.wait import wait_until
 
@@ -58,9 +59,9 @@ class Rig:
     async def finished_task(self, prompt: str = PROMPT) -> Task:
         """Submit to the stand-in, let it finish, and store the row the runner would have stored."""
         request = GenerationRequest(prompt=prompt)
-        task_id = await self.client.submit(request)
+        task_id = await self.client.submit(request, SORA_2)
         self.sim.finish_all()
-        status = await self.client.status(task_id)
+        status = await self.client.status(task_id, SORA_2)
         assert status.result_urls
         return self.store.add(
             Task(
@@ -70,6 +71,7 @@ class Rig:
                 batch_id="batch1",
                 task_id=task_id,
                 submitted_at=self.now(),
+                catalogue_version="2026-12-03.1",
                 result_urls=status.result_urls,
                 service_created_at=status.create_time,
                 completed_at=status.complete_time,
@@ -166,6 +168,8 @@ def test_finished_task_lands_byte_identical_with_readable_name_and_sidecar(rig_r
         sidecar = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         assert sidecar["prompt"] == PROMPT
         assert sidecar["settings"] == task.request.to_dict()
+        assert sidecar["model"] == task.request.model == "sora-2"
+        assert sidecar["catalogue_version"] == task.catalogue_version == "2026-12-03.1"
         assert sidecar["task_id"] == task.task_id and sidecar["local_task_id"] == task.local_id
         assert sidecar["batch_id"] == "batch1"
         assert sidecar["source_url"] == task.result_urls[0] and sidecar["url_index"] == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sora2_desktop.api import AspectRatio, GenerationRequest, Mode, Provider, RequestType
+from sora2_desktop.api import GenerationRequest, Mode, RequestType
 from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.storage import task_rows
 from sora2_desktop.core.storage.database import NewerDatabaseError
@@ -46,12 +46,15 @@ def full_task() -> Task:
         prompt=PROMPT,
         mode=Mode.IMAGE_TO_VIDEO,
         duration=15,
-        aspect_ratio=AspectRatio.PORTRAIT,
+        aspect_ratio="portrait",
         image_urls=("https://cdn.example.com/bild,1.png?sig=a%2Fb&x=1", "https://例え.jp/画像.webp"),
         remove_watermark=False,
-        provider=Provider.OFFICIAL,
+        provider="official",
         request_type=RequestType.CALLBACK,
         callback_url="https://hooks.example.com/sora?local_id=7",
+        model="sora-2-pro",
+        size="720*1280",
+        resolution="1080p",
     )
     return Task(
         request=request,
@@ -74,6 +77,8 @@ def full_task() -> Task:
         chosen=True,
         note=TaskNote.SERVICE_ERROR,
         note_detail="502",
+        catalogue_version="2026-12-03.1+live-20261203",
+        cost_estimate_usd=0.45,
         updated_at=T0,
     )
 

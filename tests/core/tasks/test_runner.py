@@ -19,6 +19,7 @@ from sora2_desktop.api import (
     TaskStatus,
     TransientError,
 )
+from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.backoff import Backoff
 from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
@@ -42,13 +43,13 @@ class ScriptedClient:
         self.submit_faults: list[Exception] = []
         self.status_faults: list[Exception] = []
 
-    async def submit(self, request: GenerationRequest) -> str:
+    async def submit(self, request: GenerationRequest, spec: ModelSpec) -> str:
         if self.submit_faults:
             raise self.submit_faults.pop(0)
         self.submits.append(request)
         return f"task_{len(self.submits):08x}"
 
-    async def status(self, task_id: str) -> TaskStatus:
+    async def status(self, task_id: str, spec: ModelSpec) -> TaskStatus:
         if self.status_faults:
             raise self.status_faults.pop(0)
         n = self.polls.get(task_id, 0)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sora2_desktop.api.request import FieldError, GenerationRequest, Mode, RequestType
+from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.images.resolver import ImageProblem, ImageSource
 from sora2_desktop.core.tasks.submission import SubmissionService, SubmitResult
 from sora2_desktop.core.tasks.task import Task
@@ -46,9 +47,13 @@ class Stored:
 
     def __init__(self) -> None:
         self.batches: list[list[GenerationRequest]] = []
+        self.recorded: list[tuple[str | None, float | None]] = []  # catalogue version, estimate per batch
 
-    def __call__(self, requests: list[GenerationRequest]) -> list[Task]:
+    def __call__(
+        self, requests: list[GenerationRequest], *, catalogue_version: str | None, estimate_usd: float | None
+    ) -> list[Task]:
         self.batches.append(requests)
+        self.recorded.append((catalogue_version, estimate_usd))
         now = datetime.now(UTC)
         return [Task(request=r, created_at=now, local_id=i + 1, batch_id="b") for i, r in enumerate(requests)]
 
@@ -58,7 +63,7 @@ def submit(
 ) -> tuple[SubmitResult, FakeResolver, Stored]:
     resolver = resolver or FakeResolver()
     stored = Stored()
-    service = SubmissionService(resolver, stored)
+    service = SubmissionService(resolver, stored, shipped_catalogue)
     result = asyncio.run(service.submit(request, images, takes))
     return result, resolver, stored
 
@@ -133,6 +138,21 @@ def test_an_address_the_image_host_handed_out_is_checked_as_the_service_would() 
 
 
 def test_check_alone_needs_no_network() -> None:
-    service = SubmissionService(FakeResolver(), Stored())
+    service = SubmissionService(FakeResolver(), Stored(), shipped_catalogue)
     assert service.check(I2V, [FILE]) == []
     assert [e.field for e in service.check(replace(I2V, duration=12), [FILE])] == ["duration"]
+
+
+def test_each_take_records_the_catalogue_and_its_estimate() -> None:
+    pro = GenerationRequest(
+        prompt="A heron lands", model="sora-2-pro", duration=8, size="1280*720", provider="official"
+    )
+    result, _resolver, stored = submit(pro, takes=2)
+    assert result.accepted
+    assert stored.recorded == [(shipped_catalogue().version, pytest.approx(8 * 0.30))]
+
+
+def test_a_model_the_catalogue_does_not_offer_is_refused_at_the_model() -> None:
+    result, _resolver, stored = submit(GenerationRequest(prompt="p", model="veo-9"))
+    assert [e.field for e in result.errors] == ["model"]
+    assert "not offered" in result.errors[0].message and stored.batches == []

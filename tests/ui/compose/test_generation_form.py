@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from sora2_desktop.api.request import AspectRatio, FieldError, GenerationRequest, Mode, Provider, RequestType
+from sora2_desktop.api.request import FieldError, GenerationRequest, Mode, RequestType
 from sora2_desktop.core.images.resolver import ImageSource
 from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
 from sora2_desktop.ui.compose.generation_form import FIELDS, GenerationForm
@@ -47,7 +47,11 @@ def callback_edit(form: GenerationForm) -> QLineEdit:
 
 
 def generate_button(form: GenerationForm) -> QPushButton:
-    return next(b for b in form.findChildren(QPushButton) if b.text() == "&Generate")
+    return next(b for b in form.findChildren(QPushButton) if b.text().startswith("&Generate"))
+
+
+def combo(form: GenerationForm, name: str = "Provider") -> QComboBox:
+    return next(c for c in form.findChildren(QComboBox) if c.accessibleName() == name)
 
 
 def png(tmp_path: Path) -> str:
@@ -63,8 +67,8 @@ def fill_everything(form: GenerationForm, tmp_path: Path) -> None:
     radio(form, "Image to video").click()
     radio(form, "Portrait 9:16").click()
     radio(form, "15 s").click()
-    combo = form.findChild(QComboBox)
-    combo.setCurrentIndex(combo.findData("official"))
+    provider = combo(form)
+    provider.setCurrentIndex(provider.findData("official"))
     form.findChild(QCheckBox).setChecked(False)
     radio(form, "Callback").click()
     callback_edit(form).setText("https://hooks.example.com/sora")
@@ -91,9 +95,9 @@ def test_every_control_reaches_the_request(form: GenerationForm, tmp_path: Path)
         prompt="A red kite over dunes, aerial view",
         mode=Mode.IMAGE_TO_VIDEO,
         duration=15,
-        aspect_ratio=AspectRatio.PORTRAIT,
+        aspect_ratio="portrait",
         remove_watermark=False,
-        provider=Provider.OFFICIAL,
+        provider="official",
         request_type=RequestType.CALLBACK,
         callback_url="https://hooks.example.com/sora",
     )
@@ -177,10 +181,10 @@ def test_load_request(form: GenerationForm) -> None:
         prompt="Loaded",
         mode=Mode.IMAGE_TO_VIDEO,
         duration=15,
-        aspect_ratio=AspectRatio.PORTRAIT,
+        aspect_ratio="portrait",
         image_urls=("https://example.com/a.png",),
         remove_watermark=False,
-        provider=Provider.VALUE,
+        provider="value",
         request_type=RequestType.CALLBACK,
         callback_url="https://hooks.example.com/x",
     )
@@ -195,11 +199,15 @@ def test_load_request(form: GenerationForm) -> None:
 def expected_focus(form: GenerationForm, field: str) -> QWidget:
     return {
         "prompt": form.prompt_editor.editor(),
+        "model": combo(form, "Model"),
         "mode": radio(form, "Image to video"),
         "image_urls": form.image_picker.findChild(QListView),
         "aspect_ratio": radio(form, "Landscape 16:9"),
+        "size": radio(form, "Landscape 16:9"),  # the frame's row, whichever parameter the model takes
+        "resolution": radio(form, "Landscape 16:9"),
         "duration": radio(form, "10 s"),
-        "provider": form.findChild(QComboBox),
+        "provider": combo(form),
+        "remove_watermark": form.findChild(QCheckBox),
         "request_type": radio(form, "Polling"),
         "callback_url": callback_edit(form),
     }[field]
@@ -268,10 +276,10 @@ def test_editing_a_field_clears_its_own_error_only(qtbot: QtBot, form: Generatio
     qtbot.keyClicks(form.prompt_editor.editor(), "x")
     assert form.field_error("prompt") == ""
     assert form.field_error("provider") == "Bad provider."
-    combo = form.findChild(QComboBox)
-    combo.setCurrentIndex(2)
+    provider = combo(form)
+    provider.setCurrentIndex(2)
     assert form.field_error("provider") == ""
-    assert combo.property("invalid") is False
+    assert provider.property("invalid") is False
     assert form.field_error("callback_url") == "Bad URL."
     radio(form, "Callback").click()
     assert form.field_error("callback_url") == ""
@@ -311,7 +319,7 @@ def test_draft_changed_on_every_kind_of_edit(qtbot: QtBot, form: GenerationForm)
         lambda: radio(form, "15 s").click(),
         lambda: form.findChild(QSpinBox).setValue(2),
         lambda: form.findChild(QCheckBox).setChecked(False),
-        lambda: form.findChild(QComboBox).setCurrentIndex(1),
+        lambda: combo(form).setCurrentIndex(1),
         lambda: radio(form, "Image to video").click(),
         lambda: form.image_picker.add_source("https://example.com/c.png"),
     ]
@@ -332,11 +340,12 @@ def test_tab_walks_the_form_top_to_bottom(qtbot: QtBot, form: GenerationForm) ->
     picker_view = form.image_picker.findChild(QListView)
     order = [
         form.prompt_editor.editor(),
+        combo(form, "Model"),
         radio(form, "Image to video"),
         picker_view,
         radio(form, "Landscape 16:9"),
         radio(form, "10 s"),
-        form.findChild(QComboBox),
+        combo(form),
         form.findChild(QCheckBox),
         radio(form, "Callback"),
         callback_edit(form),
@@ -349,7 +358,9 @@ def test_tab_walks_the_form_top_to_bottom(qtbot: QtBot, form: GenerationForm) ->
 @pytest.mark.parametrize(
     ("key", "target"),
     [
-        (Qt.Key.Key_O, lambda f: f.findChild(QComboBox)),
+        (Qt.Key.Key_O, lambda f: combo(f)),
+        (Qt.Key.Key_L, lambda f: combo(f, "Model")),
+        (Qt.Key.Key_A, lambda f: radio(f, "Landscape 16:9")),
         (Qt.Key.Key_T, lambda f: f.findChild(QSpinBox)),
         (Qt.Key.Key_P, lambda f: f.prompt_editor.editor()),
         (Qt.Key.Key_D, lambda f: radio(f, "10 s")),

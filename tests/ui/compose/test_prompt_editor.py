@@ -9,8 +9,10 @@ from PySide6.QtCore import QLocale, QMimeData, Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
-from sora2_desktop.api.request import MAX_PROMPT_CHARS
 from sora2_desktop.ui.compose.prompt_editor import PromptEditor
+from tests.helpers.models import SORA_2
+
+MAX_PROMPT_CHARS = SORA_2.prompt_max_chars
 
 FULL = "The prompt can hold at most 10,000 characters; it is full."
 

@@ -277,7 +277,8 @@ def test_polling_values_and_advice(qtbot: QtBot, settings: AppSettings, secrets:
     settings.poll_interval_s = 0.5  # a value the spin box cannot show must survive an OK untouched
     dialog = open_dialog(qtbot, settings, secrets, tab="polling")
     page = dialog.polling_page
-    assert (page.first_delay_box.value(), page.callback_interval_box.value()) == (180, 60)
+    assert (page.first_delay_box.value(), page.callback_interval_box.value()) == (180, 0)  # 0: same as polling
+    assert page.callback_interval_box.text() == "Same as above"
     page.first_delay_box.setValue(240)
     dialog.accept()
     assert (settings.first_poll_delay_s, settings.poll_interval_s) == (240.0, 0.5)
@@ -288,7 +289,7 @@ def test_polling_values_and_advice(qtbot: QtBot, settings: AppSettings, secrets:
     assert (settings.first_poll_delay_s, settings.poll_interval_s, settings.callback_poll_interval_s) == (
         180.0,
         10.0,
-        60.0,
+        0.0,
     )
 
 

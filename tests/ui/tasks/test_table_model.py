@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 
-from sora2_desktop.api import AspectRatio, GenerationRequest, Mode
+from sora2_desktop.api import GenerationRequest, Mode
 from sora2_desktop.core.tasks.failure_text import NO_FAILURE, explain_failure
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.palette import Tone, error_color, text_color
@@ -158,15 +158,15 @@ def test_display_text_for_settings_state_and_clocks(model: TaskTableModel) -> No
         [
             make_task(4, TaskPhase.UNKNOWN, raw_state="throttled"),
             make_task(3, TaskPhase.PROCESSING, mode=Mode.IMAGE_TO_VIDEO, duration=15,
-                      aspect_ratio=AspectRatio.PORTRAIT, image_urls=("https://img.example/a.png",)),
+                      aspect_ratio="portrait", image_urls=("https://img.example/a.png",)),
             make_task(2, TaskPhase.SUBMITTING),
             make_task(1, TaskPhase.SUCCESS, completed_at=NOW - timedelta(seconds=1),
                       result_urls=("https://r/1.mp4", "https://r/2.mp4")),
         ]
     )  # fmt: skip
     assert cell(model, 0, M.COL_STATE) == 'Unknown state "throttled"'
-    assert cell(model, 1, M.COL_SETTINGS) == "I2V · 15 s · portrait"
-    assert cell(model, 2, M.COL_SETTINGS) == "T2V · 10 s · landscape"
+    assert cell(model, 1, M.COL_SETTINGS) == "Sora 2 · I2V · 15 s · portrait"
+    assert cell(model, 2, M.COL_SETTINGS) == "Sora 2 · T2V · 10 s · landscape"
     assert cell(model, 2, M.COL_STATE) == "Submitting…"
     assert cell(model, 1, M.COL_ELAPSED) == "2:41"
     assert cell(model, 3, M.COL_ELAPSED) == "2:40"  # final: the total, not a running clock

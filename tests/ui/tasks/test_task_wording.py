@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-from sora2_desktop.api import AspectRatio, GenerationRequest, Mode, Provider
+from sora2_desktop.api import GenerationRequest, Mode
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 from sora2_desktop.ui.tasks import task_wording as wording
 from sora2_desktop.ui.tasks.detail import TaskDetail
@@ -28,6 +28,38 @@ def make_task(phase: TaskPhase = TaskPhase.PROCESSING, **changes: object) -> Tas
         submitted_at=NOW - timedelta(minutes=3),
     )
     return task.with_(**changes) if changes else task
+
+
+def test_every_task_names_its_model_and_the_frame_value_its_model_takes() -> None:
+    pro = GenerationRequest(prompt="p", model="sora-2-pro", duration=8, size="1792*1024", provider="official")
+    assert wording.settings_text(pro) == "Sora 2 Pro · T2V · 8 s · 1792×1024"
+    image = GenerationRequest(prompt="p", model="sora-2-pro", mode=Mode.IMAGE_TO_VIDEO, duration=4, resolution="1080p")
+    assert wording.settings_text(image, short=False) == "Sora 2 Pro · image-to-video · 4 s · 1080p"
+    # Pro has no watermark option: its flag (always sent as True before) is not claimed as done.
+    assert wording.provider_text(pro) == "official"
+    # A task stored before models were data reads as Sora 2 (GenerationRequest.from_dict); an unknown model by id.
+    old = GenerationRequest.from_dict({"prompt": "p", "duration": 15, "aspect_ratio": "portrait"})
+    assert wording.settings_text(old) == "Sora 2 · T2V · 15 s · portrait"
+    assert wording.settings_text(GenerationRequest(prompt="p", model="veo-9", size="640*480")) == (
+        "veo-9 · T2V · 10 s · 640×480"
+    )
+    assert "sora 2 pro" in wording.search_text(make_task(request=pro))
+
+
+def test_the_settings_tooltip_names_the_catalogue_and_the_estimate() -> None:
+    lines = wording.settings_tooltip(make_task(catalogue_version="2026-12-03.1", cost_estimate_usd=0.15))
+    assert "Model list: 2026-12-03.1" in lines and "Estimate: ≈$0.15" in lines
+    assert "Model list" not in wording.settings_tooltip(make_task())
+
+
+def test_the_spend_question_names_the_model_and_the_estimate() -> None:
+    from sora2_desktop.core.account.estimate import Estimate
+
+    pro = GenerationRequest(prompt="p", model="sora-2-pro", duration=8, size="1280*720", provider="official")
+    question, details = wording.spend_question(3, pro, Estimate(2.4, 3, 10.0))
+    assert question == "Submit 3 takes × 8 s of Sora 2 Pro, estimated at ≈$7.20?"
+    assert details.startswith("Sora 2 Pro · text-to-video · 8 s · 1280×720, provider official.")
+    assert wording.spend_question(1, GenerationRequest(prompt="p"))[0] == "Submit 1 take × 10 s of Sora 2?"
 
 
 def test_every_phase_has_its_own_word() -> None:
@@ -51,11 +83,11 @@ def test_a_picked_take_says_so_in_its_state_and_tooltip() -> None:
 
 
 def test_settings_short_for_the_list_and_spelled_out_for_the_detail() -> None:
-    request = GenerationRequest(prompt="p", mode=Mode.IMAGE_TO_VIDEO, duration=15, aspect_ratio=AspectRatio.PORTRAIT)
-    assert wording.settings_text(request) == "I2V · 15 s · portrait"
-    assert wording.settings_text(request, short=False) == "image-to-video · 15 s · portrait"
+    request = GenerationRequest(prompt="p", mode=Mode.IMAGE_TO_VIDEO, duration=15, aspect_ratio="portrait")
+    assert wording.settings_text(request) == "Sora 2 · I2V · 15 s · portrait"
+    assert wording.settings_text(request, short=False) == "Sora 2 · image-to-video · 15 s · portrait"
     assert wording.provider_text(request) == "auto · watermark removed"
-    assert wording.provider_text(GenerationRequest(prompt="p", provider=Provider.OFFICIAL, remove_watermark=False)) == (
+    assert wording.provider_text(GenerationRequest(prompt="p", provider="official", remove_watermark=False)) == (
         "official"
     )
 
@@ -111,7 +143,7 @@ def test_list_detail_and_notice_use_the_same_words(qtbot) -> None:
         state_cell = model.data(model.index(row, TaskTableModel.COL_STATE), Qt.ItemDataRole.DisplayRole)
         detail.show_task(task)
         assert state_cell == wording.state_text(task) and f"<td>{state_cell}</td>" in detail.text()
-    assert "<td>text-to-video · 10 s · landscape</td>" in detail.text()
+    assert "<td>Sora 2 · text-to-video · 10 s · landscape</td>" in detail.text()
     assert "<td>2:41</td>" in detail.text()  # the service's generation time, on the list's clock
     window = QMainWindow()
     qtbot.addWidget(window)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 import sora2_desktop.ui
-from sora2_desktop.api import AspectRatio, GenerationRequest
+from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
@@ -24,7 +24,7 @@ from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.window.main_window import MainWindow
 from tests.helpers.keychain import MemoryKeyring
 
-OLD = GenerationRequest(prompt="An old lighthouse in fog", aspect_ratio=AspectRatio.PORTRAIT, duration=15)
+OLD = GenerationRequest(prompt="An old lighthouse in fog", aspect_ratio="portrait", duration=15)
 NEW = GenerationRequest(prompt="A new harbour at dawn")
 
 
