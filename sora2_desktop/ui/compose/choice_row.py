@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QRadioButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QRadioButton, QSizePolicy, QWidget
 
 Choice = tuple[Any, str, str, QIcon | None]  # value, text, tool tip, icon
 # More options than this go in two columns, so a row of four sizes does not widen the whole form.
@@ -23,6 +23,8 @@ class ChoiceRow(QWidget):
         super().__init__(parent)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
+        # As tall as its buttons: spare height in the form belongs to the prompt and the image list, not here.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._group = QButtonGroup(self)
         self._options: list[tuple[Any, str, str]] = []
         self._quiet = False
@@ -104,6 +106,8 @@ class ChoiceRow(QWidget):
         for index, button in enumerate(buttons):
             self._grid.addWidget(button, index // columns, index % columns)
         self._grid.setColumnStretch(columns, 1)
+        self._grid.invalidate()
+        self.updateGeometry()  # a row of four sizes was two lines tall: the form must ask for the new height
 
     def _chosen(self) -> QAbstractButton:
         return self._group.checkedButton() or self._group.buttons()[0]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -215,6 +216,10 @@ class GenerationForm(QWidget):
         if cell is not None:
             box.addWidget(self._errors[cell])
             box.addWidget(self._notes[cell])
+        # Only a field that grows (the image list) takes spare height; a row of choices stays as tall as it is.
+        grows = field.sizePolicy().verticalPolicy().value & QSizePolicy.PolicyFlag.GrowFlag.value
+        fixed = QSizePolicy.Policy.Preferred if grows else QSizePolicy.Policy.Maximum
+        box_widget.setSizePolicy(QSizePolicy.Policy.Preferred, fixed)
         label = QLabel(text, self)
         label.setBuddy(field)
         # Qt finds a buddy's name only among siblings; the cell makes them cousins, so name it outright.
