@@ -120,6 +120,9 @@ def _application() -> object:
     app.setOrganizationName("Sora2Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("sora2-desktop")
+    from sora2_desktop.ui.common.theme import apply_theme
+
+    apply_theme(app)  # the start-up problem dialogs come before the settings: they follow the OS
     return app
 
 
@@ -194,12 +197,14 @@ async def _run(args: argparse.Namespace, profile: Profile, guard: InstanceGuard)
     from sora2_desktop.core.config.settings import AppSettings
     from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     from sora2_desktop.core.session import Session
+    from sora2_desktop.ui.common.theme import install as install_theme
     from sora2_desktop.ui.window.main_window import MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     collector = MainThreadGC(parent=app)
     settings = AppSettings(profile)
+    install_theme(app, settings)  # the person's appearance, now and whenever it or the OS changes
     session = Session(profile, settings, SecretStore(), api_base_override=args.api_base)
     session.models.set_index_override(args.models_url)
     window = MainWindow(session)

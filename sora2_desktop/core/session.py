@@ -21,6 +21,8 @@ from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.images.host import ImageHost, image_host_for
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
 from sora2_desktop.core.images.url_guard import api_is_local
+from sora2_desktop.core.projects.project_service import ProjectService
+from sora2_desktop.core.prompts.library import PromptLibrary
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.results.downloader import ResultDownloader
 from sora2_desktop.core.results.export import export_copy
@@ -76,8 +78,11 @@ class Session(QObject):
         self.models = CatalogueService(profile, settings, parent=self)  # what each model takes and costs
         self.account = Account(self.models, parent=self)  # the key's balance and what a click costs
         self.account.follow(self.tasks_submitted, self.task_changed)
+        self.prompts = PromptLibrary.in_folder(profile.root, parent=self)  # saved prompts, craft terms
         self._store = TaskStore(profile.database_path)
         self._store.stop_automatic_checkpoints()  # the session checkpoints from a worker thread (_checkpoint)
+        # Projects → shots → takes, in whichever database is current (demo mode has its own).
+        self.projects = ProjectService(lambda: self._store, self.task_changed.emit, parent=self)
         self._checkpoints = QTimer(self, interval=30_000)
         self._checkpoints.timeout.connect(self._checkpoint)
         self._checkpoints.start()
@@ -175,9 +180,11 @@ class Session(QObject):
             downloads,
             retry_scale=min(1.0, timing.time_scale),
             size_cap=lambda: self.settings.download_size_cap_bytes,
+            place=self.projects.file_place(downloads),  # a take is named by its project's template
             parent=self,
         )
-        self._submission = SubmissionService(self._image_resolver(), runner.submit, self.models.current)
+        placing = self.projects.placing(runner.submit)  # takes of a shot get their prompt version and numbers
+        self._submission = SubmissionService(self._image_resolver(), placing, self.models.current)
         runner.task_changed.connect(self.task_changed)
         runner.auth_required.connect(self.auth_required)
         runner.connection_changed.connect(self.connection_changed)
@@ -238,12 +245,15 @@ class Session(QObject):
 
     # -- generating -------------------------------------------------------------------------------------------
 
-    async def submit(self, request: GenerationRequest, images: Sequence[ImageSource], takes: int) -> SubmitResult:
+    async def submit(
+        self, request: GenerationRequest, images: Sequence[ImageSource], takes: int, shot_id: int | None = None
+    ) -> SubmitResult:
         """Judge `request` with `images` (its own image_urls are not looked at), make the images public, then
-        store and send `takes` tasks. The result holds the stored tasks, or errors at the form's fields."""
+        store and send `takes` tasks (takes of the shot `shot_id`, of a new prompt version if its prompt was
+        edited). The result holds the stored tasks, or errors at the form's fields."""
         if self._submission is None:
             raise RuntimeError("session not active")
-        result = await self._submission.submit(request, images, takes)
+        result = await self._submission.submit(request, images, takes, shot_id)
         if result.tasks:
             self.tasks_submitted.emit(result.tasks)
         return result
@@ -253,11 +263,12 @@ class Session(QObject):
         return await self._image_resolver().check_url(url)
 
     def rerun(self, task: Task, duration: int | None = None) -> list[Task]:
-        """Send a stored task's request again (as one new take), with another duration if given."""
+        """Send a stored task's request again (as one new take of its shot and prompt version, if it had one),
+        with another duration if given."""
         if self._submission is None:
             return []
         request = task.request if duration is None else replace(task.request, duration=duration)
-        tasks = self._submission.send_again(request)
+        tasks = self._submission.send_again(request, task.shot_id, task.version_id)
         self.tasks_submitted.emit(tasks)
         return tasks
 

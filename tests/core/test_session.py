@@ -14,6 +14,7 @@ from sora2_desktop.api import ApiKey, GenerationRequest, Mode
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.results.history_results import HistoryResults
 from sora2_desktop.core.session import Session
@@ -219,9 +220,11 @@ def test_demo_mode_keeps_its_own_history_and_deactivate_goes_back_to_the_real_on
     session = make_session(activate=False)
     session.cancel(1)  # no connection: nothing to cancel or retry, and no error
     session.retry_now(1)
+    session.projects.create_project("Real work")
 
     async def scenario() -> None:
         session.activate(demo=True)
+        assert [p.name for p in session.projects.projects()] == ["Untitled"]  # the demo's own projects
         result = await session.submit(GenerationRequest(prompt=PROMPT), [], 1)
         (task,) = result.tasks
         assert [t.local_id for t in session.tasks()] == [task.local_id]
@@ -230,8 +233,58 @@ def test_demo_mode_keeps_its_own_history_and_deactivate_goes_back_to_the_real_on
         await session.deactivate()
         assert not session.active and not session.demo
         assert session.tasks() == []  # the real history never shows demo tasks
+        assert [p.name for p in session.projects.projects()] == ["Untitled", "Real work"]
         session.activate()
         assert session.active and not session.demo and session.tasks() == []
 
     run_async(scenario())
     assert (session.profile.root / "demo" / "tasks.sqlite3").is_file()
+
+
+# -- projects, shots and takes ------------------------------------------------------------------------------------
+
+
+def test_takes_submitted_into_a_shot_are_numbered_versioned_and_saved_under_the_projects_name(
+    make_session: Callable[..., Session], run_async: Any
+) -> None:
+    session = make_session()
+    project = session.projects.create_project("Trailer")
+    (shot,) = session.projects.shots(project.id)
+    edited = "A kettle on a gas stove, steam rising, evening light"
+
+    async def scenario() -> tuple[list[Task], list[Task], list[Task]]:
+        first = (await session.submit(GenerationRequest(prompt=PROMPT, aspect_ratio="portrait"), [], 2, shot.id)).tasks
+        second = (await session.submit(GenerationRequest(prompt=edited), [], 1, shot_id=shot.id)).tasks
+        again = session.rerun(first[0])
+        await wait_until(lambda: all(session.local_video(t) is not None for t in first), what="the saved takes")
+        return first, second, again
+
+    first, second, again = run_async(scenario())
+    v1, v2 = session.projects.versions(shot.id)
+    assert (v1.prompt, v2.prompt) == (PROMPT, edited)
+    placed = [(t.shot_id, t.take_number, t.version_id) for t in first + second + again]
+    assert placed == [(shot.id, 1, v1.id), (shot.id, 2, v1.id), (shot.id, 3, v2.id), (shot.id, 4, v1.id)]
+    assert [t.local_id for t in session.projects.takes(shot.id)] == [t.local_id for t in first + second + again]
+    assert [session.local_video(t).name for t in first] == [  # type: ignore[union-attr]
+        "Trailer_SH010_T01_9x16.mp4",
+        "Trailer_SH010_T02_9x16.mp4",
+    ]
+
+
+def test_a_review_mark_reaches_the_views_and_survives_the_runners_next_write(
+    make_session: Callable[..., Session], run_async: Any
+) -> None:
+    session = make_session()
+    (shot,) = session.projects.shots(session.projects.current_project().id)
+
+    async def scenario() -> Task:
+        (take,) = (await session.submit(GenerationRequest(prompt=PROMPT), [], 1, shot.id)).tasks
+        heard = Heard(session)
+        session.projects.set_mark(take.local_id or 0, TakeMark.CIRCLED)  # while it is still being made
+        assert [(t.local_id, t.mark) for t in heard.tasks] == [(take.local_id, TakeMark.CIRCLED)]
+        await wait_until(lambda: stored(session, take.local_id).phase == TaskPhase.SUCCESS, what="success")
+        assert heard.tasks[-1].phase == TaskPhase.SUCCESS and heard.tasks[-1].mark == TakeMark.CIRCLED
+        return take
+
+    take = run_async(scenario())
+    assert stored(session, take.local_id).mark == TakeMark.CIRCLED

@@ -85,7 +85,8 @@ def test_a_finished_video_is_saved_with_its_sidecar_and_plays_in_the_window(
     task, video = run_async(scenario())
     assert video.read_bytes() == app.sim.clip
     assert video.parent == Path(app.session.settings.download_dir)
-    assert task.task_id is not None and task.task_id in video.name and "hummingbird" in video.name
+    # A take of a shot is named by its project's template: project, shot code, take, frame.
+    assert video.name == "Untitled_SH010_T01_16x9.mp4"
     sidecar = json.dumps(json.loads(video.with_suffix(".json").read_text(encoding="utf-8")))
     assert PROMPT in sidecar and task.result_urls[0] in sidecar
     assert "landscape" in sidecar and task.task_id in sidecar
@@ -113,7 +114,7 @@ def test_a_result_that_is_not_a_video_is_refused_with_a_message(
     assert not [p for p in Path(app.session.settings.download_dir).iterdir() if p.suffix == ".mp4"]
 
 
-def test_picking_the_second_take_in_compare_marks_it_alone_and_says_so(
+def test_picking_the_second_take_in_compare_circles_it_and_says_so(
     make_app: Callable[..., AppUnderTest], run_async: Any
 ) -> None:
     app = make_app()
@@ -135,11 +136,11 @@ def test_picking_the_second_take_in_compare_marks_it_alone_and_says_so(
 
     dialog = run_async(scenario())
     first, second = sorted((app.row_task(row) for row in range(2)), key=lambda task: task.local_id or 0)
-    assert not app.stored(first.local_id).chosen and app.stored(second.local_id).chosen  # type: ignore[arg-type]
-    assert not first.chosen and second.chosen  # the list's rows followed
-    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "✓ Picked"]
+    assert not app.stored(first.local_id).circled and app.stored(second.local_id).circled  # type: ignore[arg-type]
+    assert not first.circled and second.circled  # the list's rows followed
+    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "✓ Circled"]
     assert not dialog.pick_buttons[1].isEnabled() and dialog.pick_buttons[0].isEnabled()
-    assert app.window.statusBar().currentMessage() == f"Take 2 picked for “{PROMPT[:39]}…”"
+    assert app.window.statusBar().currentMessage() == f"Take 2 circled for “{PROMPT[:39]}…”"
     dialog.reject()
 
 

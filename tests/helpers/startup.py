@@ -118,14 +118,21 @@ def scripted_dialogs(shots: Path, answer: Choice = Choice.QUIT) -> Iterator[Scri
 def in_process_app() -> Iterator[Callable[..., int]]:
     """`main(argv)` of the real app in this process; the application names and log handlers it sets are put
     back afterwards so later tests see the process as before."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
     from sora2_desktop.app import main
 
     names = QCoreApplication.organizationName(), QCoreApplication.applicationName()
+    look = QApplication.style().name(), QGuiApplication.palette()  # main() themes the app (ui/common/theme.py)
     try:
         yield main
     finally:
         QCoreApplication.setOrganizationName(names[0])
         QCoreApplication.setApplicationName(names[1])
+        QApplication.setStyle(look[0])
+        QGuiApplication.setPalette(look[1])
+        QGuiApplication.styleHints().unsetColorScheme()
         root = logging.getLogger()
         for handler in list(root.handlers):
             if getattr(handler, "_sora2", False):

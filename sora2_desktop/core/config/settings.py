@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.apixo.ai"
 DEFAULT_MODELS_URL = "https://apixo.ai/docs/models/schemas/index.json"
+APPEARANCES = ("auto", "dark", "light")  # AppSettings.appearance; ui/common/theme.py makes the look
 
 T = TypeVar("T")
 
@@ -110,6 +111,14 @@ def _as_bytes(value: object) -> QByteArray | None:
     return value if isinstance(value, QByteArray) else None
 
 
+def _as_row_id(value: object) -> int | None:
+    """A stored row id (0 for none), as an int or its digits (the INI file reads numbers back as text)."""
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    return int(text) if text.isdecimal() else None
+
+
 class _Setting(Generic[T]):
     """One typed key. Reading falls back to the default when the stored value is missing or makes no sense."""
 
@@ -183,6 +192,14 @@ class AppSettings(QObject):
 
     window_geometry = _Setting("window/geometry", QByteArray(), _as_bytes)
     window_state = _Setting("window/state", QByteArray(), _as_bytes)
+    # The window's splitters as left ({"main": [220, 804], …}), the activity table's columns, and the shot and
+    # take on screen at close (0: none), so a restart opens where the person was; the project is ProjectService's.
+    splitter_sizes: _Setting[dict[str, Any]] = _Setting(
+        "window/splitters", {}, _as_json_object, lambda value: json.dumps(value)
+    )
+    activity_columns = _Setting("window/activity_columns", QByteArray(), _as_bytes)
+    current_shot_id = _Setting("window/current_shot", 0, _as_row_id)
+    current_take_id = _Setting("window/current_take", 0, _as_row_id)
 
     def __init__(self, profile: Profile, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -266,6 +283,9 @@ class AppSettings(QObject):
     model_prices: _Setting[dict[str, Any]] = _Setting(
         "models/prices", {}, _as_json_object, lambda value: json.dumps(value)
     )
+
+    # The window's look: "auto" follows the OS where it says light (dark otherwise), or "dark" / "light".
+    appearance = _Setting("appearance", "auto", lambda v: v if v in APPEARANCES else None)
 
     # The video player's loudness (0.0-1.0, as its slider shows it) and mute, as a person left them.
     player_volume = _Setting("player/volume", 0.8, _as_fraction)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +20,6 @@ from sora2_desktop.core.results.files import (
     choose_destination,
     landed_before,
     unfinished_size,
-    video_stem,
 )
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import Task
@@ -36,9 +34,7 @@ log = logging.getLogger(__name__)
 START_BATCH = 50
 
 
-def recover_downloads(
-    store: TaskStore, downloader: ResultDownloader, download_dir: Callable[[], Path | str], now: datetime
-) -> asyncio.Task[None] | None:
+def recover_downloads(store: TaskStore, downloader: ResultDownloader, now: datetime) -> asyncio.Task[None] | None:
     """Resume unfinished and failed downloads whose link still lives, and fetch the successes that never got
     their download records (an app from before the downloader, or a stop between the two writes). A finished
     download whose file was deleted is left alone: fetching it again is the person's call (`redownload`).
@@ -53,13 +49,11 @@ def recover_downloads(
     fresh = store.downloads.succeeded_without_records()
     if not fresh and not resumed:
         return None
-    job = _start_jobs(downloader, download_dir, resumed, fresh)
+    job = _start_jobs(downloader, resumed, fresh)
     return asyncio.get_running_loop().create_task(job, name="downloads-start")
 
 
-async def _start_jobs(
-    downloader: ResultDownloader, download_dir: Callable[[], Path | str], resumed: list[Download], fresh: list[Task]
-) -> None:
+async def _start_jobs(downloader: ResultDownloader, resumed: list[Download], fresh: list[Task]) -> None:
     try:
         for begin in range(0, len(resumed), START_BATCH):
             records = resumed[begin : begin + START_BATCH]
@@ -69,10 +63,11 @@ async def _start_jobs(
                 _resume(downloader, record, size)
         for begin in range(0, len(fresh), START_BATCH):
             tasks = fresh[begin : begin + START_BATCH]
-            stems = [video_stem(task, index) for task in tasks for index in range(len(task.result_urls))]
+            # Folder and name of each (on the loop: a take's name reads its shot and project from the database).
+            places = [downloader.place(task, index) for task in tasks for index in range(len(task.result_urls))]
             # Names are picked against a snapshot of the claims; the downloader checks each again on the loop.
             claims = downloader.claims_snapshot()
-            paths = iter(await asyncio.to_thread(_choose_all, Path(download_dir()), stems, claims))
+            paths = iter(await asyncio.to_thread(_choose_all, places, claims))
             for task in tasks:
                 downloader.enqueue_at(task, {index: next(paths) for index in range(len(task.result_urls))})
     except asyncio.CancelledError:
@@ -146,10 +141,11 @@ def _sizes_on_disk(paths: list[Path | None]) -> list[int]:
     return [0 if path is None else unfinished_size(path) for path in paths]
 
 
-def _choose_all(folder: Path, stems: list[str], taken: ClaimedPaths) -> list[Path]:
-    """Blocking (a few stats per name): a free path per stem, none equal to another; `taken` is a private copy."""
+def _choose_all(places: list[tuple[Path, str]], taken: ClaimedPaths) -> list[Path]:
+    """Blocking (a few stats per name): a free path per (folder, stem), none equal to another; `taken` is a
+    private copy."""
     chosen = []
-    for stem in stems:
+    for folder, stem in places:
         path = choose_destination(folder, stem, taken)
         taken.claim(path, None)
         chosen.append(path)

@@ -76,12 +76,16 @@ class ResultDownloader(QObject):
         retry_scale: float = 1.0,
         size_cap: Callable[[], int] = lambda: DEFAULT_SIZE_CAP,
         disk_usage: DiskUsage = shutil.disk_usage,
+        place: Callable[[Task, int], tuple[Path, str]] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._client = client
         self._download_dir = download_dir
+        # (folder, name without suffix) of a task's result: a take of a shot is named by its project
+        # (ProjectService.file_place); the downloader itself knows nothing of projects.
+        self._place = place or (lambda task, index: (Path(download_dir()), video_stem(task, index)))
         self._limiter = limiter
         self._backoff = backoff or Backoff()
         self._slots = asyncio.Semaphore(max(1, concurrency))
@@ -105,7 +109,7 @@ class ResultDownloader(QObject):
         if self._started:
             return
         self._started = True
-        self._starting = recover_downloads(self._store, self, self._download_dir, self._now())
+        self._starting = recover_downloads(self._store, self, self._now())
 
     async def stop(self) -> None:
         """Cancel every job; each writes where it stopped, so the next start resumes its `.part`."""
@@ -135,7 +139,11 @@ class ResultDownloader(QObject):
         task = self._store.get(local_id)
         if task is None:
             return None
-        return choose_destination(Path(self._download_dir()), video_stem(task, url_index), self._claims)
+        return choose_destination(*self.place(task, url_index), self._claims)
+
+    def place(self, task: Task, url_index: int) -> tuple[Path, str]:
+        """The folder and the file name (no suffix) a result of `task` is saved under, before clashes."""
+        return self._place(task, url_index)
 
     def has_jobs_for(self, local_id: int) -> bool:
         return any(key[0] == local_id for key in self._jobs)
@@ -173,7 +181,7 @@ class ResultDownloader(QObject):
             if record is None or record.url != url:
                 path = chosen.get(index)
                 if path is None or path in self._claims:
-                    path = choose_destination(Path(self._download_dir()), video_stem(task, index), self._claims)
+                    path = choose_destination(*self.place(task, index), self._claims)
                 try:
                     record = self._save(Download(task.local_id, index, url, path=path, expires_at=expires_at))
                 except _TaskRemoved:

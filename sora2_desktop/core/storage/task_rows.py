@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sora2_desktop.api import GenerationRequest, Mode, RequestType
+from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
@@ -38,7 +39,17 @@ TASK_COLUMNS = (
     "note_detail",
     "catalogue_version",
     "cost_estimate_usd",
+    "shot_id",
+    "take_number",
+    "version_id",
+    "mark",
+    "rating",
+    "review_note",
+    "in_ms",
+    "out_ms",
 )
+# The review a person gives a take: only its own setters write these (TaskStore.update leaves them alone).
+REVIEW_COLUMNS = ("chosen", "mark", "rating", "review_note", "in_ms", "out_ms")
 DOWNLOAD_COLUMNS = (
     "task_row_id",
     "url_index",
@@ -61,6 +72,7 @@ DOWNLOAD_COLUMNS = (
 # Dict lookups instead of Enum(value) calls: the enum call is most of the cost of reading a row.
 _PHASES = {phase.value: phase for phase in TaskPhase}
 _NOTES = {note.value: note for note in TaskNote}
+_MARKS = {mark.value: mark for mark in TakeMark}
 _DOWNLOAD_STATES = {state.value: state for state in DownloadState}
 _PROBLEMS = {problem.value: problem for problem in DownloadProblem}
 _MODES = {mode.value: mode for mode in Mode}
@@ -151,6 +163,14 @@ def task_values(task: Task) -> tuple[object, ...]:
         task.note_detail,
         task.catalogue_version,
         task.cost_estimate_usd,
+        task.shot_id,
+        task.take_number,
+        task.version_id,
+        None if task.mark is None else str(task.mark),
+        task.rating,
+        task.review_note,
+        task.in_ms,
+        task.out_ms,
     )
 
 
@@ -187,8 +207,29 @@ def task_from_row(row: tuple[Any, ...], requests: dict[str, GenerationRequest]) 
             "note_detail": row[20],
             "catalogue_version": row[21],
             "cost_estimate_usd": row[22],
+            "shot_id": row[23],
+            "take_number": row[24],
+            "version_id": row[25],
+            # A mark written by a later version that this one does not know reads as no mark, not a crash.
+            "mark": None if row[26] is None else _MARKS.get(row[26]),
+            "rating": row[27],
+            "review_note": row[28],
+            "in_ms": row[29],
+            "out_ms": row[30],
         }
     )
+
+
+def review_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    """The review fields of a task from REVIEW_COLUMNS' values, as Task.with_ takes them."""
+    return {
+        "chosen": bool(row[0]),
+        "mark": None if row[1] is None else _MARKS.get(row[1]),
+        "rating": row[2],
+        "review_note": row[3],
+        "in_ms": row[4],
+        "out_ms": row[5],
+    }
 
 
 def request_from_json(text: str) -> GenerationRequest:

@@ -9,11 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from sora2_desktop.api import GenerationRequest
+from sora2_desktop.core.projects.project_store import ProjectStore
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.storage.balance_store import BalanceStore
 from sora2_desktop.core.storage.database import Database
 from sora2_desktop.core.storage.download_store import DownloadStore
-from sora2_desktop.core.storage.task_rows import TASK_COLUMNS, task_from_row, task_values, to_text
+from sora2_desktop.core.storage.task_rows import (
+    REVIEW_COLUMNS,
+    TASK_COLUMNS,
+    review_from_row,
+    task_from_row,
+    task_values,
+    to_text,
+)
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 log = logging.getLogger(__name__)
@@ -29,11 +37,15 @@ UNFINISHED_PHASES = (
 
 _SELECT_TASKS = f"SELECT {', '.join(TASK_COLUMNS)} FROM tasks"
 _INSERT_TASK = f"INSERT INTO tasks ({', '.join(TASK_COLUMNS)}) VALUES ({', '.join('?' * len(TASK_COLUMNS))})"
-# `chosen` is left out: only choose_take() writes it, so a stale copy of a task (the runner keeps its unfinished
-# tasks in memory) can never undo a person's pick.
-_CHOSEN_AT = TASK_COLUMNS[1:].index("chosen")
-_UPDATED_COLUMNS = TASK_COLUMNS[1 : _CHOSEN_AT + 1] + TASK_COLUMNS[_CHOSEN_AT + 2 :]
-_UPDATE_TASK = f"UPDATE tasks SET {', '.join(f'{column} = ?' for column in _UPDATED_COLUMNS)} WHERE id = ?"
+# The review columns (`chosen`, marks, rating, note, in/out) are left out: only choose_take() and the project
+# store write them, so a stale copy of a task (the runner keeps its unfinished tasks in memory) can never undo a
+# person's pick or mark. RETURNING hands back what is stored, so the task written carries the person's review.
+_KEPT = [TASK_COLUMNS[1:].index(column) for column in REVIEW_COLUMNS]  # positions in task_values()
+_UPDATED_COLUMNS = [column for column in TASK_COLUMNS[1:] if column not in REVIEW_COLUMNS]
+_UPDATE_TASK = (
+    f"UPDATE tasks SET {', '.join(f'{column} = ?' for column in _UPDATED_COLUMNS)} WHERE id = ? "
+    f"RETURNING {', '.join(REVIEW_COLUMNS)}"
+)
 
 
 class TaskStore:
@@ -46,6 +58,7 @@ class TaskStore:
         self.schema_version = self._db.schema_version
         self.downloads = DownloadStore(self._db)
         self.balances = BalanceStore(self._db)  # the key's balance readings, beside the tasks they paid for
+        self.projects = ProjectStore(self._db)  # projects, shots and prompt versions; the takes are these tasks
 
     def __enter__(self) -> TaskStore:
         return self
@@ -79,12 +92,11 @@ class TaskStore:
         return stored.with_(local_id=cursor.lastrowid)
 
     def update(self, task: Task) -> Task:
-        """Write every field of a stored task but `chosen` (choose_take's alone); return it as written."""
+        """Write every field of a stored task but the review (REVIEW_COLUMNS: the person's alone); return it as
+        stored, with the review as the database holds it."""
         if task.local_id is None:
             raise ValueError("task has no id yet; use add()")
-        stored = task.with_(updated_at=_now())
-        self._update_row(stored)
-        return stored
+        return self._update_row(task.with_(updated_at=_now()))
 
     def get(self, local_id: int) -> Task | None:
         rows = self._load(f"{_SELECT_TASKS} WHERE id = ?", (local_id,))
@@ -153,9 +165,7 @@ class TaskStore:
                     task = task.with_(phase=TaskPhase.SUBMIT_UNKNOWN, note=TaskNote.SUBMIT_LOST, note_detail=None)
                 else:
                     task = task.with_(phase=TaskPhase.PENDING)
-                task = task.with_(updated_at=now)
-                self._update_row(task)
-                changed.append(task)
+                changed.append(self._update_row(task.with_(updated_at=now)))
         if changed:
             log.info("recovered %d task(s) left submitting by the previous run", len(changed))
         return changed
@@ -170,12 +180,15 @@ class TaskStore:
 
     # --- internals -----------------------------------------------------------------------------------
 
-    def _update_row(self, task: Task) -> None:
+    def _update_row(self, task: Task) -> Task:
         values = task_values(task)
-        values = values[:_CHOSEN_AT] + values[_CHOSEN_AT + 1 :]
-        cursor = self._db.execute(_UPDATE_TASK, (*values, task.local_id))
-        if cursor.rowcount == 0:
+        kept = set(_KEPT)
+        row = self._db.execute(
+            _UPDATE_TASK, (*(value for index, value in enumerate(values) if index not in kept), task.local_id)
+        ).fetchone()
+        if row is None:
             raise LookupError(f"no stored task with id {task.local_id}")
+        return task.with_(**review_from_row(row))
 
     def _load(self, query: str, params: Sequence[object]) -> list[Task]:
         # Takes of one batch share their request: parse each distinct request once per load.

@@ -166,12 +166,17 @@ class TaskRunner(SubmitSteps, QObject):
         *,
         catalogue_version: str | None = None,
         estimate_usd: float | None = None,
+        shot_id: int | None = None,
+        version_id: int | None = None,
+        first_take: int = 1,
     ) -> list[Task]:
         """Store one row per request (the takes of one click share a batch id) and send them in order; each
-        row keeps the catalogue the request was judged by and what one take was expected to cost."""
+        row keeps the catalogue the request was judged by and what one take was expected to cost. With a
+        `shot_id` they are takes of that shot, made from prompt version `version_id`, numbered from
+        `first_take` (ProjectService.place_takes chose both)."""
         batch_id = uuid.uuid4().hex[:12]
         created = []
-        for request in requests:
+        for number, request in enumerate(requests, start=first_take):
             task = self._store.add(
                 Task(
                     request=request,
@@ -180,6 +185,9 @@ class TaskRunner(SubmitSteps, QObject):
                     batch_id=batch_id,
                     catalogue_version=catalogue_version,
                     cost_estimate_usd=estimate_usd,
+                    shot_id=shot_id,
+                    version_id=None if shot_id is None else version_id,
+                    take_number=None if shot_id is None else number,
                 )
             )
             assert task.local_id is not None

@@ -33,10 +33,18 @@ class SubmitResult:
 
 
 class StoreAndSend(Protocol):
-    """TaskRunner.submit: one stored, queued task per request, each with its catalogue and cost estimate."""
+    """TaskRunner.submit (through ProjectService.placing): one stored, queued task per request, each with its
+    catalogue and cost estimate; with a `shot_id`, takes of that shot (of prompt version `version_id` when a
+    re-run keeps its version)."""
 
     def __call__(
-        self, requests: list[GenerationRequest], *, catalogue_version: str | None, estimate_usd: float | None
+        self,
+        requests: list[GenerationRequest],
+        *,
+        catalogue_version: str | None,
+        estimate_usd: float | None,
+        shot_id: int | None = None,
+        version_id: int | None = None,
     ) -> list[Task]: ...
 
 
@@ -66,8 +74,11 @@ class SubmissionService:
         errors.extend(image_errors or image_address_errors(image.source for image in images if not image.is_local))
         return errors
 
-    async def submit(self, request: GenerationRequest, images: Sequence[ImageSource], takes: int) -> SubmitResult:
-        """Check, make every image public, then store and queue `takes` tasks of the same request."""
+    async def submit(
+        self, request: GenerationRequest, images: Sequence[ImageSource], takes: int, shot_id: int | None = None
+    ) -> SubmitResult:
+        """Check, make every image public, then store and queue `takes` tasks of the same request (takes of the
+        shot `shot_id`, if given)."""
         errors = self.check(request, images)
         if errors:
             return SubmitResult(errors=errors)
@@ -81,18 +92,27 @@ class SubmissionService:
         errors = final.validate(spec)
         if errors:
             return SubmitResult(errors=errors)
-        return SubmitResult(tasks=self._send([final] * max(1, takes)))
+        return SubmitResult(tasks=self._send([final] * max(1, takes), shot_id))
 
-    def send_again(self, request: GenerationRequest) -> list[Task]:
+    def send_again(
+        self, request: GenerationRequest, shot_id: int | None = None, version_id: int | None = None
+    ) -> list[Task]:
         """A stored request once more (a re-run), as it was: the service judges it under today's rules, and a
-        refusal comes back as a REJECTED task with the service's words."""
-        return self._send([request])
+        refusal comes back as a REJECTED task with the service's words. A take's re-run is a new take of the same
+        shot and prompt version."""
+        return self._send([request], shot_id, version_id)
 
-    def _send(self, requests: list[GenerationRequest]) -> list[Task]:
+    def _send(
+        self, requests: list[GenerationRequest], shot_id: int | None = None, version_id: int | None = None
+    ) -> list[Task]:
         catalogue = self._catalogue()
         spec = catalogue.spec_for(requests[0].model)
         return self._store_and_send(
-            requests, catalogue_version=catalogue.version, estimate_usd=spec.price.estimate(requests[0].duration)
+            requests,
+            catalogue_version=catalogue.version,
+            estimate_usd=spec.price.estimate(requests[0].duration),
+            shot_id=shot_id,
+            version_id=version_id,
         )
 
 

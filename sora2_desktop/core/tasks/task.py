@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sora2_desktop.api import GenerationRequest
+from sora2_desktop.core.projects.model import TakeMark
 
 
 class TaskPhase(enum.StrEnum):
@@ -90,7 +91,23 @@ class Task:
     note_detail: str | None = None  # the fact `note` names (an HTTP status, the service's words, a limit)
     catalogue_version: str | None = None  # the model catalogue the request was judged by; None before there was one
     cost_estimate_usd: float | None = None  # what the app expected this take to cost when it was submitted
+    # A take of a shot (core/projects/): its shot, number within the shot (T01 = 1) and the prompt version it was
+    # made from; None for a task made outside any shot.
+    shot_id: int | None = None
+    take_number: int | None = None
+    version_id: int | None = None
+    # The editor's review, a person's alone (TaskStore.update never writes these: only ProjectService does).
+    mark: TakeMark | None = None
+    rating: int = 0  # 0-5 stars
+    review_note: str = ""
+    in_ms: int | None = None  # in and out marks on the take, in milliseconds from its start
+    out_ms: int | None = None
     updated_at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def circled(self) -> bool:
+        """A keeper. A take picked in Compare before marks existed (`chosen`) is one too."""
+        return self.mark == TakeMark.CIRCLED or (self.mark is None and self.chosen)
 
     def with_(self, **changes: object) -> Task:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
+from sora2_desktop.ui.common.theme import GlyphEngine
+
 
 def frame_icon(width: int, height: int, color: QColor) -> QIcon:
     """A small picture of a frame of the given proportions, drawn at a few sizes so it stays crisp."""
@@ -24,4 +26,4 @@ def frame_icon(width: int, height: int, color: QColor) -> QIcon:
         painter.drawRoundedRect(QRectF((side - w) / 2, (side - h) / 2, w, h), side / 16, side / 16)
         painter.end()
         icon.addPixmap(pixmap)
-    return icon
+    return QIcon(GlyphEngine(icon))  # drawn in the palette's text colour, also after a theme switch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -33,10 +33,18 @@ class ComposeController(QObject):
 
     status_message = Signal(str, int)  # text, how long to show it (ms)
 
-    def __init__(self, session: Session, form: GenerationForm, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        form: GenerationForm,
+        parent: QObject | None = None,
+        *,
+        shot_id: Callable[[], int | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session = session
         self._form = form
+        self._shot_id = shot_id  # the shot the takes go into, asked at each Generate (None: no shot)
         self._jobs: set[asyncio.Task[Any]] = set()
         self._last_batch: str | None = None
         self._refusal_shown = False
@@ -73,11 +81,17 @@ class ComposeController(QObject):
             if not confirm_spending(widget, settings, "takes", question, details, demo=self._session.demo):
                 return
         self._form.set_busy(True)
-        self._spawn(self._submit(request, values.chosen_images(), values.takes))
+        shot_id = self._shot_id() if self._shot_id is not None else None
+        self._spawn(self._submit(request, values.chosen_images(), values.takes, shot_id))
 
-    async def _submit(self, request: GenerationRequest, images: list[ImageSource], takes: int) -> None:
+    async def _submit(
+        self, request: GenerationRequest, images: list[ImageSource], takes: int, shot_id: int | None = None
+    ) -> None:
         try:
-            result = await self._session.submit(request, images, takes)
+            if shot_id is None:
+                result = await self._session.submit(request, images, takes)
+            else:
+                result = await self._session.submit(request, images, takes, shot_id=shot_id)
         finally:
             self._form.set_busy(False)
         if not result.accepted:

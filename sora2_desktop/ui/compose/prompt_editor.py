@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QMimeData, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
+from PySide6.QtCore import QLocale, QMimeData, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,41 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sora2_desktop.core.prompts.craft_terms import builtin_entries, group_menu_title
+from sora2_desktop.core.prompts.entry import PromptEntry
+from sora2_desktop.core.prompts.library import PromptLibrary
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
+from sora2_desktop.ui.common.shortcuts import GROUP_COMPOSE, Shortcut, register
+from sora2_desktop.ui.prompts.entry_dialog import EntryDialog
+from sora2_desktop.ui.prompts.library_panel import LibraryPanel
 
-# The vocabulary the service documents (API.md, "Prompt craft") plus a few terms in the same spirit.
-# (QT_TRANSLATE_NOOP marks them for lupdate; it is typed as returning object, hence the annotation.)
-CRAFT_TERMS: tuple[tuple[object, tuple[object, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("PromptCraft", "&Camera"), (
-        QT_TRANSLATE_NOOP("PromptCraft", "slow dolly in"), QT_TRANSLATE_NOOP("PromptCraft", "orbiting shot"),
-        QT_TRANSLATE_NOOP("PromptCraft", "aerial view"), QT_TRANSLATE_NOOP("PromptCraft", "handheld"),
-        QT_TRANSLATE_NOOP("PromptCraft", "tracking shot"), QT_TRANSLATE_NOOP("PromptCraft", "low angle"),
-        QT_TRANSLATE_NOOP("PromptCraft", "extreme close-up"),
-    )),
-    (QT_TRANSLATE_NOOP("PromptCraft", "&Lighting"), (
-        QT_TRANSLATE_NOOP("PromptCraft", "golden hour"),
-        QT_TRANSLATE_NOOP("PromptCraft", "dramatic lighting"),
-        QT_TRANSLATE_NOOP("PromptCraft", "soft diffused light"),
-        QT_TRANSLATE_NOOP("PromptCraft", "backlit silhouette"),
-        QT_TRANSLATE_NOOP("PromptCraft", "blue hour"), QT_TRANSLATE_NOOP("PromptCraft", "neon glow"),
-    )),
-    (QT_TRANSLATE_NOOP("PromptCraft", "&Mood"), (
-        QT_TRANSLATE_NOOP("PromptCraft", "warm"), QT_TRANSLATE_NOOP("PromptCraft", "tense"),
-        QT_TRANSLATE_NOOP("PromptCraft", "epic"), QT_TRANSLATE_NOOP("PromptCraft", "dreamlike"),
-        QT_TRANSLATE_NOOP("PromptCraft", "melancholic"), QT_TRANSLATE_NOOP("PromptCraft", "playful"),
-    )),
-    (QT_TRANSLATE_NOOP("PromptCraft", "&Action"), (
-        QT_TRANSLATE_NOOP("PromptCraft", "slowly turns"), QT_TRANSLATE_NOOP("PromptCraft", "flowing hair"),
-        QT_TRANSLATE_NOOP("PromptCraft", "walks toward the camera"),
-        QT_TRANSLATE_NOOP("PromptCraft", "leaves drift in the wind"),
-    )),
-    (QT_TRANSLATE_NOOP("PromptCraft", "&Transitions"), (
-        QT_TRANSLATE_NOOP("PromptCraft", "zoom from wide to close"),
-        QT_TRANSLATE_NOOP("PromptCraft", "descend through clouds"),
-        QT_TRANSLATE_NOOP("PromptCraft", "pull back to reveal"),
-        QT_TRANSLATE_NOOP("PromptCraft", "rack focus"),
-    )),
-)  # fmt: skip
+# The craft menu's terms are the prompt library's built-in entries (core/prompts/craft_terms.py): one place.
+LIBRARY_KEYS = "Ctrl+Shift+L"
+register(Shortcut(LIBRARY_KEYS, "Prompt library: search and insert saved prompts", GROUP_COMPOSE))
+SAVED_IN_MENU = 12  # the craft menu lists this many saved prompts (the most recently used); the panel lists all
 
 
 def grouped(number: int) -> str:
@@ -211,12 +188,26 @@ class PromptEditor(QWidget):
 
         label = QLabel(self.tr("&Prompt"), self)
         label.setBuddy(self._editor)
+        self._library: PromptLibrary | None = None  # set_library(); until then the menu has the craft terms only
+        self._panel: LibraryPanel | None = None
+        self._save_dialog: EntryDialog | None = None
+        self.library_action = QAction(self.tr("Prompt &library…"), self)
+        self.library_action.setShortcut(QKeySequence(LIBRARY_KEYS))
+        self.library_action.triggered.connect(self.open_library)
+        self.save_action = QAction(self.tr("&Save prompt to library…"), self)
+        self.save_action.setToolTip(self.tr("Save the prompt, or the passage selected in it, to the library"))
+        self.save_action.triggered.connect(self.save_to_library)
+        for action in (self.library_action, self.save_action):
+            action.setEnabled(False)
+            self.addAction(action)  # the shortcut works in the editor even where no menu bar shows the menu
         self._craft_menu = self._build_craft_menu()
         craft_button = QToolButton(self)
         craft_button.setText(self.tr("Prompt &craft"))
         craft_button.setMenu(self._craft_menu)
         craft_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        craft_button.setToolTip(self.tr("Insert camera, lighting, mood, action or transition terms at the cursor"))
+        craft_button.setToolTip(
+            self.tr("Insert camera, lighting, mood, action or transition terms, or a saved prompt, at the cursor")
+        )
 
         self._counter = QLabel(self)
         self._counter.setAccessibleName(self.tr("Prompt length"))
@@ -301,8 +292,58 @@ class PromptEditor(QWidget):
     def editor(self) -> QPlainTextEdit:
         return self._editor
 
-    def insert_term(self, term: str) -> bool:
-        """Insert `term` at the cursor with the commas and spaces what is around it needs (one undo step)."""
+    def selected_text(self) -> str:
+        """The passage selected in the prompt, with its line breaks ("" when nothing is selected)."""
+        return self._editor.textCursor().selection().toPlainText()
+
+    def set_library(self, library: PromptLibrary) -> None:
+        """The prompt library (Session.prompts): its craft terms, its saved prompts and the library panel."""
+        self._library = library
+        library.changed.connect(self._fill_saved_menu)
+        self.library_action.setEnabled(True)
+        self.save_action.setEnabled(True)
+        self._fill_saved_menu()
+
+    def library_panel(self) -> LibraryPanel | None:
+        """The open library panel, if any."""
+        return self._panel
+
+    def open_library(self) -> None:
+        """Show the library panel (one at a time), to insert at the cursor as it is now."""
+        if self._library is None:
+            return
+        if self._panel is None:
+            self._panel = LibraryPanel(self._library, self, self.window())
+            self._panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._panel.destroyed.connect(self._panel_closed)
+        self._panel.open()
+        self._panel.raise_()
+        self._panel.activateWindow()
+
+    def save_to_library(self) -> None:
+        """Ask a title and tags for the selected passage (or the whole prompt) and save it to the library."""
+        text = self.selected_text() or self.text()
+        if self._library is None:
+            return
+        if not text.strip():
+            self._notice.show_message(self.tr("Nothing to save yet: write a prompt, or select a passage of it."))
+            return
+        library = self._library
+        known = [library.tag_title(tag) for tag in library.tags()]
+        dialog = EntryDialog(self.tr("Save to the prompt library"), text, known_tags=known, parent=self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: library.add(dialog.text(), dialog.title(), dialog.tags()))
+        dialog.finished.connect(self._save_dialog_closed)
+        self._save_dialog = dialog
+        dialog.open()
+
+    def save_dialog(self) -> EntryDialog | None:
+        """The save dialog while it is open."""
+        return self._save_dialog
+
+    def insert_term(self, term: str, label: str | None = None) -> bool:
+        """Insert `term` at the cursor with the commas and spaces what is around it needs (one undo step).
+        `label` names it in the refusal message (a saved prompt's title rather than its whole text)."""
         cursor = self._editor.textCursor()
         text = self.text()
         start, end = _py_index(text, cursor.selectionStart()), _py_index(text, cursor.selectionEnd())
@@ -319,7 +360,7 @@ class PromptEditor(QWidget):
         if len(head) + len(inserted) + len(after) > self.limit():
             self._notice.show_message(
                 self.tr("The prompt can hold at most {0} characters; “{1}” was not inserted.").format(
-                    grouped(self.limit()), term
+                    grouped(self.limit()), label or term
                 )
             )
             return False
@@ -333,16 +374,49 @@ class PromptEditor(QWidget):
 
     def _build_craft_menu(self) -> QMenu:
         menu = QMenu(self.tr("Prompt &craft"), self)
-        for title, terms in CRAFT_TERMS:
-            submenu = menu.addMenu(QCoreApplication.translate("PromptCraft", str(title)))
-            for term in terms:
-                text = QCoreApplication.translate("PromptCraft", str(term))
-                action = submenu.addAction(text)
-                action.triggered.connect(lambda _checked=False, t=text: self._on_craft(t))
+        groups: dict[str, QMenu] = {}
+        for entry in builtin_entries():
+            group = entry.tags[0]
+            if group not in groups:
+                groups[group] = menu.addMenu(group_menu_title(group) or group)
+            self._add_entry_action(groups[group], entry)
+        menu.addSeparator()
+        self._saved_menu = menu.addMenu(self.tr("&Saved prompts"))
+        self._saved_menu.setEnabled(False)  # until set_library()
+        menu.addActions([self.save_action, self.library_action])
         return menu
 
-    def _on_craft(self, term: str) -> None:
-        self.insert_term(term)
+    def _add_entry_action(self, menu: QMenu, entry: PromptEntry) -> None:
+        action = menu.addAction(entry.title.replace("&", "&&"))  # a title's "&" is a character, not a mnemonic
+        if not entry.builtin:
+            action.setToolTip(entry.text)
+        action.triggered.connect(lambda _checked=False, e=entry: self._on_entry(e))
+
+    def _fill_saved_menu(self) -> None:
+        for old in self._saved_menu.actions():
+            # Later, not at once: the action may be the one whose trigger is being handled (mark_used → changed).
+            self._saved_menu.removeAction(old)
+            old.deleteLater()
+        saved = self._library.saved()[:SAVED_IN_MENU] if self._library is not None else []
+        for entry in saved:
+            self._add_entry_action(self._saved_menu, entry)
+        if not saved:
+            self._saved_menu.addAction(self.tr("None yet: save a prompt with “Save prompt to library…”")).setEnabled(
+                False
+            )
+        self._saved_menu.setToolTipsVisible(True)
+        self._saved_menu.setEnabled(self._library is not None)
+
+    def _on_entry(self, entry: PromptEntry) -> None:
+        if self.insert_term(entry.text, entry.title) and self._library is not None:
+            self._library.mark_used(entry.id)
+        self.focus_editor()
+
+    def _panel_closed(self) -> None:
+        self._panel = None
+
+    def _save_dialog_closed(self) -> None:
+        self._save_dialog = None
         self.focus_editor()
 
     def _on_accepted_change(self) -> None:

@@ -1,4 +1,5 @@
-"""CompareTakesDialog: the takes of one prompt side by side, played in step, so a person can pick the best."""
+"""CompareTakesDialog: takes of one shot side by side, played in step, so a person can pick (circle) the best; with
+their prompt versions' changed words and differing settings below, and a way to restore a take's settings."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -25,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.runtime.media_calls import post_unload
+from sora2_desktop.core.tasks.task import Task
 from sora2_desktop.ui.results.video_player import format_clock
+from sora2_desktop.ui.takes.version_compare import VersionCompare
 
 # Players drift apart by a frame or two a minute; past ~80 ms (two frames at 25 fps) the eye notices.
 DRIFT_LIMIT_MS = 80
@@ -35,17 +39,30 @@ MIN_TAKES, MAX_TAKES = 2, 4
 
 @dataclass(frozen=True)
 class Take:
-    """One take to compare: its task's local id, its video on disk, and whether it is the batch's pick."""
+    """One take to compare: its task's local id, its video on disk, and whether it is circled (picked) already;
+    with its task, its code ("T03") and prompt version number when it belongs to a shot."""
 
     local_id: int
     video: Path
     chosen: bool = False
+    task: Task | None = None
+    code: str = ""
+    version: int | None = None
+
+    def title(self, index: int) -> str:
+        name = self.code or QCoreApplication.translate("CompareTakes", "Take {number}").format(number=index + 1)
+        if self.version is not None:
+            return QCoreApplication.translate("CompareTakes", "{take} · prompt v{version}").format(
+                take=name, version=self.version
+            )
+        return name
 
 
 class CompareTakesDialog(QDialog):
     """2-4 videos in a grid under one transport; player 0 is the clock the others follow, and the only one heard."""
 
-    take_picked = Signal(int)  # the local id of the take the person picked; show_picked() confirms it
+    take_picked = Signal(int)  # the local id of the take the person picked (to circle); show_picked() confirms it
+    restore_requested = Signal(object)  # the Task whose settings the person wants back in the shot's composer
 
     def __init__(self, takes: Sequence[Take], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,10 +70,12 @@ class CompareTakesDialog(QDialog):
             raise ValueError(f"compare needs {MIN_TAKES}-{MAX_TAKES} takes, got {len(takes)}")
         self.takes = list(takes)
         self._picked: int | None = None
+        self._circled: set[int] = set()  # every take shown as circled (a shot may keep several)
         self._unplayable: set[int] = set()  # indexes of takes whose file cannot be played (never pickable)
         self.setWindowTitle(self.tr("Compare takes"))
         self.players: list[QMediaPlayer] = []
         self.pick_buttons: list[QPushButton] = []
+        self.restore_buttons: list[QPushButton] = []
         self.realign_count = 0
         self._video_widgets: list[QVideoWidget] = []
         self._titles: list[QLabel] = []
@@ -91,6 +110,10 @@ class CompareTakesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(grid, 1)
         layout.addLayout(transport)
+        self.versions: VersionCompare | None = None
+        self.other_combo: QComboBox | None = None
+        if all(take.task is not None for take in takes):
+            layout.addLayout(self._make_versions())
         layout.addWidget(buttons)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_play)
 
@@ -104,9 +127,10 @@ class CompareTakesDialog(QDialog):
         self._sync_timer.timeout.connect(self.realign)
         self._on_clock_state(clock.playbackState())
         self.resize(440 * columns, 300 * ((len(takes) + columns - 1) // columns) + 80)
-        picked = next((take.local_id for take in takes if take.chosen), None)
-        if picked is not None:
-            self.show_picked(picked)
+        picked = [take.local_id for take in takes if take.chosen]
+        if picked:
+            self.show_circled(set(picked))
+            self._picked = picked[-1]
 
     def _make_cell(self, index: int, path: Path) -> QVBoxLayout:
         player = QMediaPlayer(self)
@@ -119,34 +143,87 @@ class CompareTakesDialog(QDialog):
         player.setVideoOutput(video)
         player.errorOccurred.connect(lambda _error, detail, i=index: self._on_error(i, detail))
         player.setSource(QUrl.fromLocalFile(str(path)))  # a new player: nothing to tear down yet
-        title = QLabel(self.tr("Take {number}").format(number=index + 1))
+        take = self.takes[index]
+        title = QLabel(take.title(index))
         title.setToolTip(str(path))
         pick = QPushButton(self.tr("Pick this take"))
         pick.setAutoDefault(False)
-        pick.setToolTip(self.tr("Keep take {number} as the result of this prompt").format(number=index + 1))
+        pick.setToolTip(self.tr("Circle {take}: keep it as a good take of this shot").format(take=take.title(index)))
         pick.clicked.connect(lambda _checked=False, i=index: self.take_picked.emit(self.takes[i].local_id))
+        restore = QPushButton(self.tr("Restore settings"))
+        restore.setAutoDefault(False)
+        restore.setToolTip(self.tr("Put {take}'s prompt and settings back in the shot").format(take=take.title(index)))
+        restore.setVisible(take.task is not None)
+        restore.clicked.connect(lambda _checked=False, i=index: self.restore_requested.emit(self.takes[i].task))
         self.players.append(player)
         self._video_widgets.append(video)
         self._titles.append(title)
         self.pick_buttons.append(pick)
+        self.restore_buttons.append(restore)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(pick)
+        row.addWidget(restore)
+        row.addStretch(1)
         cell = QVBoxLayout()
         cell.addWidget(title)
         cell.addWidget(video, 1)
-        cell.addWidget(pick, 0, Qt.AlignmentFlag.AlignHCenter)
+        cell.addLayout(row)
         return cell
+
+    def _make_versions(self) -> QVBoxLayout:
+        """The first take's prompt against another's (the second, or the one chosen in the combo)."""
+        self.versions = VersionCompare(self)
+        box = QVBoxLayout()
+        if len(self.takes) > 2:
+            self.other_combo = QComboBox(self)
+            self.other_combo.setAccessibleName(self.tr("Compare the prompt of the first take with"))
+            for index, take in enumerate(self.takes[1:], start=1):
+                self.other_combo.addItem(
+                    self.tr("Prompt of {first} against {other}").format(
+                        first=self.takes[0].title(0), other=take.title(index)
+                    ),
+                    index,
+                )
+            self.other_combo.currentIndexChanged.connect(lambda i: self.compare_versions(i + 1))
+            box.addWidget(self.other_combo)
+        box.addWidget(self.versions)
+        self.compare_versions(1)
+        return box
+
+    def compare_versions(self, other: int) -> None:
+        """Show the first take's prompt against take `other`'s (an index into the takes shown)."""
+        first, second = self.takes[0], self.takes[other]
+        if self.versions is None or first.task is None or second.task is None:
+            return
+        self.versions.show_pair(first.task, second.task, first.title(0), second.title(other))
+        if self.other_combo is not None and self.other_combo.currentIndex() != other - 1:
+            self.other_combo.setCurrentIndex(other - 1)
+
+    def current_take(self) -> Task | None:
+        """The take whose buttons have the focus (the review keys act on it), else the first."""
+        for take, pick, restore in zip(self.takes, self.pick_buttons, self.restore_buttons, strict=True):
+            if pick.hasFocus() or restore.hasFocus():
+                return take.task
+        return self.takes[0].task
 
     # --- picking ----------------------------------------------------------------------------------------------
 
     def show_picked(self, local_id: int) -> None:
-        """Show `local_id` as the batch's pick (its button says so and rests) and every other take as pickable."""
+        """Show `local_id` as circled (its button says so and rests); takes circled before stay circled."""
         self._picked = local_id
+        self.show_circled(self._circled | {local_id})
+
+    def show_circled(self, local_ids: set[int]) -> None:
+        """Show exactly `local_ids` as circled (a mark cleared elsewhere makes its take pickable again)."""
+        self._circled = set(local_ids)
         for index, (take, button) in enumerate(zip(self.takes, self.pick_buttons, strict=True)):
-            picked = take.local_id == local_id
-            button.setText(self.tr("✓ Picked") if picked else self.tr("Pick this take"))
-            button.setEnabled(not picked and index not in self._unplayable)
+            circled = take.local_id in self._circled
+            button.setText(self.tr("✓ Circled") if circled else self.tr("Pick this take"))
+            button.setEnabled(not circled and index not in self._unplayable)
 
     def picked(self) -> int | None:
-        """The local id shown as the pick, if any."""
+        """The local id last shown as picked, if any."""
         return self._picked
 
     def take_number(self, local_id: int) -> int:

@@ -12,11 +12,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.results.compare_takes import MAX_TAKES, CompareTakesDialog, Take
+from sora2_desktop.ui.results.in_out import NONE
 from sora2_desktop.ui.results.result_notes import result_note
 from sora2_desktop.ui.results.result_pane import ResultPane
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
@@ -43,6 +45,7 @@ class ResultController(QObject):
         pane.redownload_requested.connect(self._redownload)
         pane.export_requested.connect(self._export)
         pane.compare_requested.connect(self._compare)
+        pane.player.in_out_changed.connect(self._store_in_out)
         session.download_changed.connect(self._on_download_changed)
         session.poster_ready.connect(self._on_poster)
 
@@ -60,12 +63,23 @@ class ResultController(QObject):
         if task.phase == TaskPhase.SUCCESS and video is None:
             note = result_note(self._session.downloads_for(task), datetime.now(UTC))
         self.results.show_task(task, video, can_compare=len(self._batch_takes(task)) >= 2, note=note)
+        if video is not None:
+            self.results.player.set_in_out(task.in_ms, task.out_ms)  # the take's own marks, on its scrubber
 
     def task_changed(self, task: Task) -> None:
         """A task changed (the model already has it): the pane follows when it shows that task."""
         current = self.results.task()
         if current is not None and current.local_id == task.local_id:
             self.show_task(task)
+
+    def _store_in_out(self, in_ms: int, out_ms: int) -> None:
+        """A person marked in or out on the take shown: kept on the take, which comes back by task_changed."""
+        task = self.results.task()
+        if task is None or task.local_id is None:
+            return
+        start, end = (None if in_ms == NONE else in_ms), (None if out_ms == NONE else out_ms)
+        if self._session.projects.set_in_out(task.local_id, start, end) is None:
+            self.status_message.emit(self.tr("That take was removed from the history; its marks are not kept."))
 
     def _batch_takes(self, task: Task) -> list[Take]:
         """The batch's takes whose video is on disk, in the order they were made."""
@@ -154,16 +168,15 @@ class ResultController(QObject):
         dialog.open()
 
     def _pick(self, dialog: CompareTakesDialog, task: Task, local_id: int) -> None:
-        try:
-            self._session.choose_take(local_id)  # every task whose mark moved comes back by task_changed
-        except LookupError:
-            self.status_message.emit(self.tr("That take was removed from the history; it cannot be picked."))
+        # "Pick this take" circles it, as an editor circles a keeper; the updated take comes by task_changed.
+        if self._session.projects.set_mark(local_id, TakeMark.CIRCLED) is None:
+            self.status_message.emit(self.tr("That take was removed from the history; it cannot be circled."))
             return
         dialog.show_picked(local_id)
         prompt = " ".join(task.request.prompt.split())
         start = prompt if len(prompt) <= _PROMPT_START else prompt[: _PROMPT_START - 1] + "…"
         self.status_message.emit(
-            self.tr("Take {number} picked for “{prompt}”").format(number=dialog.take_number(local_id), prompt=start)
+            self.tr("Take {number} circled for “{prompt}”").format(number=dialog.take_number(local_id), prompt=start)
         )
 
 

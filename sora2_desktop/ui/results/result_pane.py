@@ -63,7 +63,7 @@ class ResultPane(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.toolbar)
         layout.addWidget(split, 1)
-        self._sync_actions()
+        self.show_task(None)  # the empty state until a take is selected
 
     def _action(self, text: str, shortcut: str | None, slot: object) -> QAction:
         action = QAction(text, self)
@@ -100,6 +100,8 @@ class ResultPane(QWidget):
             self._source = None
             if finished:
                 self.player.show_note(note or self.tr("The video is being saved; it plays here once it is on disk."))
+            elif task is None:  # the empty state: what to do next
+                self.player.show_note(self.tr("Select a take to play it here — or write a prompt and generate one."))
             else:
                 self.player.clear()
             return

@@ -1,4 +1,6 @@
-"""VideoPlayer: plays one finished video with play/pause, seek, volume, loop, frame steps and full screen."""
+"""VideoPlayer: plays one finished video as an editor expects — J/K/L, frame steps, timecode, in and out marks,
+the last frame held, loop — with volume and full screen. Transport moves the picture, player_keys holds the keys,
+PlayerBar is the row of controls."""
 
 from __future__ import annotations
 
@@ -6,27 +8,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QtAudio, QVideoSink
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QtAudio, QVideoSink
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QSlider,
-    QStackedWidget,
-    QStyle,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from sora2_desktop.core.runtime.media_calls import post_play, post_source, post_unload
 from sora2_desktop.ui.common.palette import muted_palette
 from sora2_desktop.ui.common.time_text import format_clock
+from sora2_desktop.ui.results.in_out import InOut
+from sora2_desktop.ui.results.playback_errors import playback_error_text
+from sora2_desktop.ui.results.player_bar import PlayerBar
+from sora2_desktop.ui.results.player_keys import install_player_keys
+from sora2_desktop.ui.results.timecode import FALLBACK_FPS, frame_count, timecode, timecode_at
+from sora2_desktop.ui.results.transport import Transport
 
-# When a file does not say its frame rate, a frame step assumes 30 fps: close enough to move one frame or so.
-_FALLBACK_FRAME_MS = 1000.0 / 30.0
-_SEEK_JUMP_MS = 5000
+__all__ = ["DEFAULT_VOLUME", "VideoPlayer", "as_url", "format_clock"]  # compare_takes takes format_clock here
+
 DEFAULT_VOLUME = 0.8  # until a person sets their own (AppSettings.player_volume keeps it)
 
 
@@ -43,27 +40,28 @@ class VideoPlayer(QWidget):
     a control leaves it there, so Space still means play/pause after pressing Mute."""
 
     position_changed = Signal(int)
+    # A person set or cleared a mark: (in ms, out ms), -1 for none. set_in_out (a take's stored marks) is silent.
+    in_out_changed = Signal(int, int)
     playback_error = Signal(str)
     # A person moved the volume or pressed mute: the window keeps both for the next run (`restore_audio`).
     volume_changed = Signal(float)
     muted_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        # Over 60 lines on purpose: the widget's controls are built and laid out in the order they appear on
-        # screen, which reads better in one place than split across helpers that each run once.
         super().__init__(parent)
         self.setObjectName("videoPlayer")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.media_player = QMediaPlayer(self)
         self._audio = QAudioOutput(self)
         self.media_player.setAudioOutput(self._audio)
+        self.transport = Transport(self.media_player, self)
+        self._marks = InOut()
         self._video = QVideoWidget()
         self._video.setMinimumSize(160, 90)
         self.media_player.setVideoOutput(self._video)
         # In full screen the video widget is its own window, out of the player's focus chain: it forwards keys.
         self._video.installEventFilter(self)
         self._video.fullScreenChanged.connect(self._on_full_screen_changed)
-
         self._message = QLabel()
         self._message.setObjectName("videoPlayerMessage")
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -77,71 +75,38 @@ class VideoPlayer(QWidget):
         self._surface.addWidget(self._message)
         self._surface.addWidget(self._video)
         self._surface.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-        self.play_button = self._button(QStyle.StandardPixmap.SP_MediaPlay, self.tr("Play (Space)"))
-        self.play_button.clicked.connect(self.toggle_play)
-        self.step_back_button = self._button(
-            QStyle.StandardPixmap.SP_MediaSeekBackward, self.tr("Back one frame (←; Shift+← back 5 s)")
-        )
-        self.step_back_button.clicked.connect(lambda: self.step(-1))
-        self.step_forward_button = self._button(
-            QStyle.StandardPixmap.SP_MediaSeekForward, self.tr("Forward one frame (→; Shift+→ forward 5 s)")
-        )
-        self.step_forward_button.clicked.connect(lambda: self.step(1))
-        self.seek_slider = QSlider(Qt.Orientation.Horizontal)
-        self.seek_slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.seek_slider.setToolTip(self.tr("Position"))
-        self.seek_slider.sliderMoved.connect(self.media_player.setPosition)
-        self.time_label = QLabel()
-        # Room for the widest text up front, so the bar does not shift as the digits change.
-        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("00:00:00 / 00:00:00"))
-        self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.loop_button = self._button(QStyle.StandardPixmap.SP_BrowserReload, self.tr("Loop (L)"))
-        self.loop_button.setCheckable(True)
-        self.loop_button.toggled.connect(self.set_loop)
-        self.mute_button = self._button(QStyle.StandardPixmap.SP_MediaVolume, self.tr("Mute (M)"))
-        self.mute_button.setCheckable(True)
-        self.mute_button.toggled.connect(self.set_muted)
-        self.volume_slider = QSlider(Qt.Orientation.Horizontal)
-        self.volume_slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.volume_slider.setRange(0, 100)
-        self.volume_slider.setMaximumWidth(90)
-        self.volume_slider.setToolTip(self.tr("Volume"))
-        self.volume_slider.valueChanged.connect(lambda value: self.set_volume(value / 100))
-        self.full_screen_button = self._button(
-            QStyle.StandardPixmap.SP_TitleBarMaxButton, self.tr("Full screen (F; Esc leaves)")
-        )
-        self.full_screen_button.clicked.connect(self.toggle_full_screen)
-
-        controls = QHBoxLayout()
-        controls.setContentsMargins(4, 2, 4, 2)
-        bar: list[QWidget] = [self.play_button, self.step_back_button, self.step_forward_button, self.seek_slider]
-        bar += [self.time_label, self.loop_button, self.mute_button, self.volume_slider, self.full_screen_button]
-        for widget in bar:
-            controls.addWidget(widget, 1 if widget is self.seek_slider else 0)
+        self.bar = PlayerBar()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._surface, 1)
-        layout.addLayout(controls)
-
+        layout.addWidget(self.bar)
+        self._connect_bar()
         self.media_player.positionChanged.connect(self._on_position)
         self.media_player.durationChanged.connect(self._on_duration)
-        self.media_player.playbackStateChanged.connect(self._on_state)
+        self.media_player.playbackStateChanged.connect(self._show_transport)
         self.media_player.errorOccurred.connect(self._on_error)
-        self._frame_ms = _FALLBACK_FRAME_MS
-        self.media_player.metaDataChanged.connect(self._read_frame_rate)
+        self.transport.speed_changed.connect(self._show_transport)
+        self.transport.frame_rate_changed.connect(self._on_frame_rate)
+        self.keys = install_player_keys(self, self)
         self._apply_volume(DEFAULT_VOLUME)
         self.clear()
 
-    def _button(self, icon: QStyle.StandardPixmap, tooltip: str) -> QToolButton:
-        button = QToolButton()
-        button.setIcon(self.style().standardIcon(icon))
-        button.setToolTip(tooltip)
-        button.setAutoRaise(True)
-        # Reachable by Tab, but a click leaves focus on the player so Space keeps meaning play/pause.
-        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        return button
+    def _connect_bar(self) -> None:
+        bar = self.bar
+        # The bar's parts, by the names the pane, the tests and the window have always used.
+        self.play_button, self.seek_slider, self.time_label = bar.play_button, bar.seek_slider, bar.time_label
+        self.step_back_button, self.step_forward_button = bar.step_back_button, bar.step_forward_button
+        self.loop_button, self.mute_button, self.volume_slider = bar.loop_button, bar.mute_button, bar.volume_slider
+        self.full_screen_button = bar.full_screen_button
+        bar.play_button.clicked.connect(self.toggle_play)
+        bar.step_back_button.clicked.connect(lambda: self.step(-1))
+        bar.step_forward_button.clicked.connect(lambda: self.step(1))
+        bar.seek_slider.sliderMoved.connect(self.media_player.setPosition)
+        bar.loop_button.toggled.connect(self.set_loop)
+        bar.mute_button.toggled.connect(self.set_muted)
+        bar.volume_slider.valueChanged.connect(lambda value: self.set_volume(value / 100))
+        bar.full_screen_button.clicked.connect(self.toggle_full_screen)
 
     # --- public API -------------------------------------------------------------------------------------------
 
@@ -154,8 +119,9 @@ class VideoPlayer(QWidget):
             self._show_message(self.tr("Only saved videos play here; this address is not opened."))
             return False
         self._surface.setCurrentWidget(self._video)
-        self._set_controls_enabled(True)
-        self._frame_ms = _FALLBACK_FRAME_MS
+        self.bar.set_controls_enabled(True)
+        self.transport.reset()
+        self._set_marks(InOut(), announce=False)  # the take's own marks come by set_in_out
         post_source(self.media_player, url)
         # durationChanged only fires on a change: until the new file reports its length, the bar shows none.
         self._on_duration(0)
@@ -176,35 +142,100 @@ class VideoPlayer(QWidget):
         self._show_message(self.tr("No video selected"))
 
     def play(self) -> None:
-        self.media_player.play()
+        self.transport.play()
 
     def pause(self) -> None:
-        self.media_player.pause()
+        self.transport.stop()
 
     def toggle_play(self) -> None:
-        if self.media_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.pause()
-        else:
-            self.play()
+        self.transport.toggle_play()
+
+    def shuttle_forward(self) -> None:
+        self.transport.forward()
+
+    def shuttle_backward(self) -> None:
+        self.transport.backward()
+
+    def shuttle_stop(self) -> None:
+        self.transport.stop()
+
+    def shuttle_speed(self) -> int:
+        return self.transport.shuttle.speed
 
     def step(self, frames: int) -> None:
-        """Pause and move `frames` frames (negative: back), using the file's own frame rate when it has one."""
-        self.pause()
-        self.seek_by(round(frames * self._frame_ms))
+        """Pause and move `frames` frames (negative: back), at the file's own frame rate."""
+        self.transport.step(frames)
 
-    def seek_by(self, delta_ms: int) -> None:
-        target = self.media_player.position() + delta_ms
-        duration = self.media_player.duration()
-        self.media_player.setPosition(max(0, min(target, duration) if duration > 0 else target))
+    def step_seconds(self, seconds: int) -> None:
+        self.transport.step_seconds(seconds)
+
+    def go_to_start(self) -> None:
+        self.transport.go_to_start()
+
+    def go_to_end(self) -> None:
+        self.transport.go_to_end()
+
+    def frame(self) -> int:
+        """The frame on screen, counted from 0."""
+        return self.transport.frame()
 
     def set_loop(self, loop: bool) -> None:
-        loops = QMediaPlayer.Loops.Infinite.value if loop else QMediaPlayer.Loops.Once.value
-        self.media_player.setLoops(loops)
-        with QSignalBlocker(self.loop_button):
-            self.loop_button.setChecked(loop)
+        self.media_player.setLoops(QMediaPlayer.Loops.Infinite.value if loop else QMediaPlayer.Loops.Once.value)
+        self.bar.show_looping(loop)
 
     def is_looping(self) -> bool:
         return self.media_player.loops() == QMediaPlayer.Loops.Infinite.value
+
+    # --- in and out marks -------------------------------------------------------------------------------------
+
+    def in_out(self) -> InOut:
+        return self._marks
+
+    def set_in_out(self, in_ms: int | None, out_ms: int | None) -> None:
+        """The take's stored marks, shown without announcing a change."""
+        self._set_marks(InOut.from_task(in_ms, out_ms), announce=False)
+
+    def mark_in(self) -> None:
+        if self._has_video():
+            self._set_marks(self._marks.with_in(self._here()))
+
+    def mark_out(self) -> None:
+        if self._has_video():
+            self._set_marks(self._marks.with_out(self._here()))
+
+    def clear_in(self) -> None:
+        self._set_marks(self._marks.with_in(None))
+
+    def clear_out(self) -> None:
+        self._set_marks(self._marks.with_out(None))
+
+    def clear_in_out(self) -> None:
+        self._set_marks(InOut())
+
+    def go_to_in(self) -> None:
+        self._go_to_mark(self._marks.in_ms)
+
+    def go_to_out(self) -> None:
+        self._go_to_mark(self._marks.out_ms)
+
+    def _go_to_mark(self, at: int | None) -> None:
+        if at is not None and self._has_video():
+            self.transport.stop()
+            self.media_player.setPosition(at)
+
+    def _here(self) -> int:
+        """The position of the frame on screen: a mark is a frame, not the instant between two."""
+        return self.transport.frame_ms(self.transport.frame())
+
+    def _set_marks(self, marks: InOut, *, announce: bool = True) -> None:
+        if marks == self._marks:
+            return
+        self._marks = marks
+        self.seek_slider.set_marks(marks)
+        if announce:
+            self.in_out_changed.emit(*marks.as_signal())
+
+    # --- sound ------------------------------------------------------------------------------------------------
 
     def volume(self) -> float:
         """The volume as the slider shows it, 0.0-1.0 on a loudness scale (not the raw linear gain)."""
@@ -239,14 +270,12 @@ class VideoPlayer(QWidget):
 
     def _apply_muted(self, muted: bool) -> None:
         self._audio.setMuted(muted)
-        icon = QStyle.StandardPixmap.SP_MediaVolumeMuted if muted else QStyle.StandardPixmap.SP_MediaVolume
-        self.mute_button.setIcon(self.style().standardIcon(icon))
-        self.mute_button.setToolTip(self.tr("Unmute (M)") if muted else self.tr("Mute (M)"))
-        with QSignalBlocker(self.mute_button):
-            self.mute_button.setChecked(muted)
+        self.bar.show_muted(muted)
+
+    # --- the surface ------------------------------------------------------------------------------------------
 
     def toggle_full_screen(self) -> None:
-        if self._surface.currentWidget() is self._video:
+        if self._has_video():
             self._video.setFullScreen(not self._video.isFullScreen())
 
     def is_full_screen(self) -> bool:
@@ -259,46 +288,22 @@ class VideoPlayer(QWidget):
         """What the surface says instead of a picture ("No video selected", an error), or "" while it plays."""
         return self._message.text() if self._surface.currentWidget() is self._message else ""
 
-    # --- keys -------------------------------------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self._handle_key(event):
-            super().keyPressEvent(event)
+    def _has_video(self) -> bool:
+        return self._surface.currentWidget() is self._video
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._video:
             if event.type() == QEvent.Type.KeyPress and self._video.isFullScreen():
+                # Full screen, the picture is its own window, out of reach of the shortcuts on the player.
                 assert isinstance(event, QKeyEvent)
-                return self._handle_key(event)
+                if event.key() == Qt.Key.Key_Escape:
+                    self._video.setFullScreen(False)
+                    return True
+                return self.keys.handle_key(event)
             if event.type() == QEvent.Type.MouseButtonDblClick:
                 self.toggle_full_screen()
                 return True
         return super().eventFilter(watched, event)
-
-    def _handle_key(self, event: QKeyEvent) -> bool:
-        key = event.key()
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        if key == Qt.Key.Key_Space:
-            self.toggle_play()
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            sign = -1 if key == Qt.Key.Key_Left else 1
-            if shift:
-                self.seek_by(sign * _SEEK_JUMP_MS)
-            else:
-                self.step(sign)
-        elif key == Qt.Key.Key_F:
-            self.toggle_full_screen()
-        elif key == Qt.Key.Key_M:
-            self.set_muted(not self.is_muted())
-        elif key == Qt.Key.Key_L:
-            self.set_loop(not self.is_looping())
-        elif key == Qt.Key.Key_Escape and self._video.isFullScreen():
-            self._video.setFullScreen(False)
-        else:
-            # Esc outside full screen belongs to whatever dialog holds the player.
-            return False
-        event.accept()
-        return True
 
     # --- player events ----------------------------------------------------------------------------------------
 
@@ -314,68 +319,44 @@ class VideoPlayer(QWidget):
         self._update_time_label(self.media_player.position())
 
     def _update_time_label(self, position: int) -> None:
-        duration = self.media_player.duration()
-        self.time_label.setText(f"{format_clock(position)} / {format_clock(duration)}")
+        rate = self.transport.rate
+        length = timecode(frame_count(self.media_player.duration(), rate), rate)
+        self.time_label.setText(f"{timecode_at(position, rate)} / {length}")
 
-    def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
-        playing = state == QMediaPlayer.PlaybackState.PlayingState
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
-        self.play_button.setToolTip(self.tr("Pause (Space)") if playing else self.tr("Play (Space)"))
+    def _on_frame_rate(self) -> None:
+        if self.transport.rate_known:
+            tip = self.tr("Timecode at {0:g} fps").format(float(self.transport.rate))
+        else:
+            tip = self.tr("The file does not say its frame rate; timecode and frame steps assume {0} fps.")
+            tip = tip.format(int(FALLBACK_FPS))
+        self.time_label.setToolTip(tip)
+        self._update_time_label(self.media_player.position())
 
-    def _read_frame_rate(self) -> None:
-        rate = self.media_player.metaData().value(QMediaMetaData.Key.VideoFrameRate)
-        try:
-            fps = float(rate)
-        except (TypeError, ValueError):
-            fps = 0.0
-        # Some containers report 0 or a wild value (1000 fps timebases); fall back rather than step nowhere.
-        self._frame_ms = 1000.0 / fps if 1.0 <= fps <= 240.0 else _FALLBACK_FRAME_MS
+    def _show_transport(self) -> None:
+        speed = self.transport.shuttle.speed
+        self.bar.show_playing(self.transport.is_playing() or speed != 0, speed)
 
     def _on_error(self, error: QMediaPlayer.Error, detail: str) -> None:
         if error == QMediaPlayer.Error.NoError:
             return
         name = self.media_player.source().fileName() or self.media_player.source().toString()
-        reasons = {
-            QMediaPlayer.Error.ResourceError: self.tr(
-                "The file could not be opened. It may have been moved or deleted."
-            ),
-            QMediaPlayer.Error.FormatError: self.tr("The file is not a video this player can read. It may be damaged."),
-            QMediaPlayer.Error.NetworkError: self.tr("The video could not be fetched over the network."),
-            QMediaPlayer.Error.AccessDeniedError: self.tr("You do not have permission to read this file."),
-        }
-        reason = reasons.get(error, self.tr("Playback stopped unexpectedly."))
-        text = self.tr("Can't play {name}").format(name=name) + "\n\n" + reason
-        if detail:
-            text += "\n" + self.tr("({detail})").format(detail=detail)
+        text = playback_error_text(error, name, detail)
         if self._video.isFullScreen():
             self._video.setFullScreen(False)
         self._show_message(text)
         self.playback_error.emit(text)
 
     def _on_full_screen_changed(self, full_screen: bool) -> None:
-        icon = (
-            QStyle.StandardPixmap.SP_TitleBarNormalButton if full_screen else QStyle.StandardPixmap.SP_TitleBarMaxButton
-        )
-        self.full_screen_button.setIcon(self.style().standardIcon(icon))
+        self.bar.show_full_screen(full_screen)
         if not full_screen:
             self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_message(self, text: str) -> None:
         self._message.setText(text)
         self._surface.setCurrentWidget(self._message)
-        self._set_controls_enabled(False)
+        self.bar.set_controls_enabled(False)
         # A failed file can leave the last good file's duration in the player; the bar must not show it.
         self.seek_slider.setRange(0, 0)
-        self.time_label.setText(f"{format_clock(0)} / {format_clock(0)}")
-
-    def _set_controls_enabled(self, enabled: bool) -> None:
-        for widget in (
-            self.play_button,
-            self.step_back_button,
-            self.step_forward_button,
-            self.seek_slider,
-            self.loop_button,
-            self.full_screen_button,
-        ):
-            widget.setEnabled(enabled)
+        self._set_marks(InOut(), announce=False)
+        self.transport.reset()
+        self._update_time_label(0)

@@ -31,6 +31,7 @@ from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.ui.settings.prices_page import PricesPage
 from sora2_desktop.ui.settings.settings_pages import (
     AccountPage,
+    AppearancePage,
     DownloadsPage,
     ImageHostPage,
     NotificationsPage,
@@ -38,7 +39,7 @@ from sora2_desktop.ui.settings.settings_pages import (
     ValidatedField,
 )
 
-TAB_KEYS = ("account", "downloads", "polling", "image_host", "notifications", "prices")
+TAB_KEYS = ("account", "downloads", "polling", "image_host", "notifications", "appearance", "prices")
 _S3_STRINGS = ("s3_endpoint", "s3_bucket", "s3_region", "s3_access_key_id", "s3_public_base_url", "s3_prefix")
 
 
@@ -68,6 +69,7 @@ class SettingsDialog(QDialog):
         self.polling_page = PollingPage()
         self.image_host_page = ImageHostPage()
         self.notifications_page = NotificationsPage()
+        self.appearance_page = AppearancePage()
         self.tabs = QTabWidget()
         for page, title in (
             (self.account_page, self.tr("Account")),
@@ -75,6 +77,7 @@ class SettingsDialog(QDialog):
             (self.polling_page, self.tr("Polling")),
             (self.image_host_page, self.tr("Image host")),
             (self.notifications_page, self.tr("Notifications")),
+            (self.appearance_page, self.tr("Appearance")),
         ):
             self.tabs.addTab(_scrolling(page), title)
         self.prices_page = PricesPage(models) if models is not None else None
@@ -185,6 +188,7 @@ class SettingsDialog(QDialog):
                 self.tr("No system keychain was found, so the secret is kept for this session only.")
             )
         self.notifications_page.notifications_check.setChecked(s.notifications_enabled)
+        self.appearance_page.set_appearance(s.appearance)
         self._update_key_state()
         if self._secrets.api_key_refused:
             # The stored or environment key is not used (SecretStore.load_api_key): say so where a new one goes.
@@ -220,6 +224,8 @@ class SettingsDialog(QDialog):
         checked = self.notifications_page.notifications_check.isChecked()
         if checked != s.notifications_enabled:
             s.notifications_enabled = checked
+        if self.appearance_page.appearance() != s.appearance:
+            s.appearance = self.appearance_page.appearance()  # ui/common/theme.py follows the setting
         if self.prices_page is not None:
             self.prices_page.save()
         s.sync()

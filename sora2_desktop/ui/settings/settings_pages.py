@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from sora2_desktop.core.config.settings import DEFAULT_API_BASE_URL
 from sora2_desktop.core.images.host_addresses import public_base_url_problem, storage_endpoint_problem
 from sora2_desktop.ui.common.palette import error_color, muted_palette
+from sora2_desktop.ui.common.theme import appearance_names
 
 # S3 bucket naming (AWS, R2, MinIO, B2), loosened to accept the upper case and underscores of older buckets.
 _BUCKET_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$")
@@ -308,3 +310,20 @@ class NotificationsPage(QWidget):
             self.tr("Show a desktop notification when a video is ready or a task fails")
         )
         form.addRow(self.notifications_check)
+
+
+class AppearancePage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = _form(self)
+        self.appearance_combo = QComboBox()
+        for code, words in appearance_names().items():
+            self.appearance_combo.addItem(words, code)
+        form.addRow(self.tr("Appearance:"), self.appearance_combo)
+        form.addRow("", _note(self.tr("Dark keeps the eye on the picture. The change applies when you press OK.")))
+
+    def appearance(self) -> str:
+        return str(self.appearance_combo.currentData())
+
+    def set_appearance(self, code: str) -> None:
+        self.appearance_combo.setCurrentIndex(max(0, self.appearance_combo.findData(code)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from sora2_desktop.core.tasks.fail_code_text import has_images
@@ -27,6 +27,7 @@ class TaskDetail(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._local_id: int | None = None
+        self._task: Task | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
@@ -55,7 +56,13 @@ class TaskDetail(QScrollArea):
         elif link == "action:retry":
             self.retry_requested.emit(self._local_id)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # a theme switch: the words' colours are in the markup
+            self.show_task(self._task)
+
     def show_task(self, task: Task | None) -> None:
+        self._task = task
         self._local_id = task.local_id if task is not None else None
         if task is None:
             color = muted_text_color(self.palette()).name()

@@ -1,8 +1,11 @@
-"""TaskFilterProxy: narrows the task table by state and by words in the prompt, task id or failure text."""
+"""TaskFilterProxy: narrows the task table by state and by words in the prompt, settings, task id or failure
+text, and sorts it by a column when the person asks (else the source's newest-first order)."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -11,7 +14,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
 )
 
+from sora2_desktop.core.tasks.progress import elapsed_seconds
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.tasks import task_wording as wording
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
 
 
@@ -37,7 +42,8 @@ _STATE_FILTER_PHASES: dict[StateFilter, frozenset[TaskPhase] | None] = {
 
 
 class TaskFilterProxy(QSortFilterProxyModel):
-    """Filters only: it never sorts, so rows keep the source's newest-first order."""
+    """Rows keep the source's newest-first order until a column header is clicked (sort column -1 again
+    restores it)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +84,19 @@ class TaskFilterProxy(QSortFilterProxyModel):
             self._words = words
             self._end_filter_change()
 
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, TaskTableModel):
+            return super().lessThan(left, right)
+        key = _SORT_KEYS.get(left.column())
+        if key is None:
+            return super().lessThan(left, right)
+        a, b = model.task_at(left.row()), model.task_at(right.row())
+        now = datetime.now(UTC)
+        first, second = key(a, now), key(b, now)  # of one column: the same type, comparable
+        # Equal keys fall back to age, so a sorted column keeps newest-first within a group.
+        return first < second if first != second else (a.local_id or 0) < (b.local_id or 0)  # type: ignore[operator]
+
     def task_at(self, proxy_row: int) -> Task | None:
         task = self.data(self.index(proxy_row, 0), TaskTableModel.TaskRole)
         return task if isinstance(task, Task) else None
@@ -109,3 +128,16 @@ class TaskFilterProxy(QSortFilterProxyModel):
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
             self.invalidateRowsFilter()
+
+
+# What each column sorts by: the facts behind its words (a duration, not "1 min 05 s"; a phase's place in the
+# life of a task, not its name's spelling).
+_PHASE_ORDER = {phase: index for index, phase in enumerate(TaskPhase)}
+_SORT_KEYS: dict[int, Callable[[Task, datetime], object]] = {
+    TaskTableModel.COL_PROMPT: lambda task, _now: task.request.prompt.casefold(),
+    TaskTableModel.COL_SETTINGS: lambda task, _now: wording.settings_text(task.request).casefold(),
+    TaskTableModel.COL_STATE: lambda task, _now: (_PHASE_ORDER[task.phase], task.circled),
+    TaskTableModel.COL_ELAPSED: lambda task, now: elapsed_seconds(task, now) or 0.0,
+    TaskTableModel.COL_PROGRESS: lambda task, _now: (task.phase.is_final, _PHASE_ORDER[task.phase]),
+    TaskTableModel.COL_DETAIL: lambda task, _now: wording.detail_line(task).casefold(),
+}

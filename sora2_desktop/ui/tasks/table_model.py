@@ -240,7 +240,7 @@ class TaskTableModel(QAbstractTableModel):
             if column == self.COL_PROMPT and task.local_id is not None:
                 return self._poster(task.local_id)
             if column == self.COL_STATE:
-                return picked_icon() if task.chosen else state_icon(task.phase)
+                return picked_icon() if task.circled else state_icon(task.phase)
             return None
         if role == _ROLE.ForegroundRole:
             tinted = column in (self.COL_STATE, self.COL_DETAIL) and task.phase in wording.TROUBLE_PHASES

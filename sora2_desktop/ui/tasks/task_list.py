@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.common.empty_state import EmptyState
 from sora2_desktop.ui.tasks.filter_proxy import StateFilter, TaskFilterProxy
 from sora2_desktop.ui.tasks.progress_delegate import ProgressDelegate
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
@@ -80,6 +81,7 @@ class TaskListView(QWidget):
 
         self.table = QTableView(self)
         self._setup_table()
+        self.empty_state = EmptyState(self.table, self._empty_text)  # what to do when no row shows
         self._create_actions()
 
         bar = QHBoxLayout()
@@ -108,6 +110,13 @@ class TaskListView(QWidget):
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
         return True
+
+    def _empty_text(self) -> str | None:
+        if self._model.rowCount() == 0:
+            return self.tr("No tasks yet — write a prompt and press Ctrl+Enter to generate your first take.")
+        if self.proxy.rowCount() == 0:
+            return self.tr("No task matches the search or the filter.")
+        return None
 
     def focus_search(self) -> None:
         """Put the cursor in the search box with its text selected, ready to type over (Ctrl+F)."""
@@ -146,6 +155,10 @@ class TaskListView(QWidget):
 
         header = table.horizontalHeader()
         header.setHighlightSections(False)
+        # A click on a column sorts by it; a third click goes back to newest first (no sort column).
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # -1 ascending: the source order as it is
+        header.setSortIndicatorClearable(True)
+        table.setSortingEnabled(True)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TaskTableModel.COL_PROMPT, QHeaderView.ResizeMode.Stretch)
@@ -153,7 +166,7 @@ class TaskListView(QWidget):
         metrics = self.fontMetrics()
         samples = {
             TaskTableModel.COL_SETTINGS: "I2V · 15 s · landscape",
-            TaskTableModel.COL_STATE: "Done · Picked MM",  # widest common state + its mark; rarer long ones elide
+            TaskTableModel.COL_STATE: "Done · Circled MM",  # widest common state + its mark; rarer long ones elide
             TaskTableModel.COL_ELAPSED: "Elapsed",
             TaskTableModel.COL_PROGRESS: "100% " + "M" * 6,
             TaskTableModel.COL_DETAIL: "M" * 14,

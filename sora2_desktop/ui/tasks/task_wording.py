@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from sora2_desktop.api import GenerationRequest, Mode
 from sora2_desktop.core.account.estimate import Estimate
 from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
+from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_text
 from sora2_desktop.core.tasks.progress import percent
@@ -53,17 +54,28 @@ def phase_word(phase: TaskPhase, raw_state: str | None = None) -> str:
 
 
 def state_text(task: Task) -> str:
-    """The phase word, and "Picked" for the take a person chose in Compare."""
+    """The phase word, and the editor's mark on the take ("Done · Circled")."""
     if waits_for_network(task):
         return _translate("TaskWording", "Not sent — waiting for the network")
     word = phase_word(task.phase, task.raw_state)
-    if task.chosen:
-        return _translate("TaskWording", "{state} · Picked").format(state=word)
-    return word
+    mark = review_mark_word(task)
+    return _translate("TaskWording", "{state} · {mark}").format(state=word, mark=mark) if mark else word
+
+
+def review_mark_word(task: Task) -> str:
+    """Circled / Hold / No good, or "" for an unmarked take. A take picked before marks existed was circled
+    by the migration; `chosen` alone (a row the migration has not seen) reads as circled too."""
+    if task.circled:
+        return _translate("TaskWording", "Circled")
+    if task.mark == TakeMark.HOLD:
+        return _translate("TaskWording", "Hold")
+    if task.mark == TakeMark.NO_GOOD:
+        return _translate("TaskWording", "No good")
+    return ""
 
 
 def picked_note() -> str:
-    return _translate("TaskWording", "You picked this take")
+    return _translate("TaskWording", "You circled this take: a keeper")
 
 
 def task_id_line(task: Task) -> str:
@@ -75,7 +87,7 @@ def task_id_line(task: Task) -> str:
 def state_tooltip(task: Task) -> str:
     """The full state word too: "Unknown state …" may be elided in the cell."""
     lines = [state_text(task)]
-    if task.chosen:
+    if task.circled:
         lines.append(picked_note())
     lines.append(task_id_line(task))
     return "\n".join(lines)
@@ -200,9 +212,11 @@ def notice(task: Task, excerpt_chars: int) -> tuple[str, str]:
 
 
 def search_text(task: Task) -> str:
-    """What the search box matches: prompt, task id, failure and note words, casefolded."""
+    """What the search box matches: prompt, settings (model, mode, seconds, size), task id, failure and note
+    words, casefolded."""
     parts = (
-        task.request.prompt, model_title(task.request.model), task.task_id, explain_failure(task).summary,
+        task.request.prompt, settings_text(task.request, short=False), settings_text(task.request), task.task_id,
+        explain_failure(task).summary,
         task.fail_code, task.fail_message, task.error_message, task_note_text(task),
     )  # fmt: skip
     return "\n".join(part for part in parts if part).casefold()

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -16,74 +17,122 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from sora2_desktop import __version__
+from sora2_desktop.core.projects.model import Shot
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.connection_state import ConnectionState
-from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.account.spend_view import SpendDialog
 from sora2_desktop.ui.common.app_icon import app_icon
+from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
+from sora2_desktop.ui.common.shortcuts import GROUP_GENERAL, Shortcut, register
 from sora2_desktop.ui.common.undo_bar import UndoBar
 from sora2_desktop.ui.compose.compose_controller import ComposeController
 from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
 from sora2_desktop.ui.compose.generation_form import GenerationForm
+from sora2_desktop.ui.projects.shot_composer import ShotComposer
+from sora2_desktop.ui.projects.shot_panel import ShotPanel
 from sora2_desktop.ui.results.result_controller import ResultController
 from sora2_desktop.ui.results.result_pane import ResultPane
 from sora2_desktop.ui.settings.settings_dialog import SettingsDialog
+from sora2_desktop.ui.takes.take_strip import TakeStrip
 from sora2_desktop.ui.tasks.notifier import TaskNotifier
 from sora2_desktop.ui.tasks.table_model import TaskTableModel
 from sora2_desktop.ui.tasks.task_actions import TaskActions
 from sora2_desktop.ui.tasks.task_list import TaskListView
 from sora2_desktop.ui.tasks.task_wording import connection_words
 from sora2_desktop.ui.window.balance_label import BalanceLabel
+from sora2_desktop.ui.window.layout_memory import MINIMUM, LayoutMemory, fit_to_screen
+from sora2_desktop.ui.window.take_desk import TakeDesk
 from sora2_desktop.ui.window.welcome_panel import WelcomePanel
+from sora2_desktop.ui.window.window_menus import build_menus
 
 log = logging.getLogger(__name__)
 
+# Moving between the window's parts from the keyboard (the prompt has Ctrl+L).
+register(
+    Shortcut("Ctrl+1", "Go to the shot list", GROUP_GENERAL),
+    Shortcut("Ctrl+2", "Go to the takes", GROUP_GENERAL),
+    Shortcut("Ctrl+3", "Go to the activity (every task)", GROUP_GENERAL),
+)
+
 
 class MainWindow(QMainWindow):
+    # Made by window_menus.build_menus (tests and the wiring reach them by these names).
+    settings_action: QAction
+    enter_key_action: QAction
+    generate_action: QAction
+    spend_action: QAction
+    shortcut_sheet: SheetOpener
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         # Over 60 lines on purpose: the window's parts are made and laid out in the order they appear on screen.
         super().__init__(parent)
         self.session = session
         self._jobs: set[asyncio.Task[None]] = set()
+        self._shown_take: int | None = None  # the take in the player (kept across a restart)
         self.setWindowTitle(self.tr("Sora 2 Desktop"))
-        self.resize(1280, 800)
+        self.setMinimumSize(MINIMUM)  # the size itself: stored, or fitted to the screen (_restore)
 
         self.form = GenerationForm()
+        self.form.prompt_editor.set_library(session.prompts)  # saved prompts beside the craft terms
         self.model = TaskTableModel(parent=self)
         self.task_list = TaskListView(self.model)
         self.results = ResultPane()
         self.detail = self.results.detail
-        self.compose = ComposeController(session, self.form, self)
+        self.shots = ShotPanel(session)
+        self.shot_composer = ShotComposer(session.projects, self.form, self.shots.current_project, self)
+        self.take_strip = TakeStrip(session, self, is_playing=self._is_playing)
+        self.compose = ComposeController(session, self.form, self, shot_id=self.shot_composer.shot_id_for_generate)
         self.task_actions = TaskActions(session, self.form, self.model, self)
         self.result_control = ResultController(session, self.model, self.results, self)
         self.welcome = WelcomePanel()
+        self.take_desk = TakeDesk(self)  # review keys in the player, Compare, a take's settings back to its shot
 
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
-        form_scroll.setMinimumWidth(420)
+        form_scroll.setMinimumWidth(380)
         self.undo_bar = UndoBar()
-        list_column = QWidget()
-        list_layout = QVBoxLayout(list_column)
+        # Activity: every task in flight across projects, with today's filters and search.
+        self.activity = QWidget()
+        list_layout = QVBoxLayout(self.activity)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addWidget(self.task_list, 1)
         list_layout.addWidget(self.undo_bar)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(list_column)
-        right.addWidget(self.results)
-        right.setStretchFactor(0, 2)
-        right.setStretchFactor(1, 3)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.setDocumentMode(True)
+        self.lower_tabs.addTab(self.take_strip, self.tr("Takes"))
+        self.lower_tabs.addTab(self.activity, self.tr("Activity"))
+        # As in an editor's window: the shots (the bin) on the left; the shot's composer beside its takes above
+        # the player, which gets the width of both. Every part keeps its minimum at 1024×700.
+        self.top = QSplitter(Qt.Orientation.Horizontal)
+        self.top.addWidget(form_scroll)
+        self.top.addWidget(self.lower_tabs)
+        self.top.setSizes([2, 3])  # weights: the splitter shares what it has out in this ratio
+        self.work = QSplitter(Qt.Orientation.Vertical)
+        self.work.addWidget(self.top)
+        self.work.addWidget(self.results)
+        self.work.setSizes([3, 2])  # the composer shows its Generate button at 1024×700
+        self.shots.setMinimumWidth(180)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(form_scroll)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([500, 780])
+        self.splitter.addWidget(self.shots)
+        self.splitter.addWidget(self.work)
+        self.splitter.setStretchFactor(0, 0)  # a wider window widens the work, not the list
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 1200])
+        for splitter in (self.splitter, self.top, self.work):
+            splitter.setChildrenCollapsible(False)  # no pane vanishes by a drag to the edge
+        self.layout_memory = LayoutMemory(
+            session.settings,
+            {"main": self.splitter, "top": self.top, "work": self.work},
+            self.task_list.table.horizontalHeader(),
+        )
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.splitter)
@@ -112,71 +161,13 @@ class MainWindow(QMainWindow):
 
         self._restore()
         self.model.set_tasks(session.tasks())
+        self._restore_place()
         self._show_page()
 
     # -- construction -----------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        self.settings_action = self._action(
-            self.tr("&Settings…"), QKeySequence.StandardKey.Preferences, self.open_settings
-        )
-        if self.settings_action.shortcut().isEmpty():
-            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        file_menu.addAction(self.settings_action)
-        self.enter_key_action = self._action(
-            self.tr("Enter your &API key…"), None, lambda: self.open_settings("account")
-        )
-        file_menu.addAction(self.enter_key_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close))
-
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        editor = self.form.prompt_editor.editor()
-        # The editor handles these keys itself while it has the focus; the menu entries show and reach them.
-        undo = self._action(self.tr("&Undo"), QKeySequence.StandardKey.Undo, editor.undo)
-        redo = self._action(self.tr("&Redo"), QKeySequence.StandardKey.Redo, editor.redo)
-        for action in (undo, redo):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        editor.undoAvailable.connect(undo.setEnabled)
-        editor.redoAvailable.connect(redo.setEnabled)
-        undo.setEnabled(False)
-        redo.setEnabled(False)
-        edit_menu.addActions([undo, redo, self.task_list.undo_remove_action])
-        edit_menu.addSeparator()
-        edit_menu.addMenu(self.form.prompt_editor.craft_menu())
-
-        gen_menu = bar.addMenu(self.tr("&Generate"))
-        self.generate_action = self._action(self.tr("&Generate"), QKeySequence("Ctrl+Return"), self.compose.generate)
-        self.generate_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the form owns the shortcut
-        gen_menu.addAction(self.generate_action)
-        gen_menu.addAction(
-            self._action(self.tr("Focus the &prompt"), QKeySequence("Ctrl+L"), self.form.prompt_editor.focus_editor)
-        )
-        gen_menu.addAction(
-            self._action(self.tr("&Search tasks"), QKeySequence.StandardKey.Find, self.task_list.focus_search)
-        )
-
-        tasks = self.task_list
-        task_menu = bar.addMenu(self.tr("&Task"))
-        task_menu.addActions([tasks.copy_task_id_action, tasks.copy_prompt_action])
-        task_menu.addSeparator()
-        task_menu.addActions([tasks.load_action, tasks.rerun_action, tasks.rerun_longer_action])
-        task_menu.addSeparator()
-        task_menu.addActions([tasks.cancel_action, tasks.retry_action, tasks.remove_action])
-
-        r = self.results
-        video_menu = bar.addMenu(self.tr("&Video"))
-        video_menu.addActions([r.reveal_action, r.open_action, r.export_action])
-        video_menu.addSeparator()
-        video_menu.addActions([r.copy_path_action, r.copy_url_action, r.redownload_action, r.compare_action])
-
-        self.spend_action = self._action(self.tr("&Spend…"), None, self.open_spend)
-        bar.addMenu(self.tr("&View")).addAction(self.spend_action)
-        help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addAction(self._action(self.tr("Open &log folder"), None, self.open_log_folder))
-        help_menu.addAction(self._action(self.tr("&About Sora 2 Desktop"), None, self.about))
+        build_menus(self)
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None, slot: Any) -> QAction:
         action = QAction(text, self)
@@ -216,18 +207,37 @@ class MainWindow(QMainWindow):
         self.session.connection_changed.connect(self._on_connection_changed)
         self.session.models.news.connect(lambda text: status.showMessage(text, 20_000))  # once per refresh
         self.notifier.task_activated.connect(self.task_list.select_task)
+        self.shots.shot_selected.connect(self._on_shot_selected)
+        self.shots.shot_created.connect(lambda _shot: self.form.prompt_editor.focus_editor())
+        self.shots.status_message.connect(lambda text: status.showMessage(text, 5000))
+        self.take_strip.take_selected.connect(self._show_take)
+        self.take_strip.take_activated.connect(self._play_take)
+        self.take_desk.compare.status_message.connect(lambda text: status.showMessage(text, 5000))
+        self.take_strip.review.status_message.connect(lambda text: status.showMessage(text, 5000))
+        self.task_list.current_task_changed.connect(self._note_take)
 
     def _restore(self) -> None:
         s = self.session.settings
         geometry, state = s.window_geometry, s.window_state
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+        else:
+            fit_to_screen(self)  # first start: as large as the screen allows, not over its edges
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        self.layout_memory.restore()
         draft = s.draft
         if draft:
             self.form.set_values(from_draft(draft))
         self.results.restore_audio(s.player_volume, s.player_muted)
+
+    def _restore_place(self) -> None:
+        """The project (ProjectService keeps it), shot and take on screen when the window last closed."""
+        settings = self.session.settings
+        self.shots.reload(select=settings.current_shot_id or None)
+        take = settings.current_take_id
+        if take and not self.take_strip.select_take(take):
+            self.task_list.select_task(take)  # a take of no shot on screen: from the activity
 
     # -- connection -------------------------------------------------------------------------------------------
 
@@ -243,6 +253,7 @@ class MainWindow(QMainWindow):
         # Demo mode and the real service keep separate histories: show the one just connected.
         self.task_actions.removals.commit_all()
         self.model.set_tasks(self.session.tasks())
+        self.shots.reload()  # demo mode keeps its own projects, like its own history
         self._show_page()
         # Notes and posters for the history come after the window's first paint (a zero timer would run before).
         QTimer.singleShot(200, self.result_control.load_result_marks)
@@ -265,9 +276,46 @@ class MainWindow(QMainWindow):
         """The model first: the views that follow (result pane, tray) read the batch from it."""
         if self.task_actions.removals.note_change(task):
             return  # removed a moment ago (undoable): kept current out of sight
+        row = self.model.row_of(task.local_id) if task.local_id is not None else None
+        finished = task.phase == TaskPhase.SUCCESS and (row is None or self.model.task_at(row).phase != task.phase)
         self.model.upsert(task)
+        if finished:
+            self.take_desk.say_finished_elsewhere(task)
         self.result_control.task_changed(task)
         self.notifier.task_changed(task)
+
+    def _on_shot_selected(self, shot: Shot | None) -> None:
+        self.shot_composer.show_shot(shot)
+        self.take_strip.show_shot(shot.id if shot is not None else None)
+
+    def _show_take(self, task: object) -> None:
+        if isinstance(task, Task):
+            self._note_take(task)
+            self.result_control.show_task(task)
+
+    def _play_take(self, task: object) -> None:
+        """A take chosen with Enter or a double click: shown, and the keys go to the player."""
+        self._show_take(task)
+        self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _is_playing(self) -> bool:
+        return self.results.player.media_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
+    def _note_take(self, task: object) -> None:
+        if isinstance(task, Task) and task.local_id is not None:
+            self._shown_take = task.local_id
+
+    def focus_takes(self) -> None:
+        self.lower_tabs.setCurrentWidget(self.take_strip)
+        self.take_strip.focus_takes()
+
+    def focus_activity(self) -> None:
+        self.lower_tabs.setCurrentWidget(self.activity)
+        self.task_list.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_activity_search(self) -> None:
+        self.lower_tabs.setCurrentWidget(self.activity)
+        self.task_list.focus_search()
 
     def _on_removals_changed(self, text: str) -> None:
         self.task_list.undo_remove_action.setEnabled(bool(text))
@@ -345,6 +393,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.task_actions.removals.commit_all()  # what waits for its undo window is forgotten now
         self._save_draft()
+        self.shot_composer.save_now()
+        self.layout_memory.save()
+        current = self.shots.current_shot()
+        self.session.settings.current_shot_id = current.id if current is not None else 0
+        self.session.settings.current_take_id = self._shown_take or 0
         self.session.settings.window_geometry = self.saveGeometry()
         self.session.settings.window_state = self.saveState()
         super().closeEvent(event)

@@ -265,6 +265,40 @@ def test_name_clash_gets_a_suffix_and_leaves_the_other_file_alone(rig_run: Any) 
     rig_run(scenario)
 
 
+def test_the_name_and_folder_come_from_the_place_it_is_given(rig_run: Any, tmp_path: Path) -> None:
+    """A take of a shot is named by its project (ProjectService.file_place): when enqueued, and when a start
+    takes up a success that never got its download records."""
+
+    async def scenario(rig: Rig) -> None:
+        project_folder = tmp_path / "Trailer"
+        asked: list[tuple[int | None, int]] = []
+
+        def place(task: Task, index: int) -> tuple[Path, str]:
+            asked.append((task.local_id, index))
+            return project_folder, f"Trailer_SH010_T{task.local_id:02d}_16x9"
+
+        first = await rig.finished_task()
+        downloader = rig.downloader(place=place)
+        ready, _ = collect(downloader)
+        downloader.enqueue(first)
+        await wait_until(landed(ready), what="the first take")
+        second = await rig.finished_task()  # stored without download records: the next start takes it up
+        later = rig.downloader(place=place)
+        later_ready, _ = collect(later)
+        later.start()
+        await wait_until(landed(later_ready), what="the second take")
+
+        paths = [path for _, path in ready + later_ready]
+        assert [path.name for path in paths] == [
+            f"Trailer_SH010_T{first.local_id:02d}_16x9.mp4",
+            f"Trailer_SH010_T{second.local_id:02d}_16x9.mp4",
+        ]
+        assert {path.parent for path in paths} == {project_folder.resolve()}
+        assert asked == [(first.local_id, 0), (second.local_id, 0)] and rig.files() == []
+
+    rig_run(scenario)
+
+
 def test_file_names_are_readable_and_safe(tmp_path: Path) -> None:
     made = datetime(2026, 1, 9, 13, 33, tzinfo=UTC)
     hostile = Task(

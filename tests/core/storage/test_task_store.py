@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sora2_desktop.api import GenerationRequest, Mode, RequestType
+from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.storage import task_rows
 from sora2_desktop.core.storage.database import NewerDatabaseError
@@ -79,6 +80,14 @@ def full_task() -> Task:
         note_detail="502",
         catalogue_version="2026-12-03.1+live-20261203",
         cost_estimate_usd=0.45,
+        shot_id=3,
+        take_number=12,
+        version_id=5,
+        mark=TakeMark.NO_GOOD,
+        rating=4,
+        review_note="Soft focus at 00:02 — «retake» ✓",
+        in_ms=1_240,
+        out_ms=8_400,
         updated_at=T0,
     )
 
@@ -258,9 +267,9 @@ def test_a_later_migration_keeps_the_rows(db_path: Path) -> None:
     with TaskStore(db_path) as store:
         added = store.add(full_task())
     connection = sqlite3.connect(db_path, isolation_level=None)
-    later = [*MIGRATIONS, "ALTER TABLE tasks ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;"]
+    later = [*MIGRATIONS, "ALTER TABLE tasks ADD COLUMN colour_label INTEGER NOT NULL DEFAULT 0;"]
     assert migrate(connection, later) == len(later)
-    assert connection.execute("SELECT id, rating FROM tasks").fetchall() == [(added.local_id, 0)]
+    assert connection.execute("SELECT id, colour_label FROM tasks").fetchall() == [(added.local_id, 0)]
     connection.close()
 
 
@@ -367,6 +376,24 @@ def test_an_update_from_a_stale_copy_keeps_the_pick(store: TaskStore) -> None:
     store.update(take.with_(phase=TaskPhase.PENDING))
     stored = store.get(take.local_id or 0)
     assert stored is not None and stored.chosen and stored.phase == TaskPhase.PENDING
+
+
+def test_an_update_from_a_stale_copy_keeps_the_review_and_hands_it_back(store: TaskStore) -> None:
+    """Marks, stars, note and in/out are the person's: a runner's write neither clears them nor hides them."""
+    (take,) = batch(store, "b1", 1)
+    review = {"mark": "circled", "rating": 5, "review_note": "the one", "in_ms": 500, "out_ms": 9_000}
+    store.projects.write_review(take.local_id or 0, **review)
+    written = store.update(take.with_(phase=TaskPhase.PROCESSING, mark=None, rating=0, review_note="", in_ms=None))
+    stored = store.get(take.local_id or 0)
+    assert stored is not None and stored.phase == TaskPhase.PROCESSING
+    for task in (written, stored):
+        assert (task.mark, task.rating, task.review_note, task.in_ms, task.out_ms) == (
+            TakeMark.CIRCLED,
+            5,
+            "the one",
+            500,
+            9_000,
+        )
 
 
 def test_an_old_database_gains_the_pick_column_and_keeps_its_rows(db_path: Path) -> None:

@@ -48,12 +48,20 @@ class Stored:
     def __init__(self) -> None:
         self.batches: list[list[GenerationRequest]] = []
         self.recorded: list[tuple[str | None, float | None]] = []  # catalogue version, estimate per batch
+        self.shots: list[tuple[int | None, int | None]] = []  # shot id, prompt version id per batch
 
     def __call__(
-        self, requests: list[GenerationRequest], *, catalogue_version: str | None, estimate_usd: float | None
+        self,
+        requests: list[GenerationRequest],
+        *,
+        catalogue_version: str | None,
+        estimate_usd: float | None,
+        shot_id: int | None = None,
+        version_id: int | None = None,
     ) -> list[Task]:
         self.batches.append(requests)
         self.recorded.append((catalogue_version, estimate_usd))
+        self.shots.append((shot_id, version_id))
         now = datetime.now(UTC)
         return [Task(request=r, created_at=now, local_id=i + 1, batch_id="b") for i, r in enumerate(requests)]
 
@@ -156,3 +164,12 @@ def test_a_model_the_catalogue_does_not_offer_is_refused_at_the_model() -> None:
     result, _resolver, stored = submit(GenerationRequest(prompt="p", model="veo-9"))
     assert [e.field for e in result.errors] == ["model"]
     assert "not offered" in result.errors[0].message and stored.batches == []
+
+
+def test_takes_of_a_shot_and_a_re_run_are_stored_with_their_shot_and_version() -> None:
+    stored = Stored()
+    service = SubmissionService(FakeResolver(), stored, shipped_catalogue)
+    asyncio.run(service.submit(T2V, [], 2, shot_id=7))
+    service.send_again(T2V, shot_id=7, version_id=3)
+    service.send_again(T2V)
+    assert stored.shots == [(7, None), (7, 3), (None, None)]

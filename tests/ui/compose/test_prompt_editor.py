@@ -176,8 +176,9 @@ def test_craft_inserts_at_the_cursor_with_sensible_commas(
 
 def test_craft_menu_has_the_documented_terms_and_inserts_as_one_undo_step(prompt: PromptEditor) -> None:
     menu = prompt.craft_menu()
-    submenus = {action.text().replace("&", ""): action.menu() for action in menu.actions()}
-    assert list(submenus) == ["Camera", "Lighting", "Mood", "Action", "Transitions"]
+    # The craft groups, then the library's part (tests/ui/prompts/test_craft_menu.py) after a separator.
+    submenus = {action.text().replace("&", ""): action.menu() for action in menu.actions() if action.menu()}
+    assert list(submenus) == ["Camera", "Lighting", "Mood", "Action", "Transitions", "Saved prompts"]
     terms = {title: [a.text() for a in sub.actions()] for title, sub in submenus.items()}
     assert {"slow dolly in", "orbiting shot", "aerial view", "handheld"} <= set(terms["Camera"])
     assert {"golden hour", "backlit silhouette"} <= set(terms["Lighting"])

@@ -116,21 +116,23 @@ def test_pick_this_take_emits_its_local_id(qtbot: QtBot, dialog: CompareTakesDia
     assert dialog.take_number(12) == 2
 
 
-def test_show_picked_marks_one_take_and_frees_the_others(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+def test_show_picked_circles_a_take_and_keeps_earlier_circles(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
     dialog.show_picked(12)
-    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "✓ Picked"]
+    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "✓ Circled"]
     assert [b.isEnabled() for b in dialog.pick_buttons] == [True, False]
-    dialog.show_picked(11)
-    assert [b.text() for b in dialog.pick_buttons] == ["✓ Picked", "Pick this take"]
-    assert [b.isEnabled() for b in dialog.pick_buttons] == [False, True]
+    dialog.show_picked(11)  # a shot may keep several circled takes
+    assert [b.text() for b in dialog.pick_buttons] == ["✓ Circled", "✓ Circled"]
+    assert [b.isEnabled() for b in dialog.pick_buttons] == [False, False]
     assert dialog.picked() == 11
+    dialog.show_circled({12})  # a mark cleared elsewhere
+    assert [b.isEnabled() for b in dialog.pick_buttons] == [True, False]
 
 
 def test_a_take_picked_before_opens_as_picked(qtbot: QtBot) -> None:
     dialog = CompareTakesDialog(takes(DEMO_CLIP, DEMO_CLIP, DEMO_CLIP, chosen=13))
     qtbot.addWidget(dialog)
     assert dialog.picked() == 13
-    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "Pick this take", "✓ Picked"]
+    assert [b.text() for b in dialog.pick_buttons] == ["Pick this take", "Pick this take", "✓ Circled"]
     dialog.reject()
 
 
@@ -145,3 +147,33 @@ def test_a_broken_take_is_named_and_cannot_be_picked(qtbot: QtBot, tmp_path: Pat
     dialog.show_picked(13)  # picking another take does not make the broken one pickable
     assert [b.isEnabled() for b in dialog.pick_buttons] == [True, False, False]
     dialog.reject()
+
+
+def test_takes_of_a_shot_show_their_versions_side_by_side_and_restore(qtbot: QtBot) -> None:
+    from sora2_desktop.core.tasks.task import TaskPhase
+    from tests.ui.takes.fake_session import make_take
+
+    first = make_take(11, 1, TaskPhase.SUCCESS, prompt="A red fox runs through snow")
+    third = make_take(13, 3, TaskPhase.SUCCESS, prompt="A grey fox runs through snow")
+    shot_takes = [
+        Take(11, Path(DEMO_CLIP), task=first, code="T01", version=1),
+        Take(13, Path(DEMO_CLIP), task=third, code="T03", version=2),
+    ]
+    dialog = CompareTakesDialog(shot_takes)
+    qtbot.addWidget(dialog)
+    try:
+        assert dialog._titles[1].text() == "T03 · prompt v2"
+        assert dialog.versions is not None
+        assert "line-through" in dialog.versions.left_prompt.toHtml()
+        assert "grey" in dialog.versions.right_prompt.toPlainText()
+        with qtbot.waitSignal(dialog.restore_requested) as blocker:
+            dialog.restore_buttons[1].click()
+        assert blocker.args == [third]
+        assert dialog.current_take() == first
+    finally:
+        dialog.reject()
+
+
+def test_takes_without_a_task_have_no_versions_or_restore(qtbot: QtBot, dialog: CompareTakesDialog) -> None:
+    assert dialog.versions is None
+    assert not any(b.isVisibleTo(dialog) for b in dialog.restore_buttons)

@@ -1,4 +1,5 @@
-"""VideoPlayer: plays the demo clip (decoded frames arrive), pauses, steps a frame, loops, takes keys, shows errors."""
+"""VideoPlayer: plays the demo clip (decoded frames arrive), pauses, loops, takes keys, shows errors. The editor's
+transport (J/K/L, exact frames, end hold, in and out) is in test_player_transport.py."""
 
 from __future__ import annotations
 
@@ -11,24 +12,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 from pytestqt.qtbot import QtBot
 
-from sora2_desktop.resources import resource_path
 from sora2_desktop.ui.results.video_player import VideoPlayer
 from tests.helpers.qt_messages import expects_broken_media_warning
-
-DEMO_CLIP = resource_path("demo_clip.mp4")
-FRAME_MS = 40  # the demo clip is 25 fps
-
-
-class FrameCounter:
-    def __init__(self) -> None:
-        self.valid = 0
-
-    def __call__(self, frame: QVideoFrame) -> None:
-        if frame.isValid():
-            self.valid += 1
+from tests.ui.results.demo_player import playing, start_demo
 
 
 @pytest.fixture
@@ -40,18 +28,6 @@ def player(qtbot: QtBot) -> Iterator[VideoPlayer]:
     qtbot.waitExposed(widget)
     yield widget
     widget.clear()
-
-
-def playing(player: VideoPlayer) -> bool:
-    return player.media_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
-
-
-def start_demo(qtbot: QtBot, player: VideoPlayer) -> FrameCounter:
-    frames = FrameCounter()
-    player.video_sink().videoFrameChanged.connect(frames)
-    player.load(DEMO_CLIP)
-    qtbot.waitUntil(lambda: frames.valid >= 5 and player.media_player.position() > 200, timeout=10_000)
-    return frames
 
 
 def test_empty_state_says_no_video(player: VideoPlayer) -> None:
@@ -67,7 +43,8 @@ def test_demo_clip_plays_frames_and_position_advances(qtbot: QtBot, player: Vide
     assert frames.valid >= 5
     assert player.media_player.duration() == pytest.approx(5000, abs=100)
     qtbot.waitUntil(lambda: len(positions) > 3 and positions[-1] > positions[0], timeout=10_000)
-    assert player.time_label.text().endswith("/ 0:05")
+    assert player.time_label.text().endswith("/ 00:00:05:00")
+    assert player.time_label.toolTip() == "Timecode at 25 fps"
     assert player.seek_slider.maximum() == player.media_player.duration()
 
 
@@ -82,17 +59,6 @@ def test_pause_stops_position(qtbot: QtBot, player: VideoPlayer) -> None:
     qtbot.waitUntil(lambda: player.media_player.position() > frozen + 100, timeout=5_000)
 
 
-def test_step_moves_about_one_frame(qtbot: QtBot, player: VideoPlayer) -> None:
-    start_demo(qtbot, player)
-    player.step(1)
-    assert not playing(player)
-    before = player.media_player.position()
-    player.step(1)
-    assert player.media_player.position() - before == pytest.approx(FRAME_MS, abs=2)
-    player.step(-2)
-    assert before - player.media_player.position() == pytest.approx(FRAME_MS, abs=2)
-
-
 def test_loop_restarts_at_the_end(qtbot: QtBot, player: VideoPlayer) -> None:
     start_demo(qtbot, player)
     player.set_loop(True)
@@ -103,35 +69,22 @@ def test_loop_restarts_at_the_end(qtbot: QtBot, player: VideoPlayer) -> None:
     assert not player.is_looping() and not player.loop_button.isChecked()
 
 
-def test_without_loop_it_stops_at_the_end(qtbot: QtBot, player: VideoPlayer) -> None:
-    start_demo(qtbot, player)
-    player.media_player.setPosition(4600)
-    qtbot.waitUntil(lambda: player.media_player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia, timeout=10_000)
-    assert not playing(player)
-
-
 def test_keys(qtbot: QtBot, player: VideoPlayer) -> None:
     start_demo(qtbot, player)
     player.setFocus()
+    qtbot.waitUntil(player.hasFocus)
     qtbot.keyClick(player, Qt.Key.Key_Space)
     assert not playing(player)
     qtbot.keyClick(player, Qt.Key.Key_Space)
     assert playing(player)
-    qtbot.keyClick(player, Qt.Key.Key_Space)
-    before = player.media_player.position()
-    qtbot.keyClick(player, Qt.Key.Key_Right)
-    assert player.media_player.position() - before == pytest.approx(FRAME_MS, abs=2)
-    player.media_player.setPosition(2000)
-    qtbot.keyClick(player, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
-    assert player.media_player.position() == 5000  # clamped to the end
-    qtbot.keyClick(player, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
-    assert player.media_player.position() == 0
     qtbot.keyClick(player, Qt.Key.Key_M)
     assert player.is_muted() and player.mute_button.isChecked()
     qtbot.keyClick(player, Qt.Key.Key_M)
     assert not player.is_muted()
-    qtbot.keyClick(player, Qt.Key.Key_L)
-    assert player.is_looping()
+    qtbot.keyClick(player, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
+    assert player.is_looping() and player.loop_button.isChecked()
+    qtbot.keyClick(player, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
+    assert not player.is_looping()
 
 
 def test_full_screen_and_escape(qtbot: QtBot, player: VideoPlayer) -> None:
@@ -182,7 +135,7 @@ def test_bad_file_shows_a_readable_error(qtbot: QtBot, player: VideoPlayer, tmp_
     message = blocker.args[0]
     assert "broken.mp4" in message
     assert player.message_text() == message
-    assert player.time_label.text() == "0:00 / 0:00"
+    assert player.time_label.text() == "00:00:00:00 / 00:00:00:00"
     assert not player.play_button.isEnabled()
     # The player recovers: the next good file plays.
     start_demo(qtbot, player)

@@ -194,10 +194,10 @@ def test_progress_is_capped_until_success() -> None:
 
 def test_a_picked_take_carries_the_picked_mark(model: TaskTableModel) -> None:
     model.set_tasks([make_task(2, TaskPhase.SUCCESS, chosen=True), make_task(1, TaskPhase.SUCCESS)])
-    assert cell(model, 0, M.COL_STATE) == "Done · Picked"
+    assert cell(model, 0, M.COL_STATE) == "Done · Circled"
     assert cell(model, 1, M.COL_STATE) == "Done"
-    assert "You picked this take" in str(cell(model, 0, M.COL_STATE, Qt.ItemDataRole.ToolTipRole))
-    assert "picked" not in str(cell(model, 1, M.COL_STATE, Qt.ItemDataRole.ToolTipRole)).lower()
+    assert "You circled this take" in str(cell(model, 0, M.COL_STATE, Qt.ItemDataRole.ToolTipRole))
+    assert "circled" not in str(cell(model, 1, M.COL_STATE, Qt.ItemDataRole.ToolTipRole)).lower()
     picked_mark = cell(model, 0, M.COL_STATE, Qt.ItemDataRole.DecorationRole)
     done_dot = cell(model, 1, M.COL_STATE, Qt.ItemDataRole.DecorationRole)
     assert isinstance(picked_mark, QIcon) and isinstance(done_dot, QIcon)
@@ -209,7 +209,7 @@ def test_a_picked_take_carries_the_picked_mark(model: TaskTableModel) -> None:
     )
     # Picking happens after the task is done: the row follows the update.
     model.upsert(make_task(1, TaskPhase.SUCCESS, chosen=True))
-    assert cell(model, 1, M.COL_STATE) == "Done · Picked"
+    assert cell(model, 1, M.COL_STATE) == "Done · Circled"
 
 
 def test_trouble_is_tinted_in_the_same_error_colour_as_field_errors(model: TaskTableModel) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 
 from sora2_desktop.api import GenerationRequest
@@ -149,3 +149,27 @@ def test_focus_search_selects_the_text_to_type_over(qtbot, view: TaskListView) -
     view.focus_search()
     qtbot.waitUntil(view.search_edit.hasFocus)
     assert view.search_edit.selectedText() == "fox"
+
+
+def test_a_column_click_sorts_and_the_third_click_brings_back_newest_first(qtbot, view: TaskListView) -> None:
+    header = view.table.horizontalHeader()
+    assert shown_ids(view) == [4, 3, 2, 1]  # nothing sorted at first: newest first
+    sections = header.sectionViewportPosition(TaskTableModel.COL_PROMPT) + 5
+    clicks = []
+    for _ in range(3):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(sections, 5))
+        clicks.append(shown_ids(view))
+    # Prompts: "Aerial…" (1), "Neon…" (4), "Slow dolly… take 2/3" (2, 3); a tie falls back to age.
+    assert clicks == [[1, 4, 2, 3], [3, 2, 4, 1], [4, 3, 2, 1]]
+    view.table.sortByColumn(TaskTableModel.COL_STATE, Qt.SortOrder.AscendingOrder)
+    phases = [view.proxy.task_at(row).phase for row in range(view.proxy.rowCount())]  # type: ignore[union-attr]
+    assert phases == sorted(phases, key=list(TaskPhase).index)
+
+
+def test_search_matches_the_settings_too(view: TaskListView) -> None:
+    view.search_edit.setText("15 s")
+    view.apply_search()
+    assert shown_ids(view) == [3]  # the 15-second task
+    view.search_edit.setText("sora 2 text")  # the model's title and the mode spelt out
+    view.apply_search()
+    assert shown_ids(view) == [4, 3, 2, 1]

@@ -72,14 +72,14 @@ def test_every_phase_has_its_own_word() -> None:
 
 def test_a_picked_take_says_so_in_its_state_and_tooltip() -> None:
     picked = make_task(TaskPhase.SUCCESS, chosen=True)
-    assert wording.state_text(picked) == "Done · Picked"
+    assert wording.state_text(picked) == "Done · Circled"
     assert wording.state_text(picked.with_(chosen=False)) == "Done"
     assert wording.state_tooltip(picked).splitlines() == [
-        "Done · Picked",
-        "You picked this take",
+        "Done · Circled",
+        "You circled this take: a keeper",
         "Task id: task_00000001",
     ]
-    assert "picked" not in wording.state_tooltip(picked.with_(chosen=False)).lower()
+    assert "circled" not in wording.state_tooltip(picked.with_(chosen=False)).lower()
 
 
 def test_settings_short_for_the_list_and_spelled_out_for_the_detail() -> None:

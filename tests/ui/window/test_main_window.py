@@ -4,7 +4,7 @@ across a restart, and no ui module reaching through the session into its parts."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,11 @@ from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.projects.project_service import ProjectService
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.compose.form_draft import FormValues, to_draft
 from sora2_desktop.ui.window.main_window import MainWindow
 from tests.helpers.keychain import MemoryKeyring
 
@@ -30,11 +32,21 @@ NEW = GenerationRequest(prompt="A new harbour at dawn")
 
 @pytest.fixture
 def profile(tmp_path: Path) -> Profile:
-    """A profile whose history holds two finished tasks, written before the app starts."""
+    """A profile whose history holds two finished tasks, written before the app starts: the first take of each
+    of the shots SH010 (OLD's prompt) and SH020 (NEW's) of the project "Trailer"."""
     made = Profile.from_dir(tmp_path / "profile").ensure()
     with TaskStore(made.database_path) as store:
-        for request in (OLD, NEW):
-            store.add(Task(request=request, created_at=datetime.now(UTC), phase=TaskPhase.SUCCESS, batch_id="b"))
+        projects = ProjectService(lambda: store, lambda _task: None)
+        project = projects.rename_project(projects.current_project().id, "Trailer")
+        first = projects.shots(project.id)[0]
+        projects.save_shot_settings(first.id, to_draft(FormValues.from_request(OLD)))
+        second = projects.add_shot(project.id, to_draft(FormValues.from_request(NEW)))
+        for request, shot in ((OLD, first), (NEW, second)):
+            store.add(
+                Task(request=request, created_at=datetime.now(UTC), phase=TaskPhase.SUCCESS, batch_id="b").with_(
+                    shot_id=shot.id, take_number=1
+                )
+            )
     return made
 
 
@@ -81,9 +93,10 @@ def test_remove_hides_the_row_at_once_and_forgets_the_task_after_the_undo_window
 
 def test_ctrl_z_in_the_task_list_brings_a_removed_task_back(qtbot: QtBot, window: MainWindow) -> None:
     window.stack.setCurrentWidget(window.splitter)  # the list as an active session shows it
+    window.focus_activity()  # Ctrl+3: the activity tab, the focus in its table
     select(window, OLD)
     table = window.task_list.table
-    table.setFocus()
+    assert table.hasFocus()
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     assert window.model.rowCount() == 1
     qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -115,7 +128,8 @@ def test_closing_the_window_forgets_what_waits_for_its_undo_window(window: MainW
 def test_every_task_can_be_removed_and_unfinished_ones_cancelled(window: MainWindow) -> None:
     select(window, OLD)  # finished: nothing to cancel
     assert window.task_list.remove_action.isEnabled() and not window.task_list.cancel_action.isEnabled()
-    assert window.task_list.cancel_action in window.menuBar().actions()[3].menu().actions()
+    task_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Task")
+    assert window.task_list.cancel_action in task_menu.actions()
 
 
 def test_rerun_without_a_connection_stores_nothing(window: MainWindow) -> None:
@@ -147,3 +161,93 @@ def test_no_ui_module_reaches_into_the_sessions_parts() -> None:
         if parts.search(line)
     ]
     assert found == []
+
+
+def reopen(qtbot: QtBot, profile: Profile, run_async: Any) -> tuple[MainWindow, Callable[[], None]]:
+    session = Session(profile, AppSettings(profile), SecretStore())
+    again = MainWindow(session)
+    qtbot.addWidget(again)
+    again.resize(1400, 860)  # as stored: the offscreen screen (800×600) would fit the stored geometry into it
+    again.stack.setCurrentWidget(again.splitter)
+    again.show()
+
+    def done() -> None:
+        again.close()
+        run_async(session.aclose())
+
+    return again, done
+
+
+def test_the_window_opens_on_the_projects_first_shot_with_its_settings_in_the_composer(window: MainWindow) -> None:
+    assert window.shots.project_combo.currentText() == "Trailer"
+    assert [shot.code for shot in window.shots.model.shots()] == ["SH010", "SH020"]
+    current = window.shots.current_shot()
+    assert current is not None and current.code == "SH010"
+    assert window.form.request() == OLD
+    assert [take.request for take in window.take_strip.model.tasks()] == [OLD]
+
+
+def test_choosing_a_shot_fills_the_composer_and_what_is_typed_is_saved_to_the_shot(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.stack.setCurrentWidget(window.splitter)
+    second = window.shots.model.shots()[1]
+    assert window.shots.select_shot(second.id)
+    assert window.form.values().prompt == second.settings["prompt"]
+    assert window.take_strip.shot_id() == second.id
+    editor = window.form.prompt_editor.editor()
+    editor.setFocus()
+    qtbot.keyClicks(editor, ", wide")
+    projects = window.session.projects
+    qtbot.waitUntil(lambda: getattr(projects.shot(second.id), "settings", {}).get("prompt", "").endswith(", wide"))
+    first = window.shots.model.shots()[0]
+    window.shots.select_shot(first.id)
+    assert window.form.values().prompt == first.settings["prompt"]  # the other shot's words, not the typed ones
+
+
+def test_a_new_shot_puts_the_cursor_in_its_empty_prompt(qtbot: QtBot, window: MainWindow) -> None:
+    window.stack.setCurrentWidget(window.splitter)
+    window.shots.new_shot_action.trigger()
+    assert len(window.shots.model.shots()) == 3
+    assert window.form.values().prompt == ""
+    qtbot.waitUntil(window.form.prompt_editor.editor().hasFocus)
+
+
+def test_the_window_works_at_its_minimum_which_fits_a_1024_by_700_screen(window: MainWindow) -> None:
+    window.stack.setCurrentWidget(window.splitter)
+    minimum = window.minimumSize()
+    assert minimum.width() <= 1024 and minimum.height() <= 700 - 80  # a task bar and a title bar
+    window.resize(minimum)
+    # Nothing in the layout asks for more than the minimum: the window really is that small.
+    assert window.size() == minimum
+    assert window.minimumSizeHint().width() <= minimum.width()
+    assert window.minimumSizeHint().height() <= minimum.height()
+
+
+def test_splitters_columns_shot_and_take_are_where_they_were_after_a_restart(
+    qtbot: QtBot, window: MainWindow, profile: Profile, run_async: Any
+) -> None:
+    window.stack.setCurrentWidget(window.splitter)
+    window.resize(1400, 860)
+    window.splitter.setSizes([300, 450, 640])
+    window.work.setSizes([500, 300])
+    window.top.setSizes([400, 600])
+    window.task_list.table.horizontalHeader().resizeSection(1, 211)
+    sizes, work, top = window.splitter.sizes(), window.work.sizes(), window.top.sizes()
+    second = window.shots.model.shots()[1]
+    window.shots.select_shot(second.id)
+    take = window.session.projects.takes(second.id)[0]
+    assert take.local_id is not None and window.take_strip.select_take(take.local_id)
+    window.close()
+
+    again, done = reopen(qtbot, profile, run_async)
+    try:
+        assert again.splitter.sizes() == sizes and again.work.sizes() == work and again.top.sizes() == top
+        assert again.task_list.table.horizontalHeader().sectionSize(1) == 211
+        current = again.shots.current_shot()
+        assert current is not None and current.id == second.id
+        shown = again.take_strip.current_take()
+        assert shown is not None and shown.local_id == take.local_id
+        assert again.results.task() is not None and again.results.task().local_id == take.local_id  # type: ignore[union-attr]
+    finally:
+        done()

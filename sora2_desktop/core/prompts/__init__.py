@@ -1,0 +1,1 @@
+"""The prompt library: the person's saved prompts and passages, and the built-in prompt-craft terms beside them."""

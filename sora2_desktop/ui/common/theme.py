@@ -1,0 +1,327 @@
+"""The app's look: Fusion with a calm dark palette by default, a light one where the OS says light or the person
+chooses it, one monochrome icon set that follows the palette, and the spacing layouts share.
+
+Fusion draws the same on every OS, so the palette below is what a person sees everywhere (the native styles
+ignore much of a palette: Windows' draws light buttons on a dark window). `install(app, settings)` applies the
+`appearance` setting at start and again whenever the setting or the OS colour scheme changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
+
+from sora2_desktop.core.config.settings import APPEARANCES, AppSettings
+from sora2_desktop.ui.common.palette import error_color, muted_text_color
+
+log = logging.getLogger(__name__)
+
+# One set of distances for every layout (pixels at 1×; Qt scales them on high-DPI screens).
+MARGIN = 12  # around a pane's or dialog's content
+SPACING = 8  # between the widgets of a layout
+TIGHT = 4  # between a control and what belongs to it (a field and its button, a label and its value)
+
+# The one accent: selection, focus frames, links, the default button. A calm blue that keeps white text readable
+# (contrast ≈ 5:1) on both palettes.
+ACCENT = "#3574c4"
+
+Role = QPalette.ColorRole
+Group = QPalette.ColorGroup
+
+# A dark grey base, not black: black makes the video edges vanish and tires the eyes between takes.
+_DARK: dict[QPalette.ColorRole, str] = {
+    Role.Window: "#2b2d31",
+    Role.WindowText: "#e4e6e9",
+    Role.Base: "#1f2124",  # fields and lists sit a step below the window
+    Role.AlternateBase: "#26282c",
+    Role.Text: "#e4e6e9",
+    Role.Button: "#383b40",
+    Role.ButtonText: "#e4e6e9",
+    Role.BrightText: "#ffffff",
+    Role.PlaceholderText: "#8c9199",
+    Role.ToolTipBase: "#3a3d42",
+    Role.ToolTipText: "#e4e6e9",
+    Role.Link: "#7ab0f5",
+    Role.LinkVisited: "#b39ddb",
+    # Fusion's bevels and frames.
+    Role.Light: "#4a4d53",
+    Role.Midlight: "#3d4045",
+    Role.Mid: "#232528",
+    Role.Dark: "#18191c",
+    Role.Shadow: "#0e0f10",
+}
+_DARK_DISABLED = {"text": "#80858c", "button": "#303237", "highlight": "#45484e"}
+
+_LIGHT: dict[QPalette.ColorRole, str] = {
+    Role.Window: "#eff0f1",
+    Role.WindowText: "#1d1f22",
+    Role.Base: "#ffffff",
+    Role.AlternateBase: "#f5f6f7",
+    Role.Text: "#1d1f22",
+    Role.Button: "#e4e5e7",
+    Role.ButtonText: "#1d1f22",
+    Role.BrightText: "#ffffff",
+    Role.PlaceholderText: "#7b8086",
+    Role.ToolTipBase: "#ffffff",
+    Role.ToolTipText: "#1d1f22",
+    Role.Link: "#1f5fb0",
+    Role.LinkVisited: "#6a3fb0",
+    Role.Light: "#ffffff",
+    Role.Midlight: "#f3f4f5",
+    Role.Mid: "#b9bcc0",
+    Role.Dark: "#9da1a6",
+    Role.Shadow: "#6b6f74",
+}
+_LIGHT_DISABLED = {"text": "#767a80", "button": "#e9eaec", "highlight": "#c9ccd0"}
+
+
+def os_color_scheme() -> Qt.ColorScheme:
+    """What the OS says (Unknown where it says nothing); tests replace this function to play the OS."""
+    return QGuiApplication.styleHints().colorScheme()
+
+
+def resolve_scheme(appearance: str, os_scheme: Qt.ColorScheme) -> Qt.ColorScheme:
+    """Dark unless the person chose light, or chose "auto" and the OS says light."""
+    if appearance == "light" or (appearance == "auto" and os_scheme == Qt.ColorScheme.Light):
+        return Qt.ColorScheme.Light
+    return Qt.ColorScheme.Dark
+
+
+def build_palette(scheme: Qt.ColorScheme) -> QPalette:
+    dark = scheme != Qt.ColorScheme.Light
+    colours, disabled = (_DARK, _DARK_DISABLED) if dark else (_LIGHT, _LIGHT_DISABLED)
+    palette = QPalette()
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(Role.Highlight, QColor(ACCENT))
+    palette.setColor(Role.HighlightedText, QColor("#ffffff"))
+    palette.setColor(Role.Accent, QColor(ACCENT))
+    # Disabled text must stay readable (≥ 3:1 on the window): Fusion's default is too faint on dark grey.
+    for role in (Role.WindowText, Role.Text, Role.ButtonText, Role.PlaceholderText):
+        palette.setColor(Group.Disabled, role, QColor(disabled["text"]))
+    palette.setColor(Group.Disabled, Role.Button, QColor(disabled["button"]))
+    palette.setColor(Group.Disabled, Role.Highlight, QColor(disabled["highlight"]))
+    palette.setColor(Group.Disabled, Role.HighlightedText, QColor(disabled["text"]))
+    palette.setColor(Group.Disabled, Role.Accent, QColor(disabled["highlight"]))
+    return palette
+
+
+def apply_theme(app: QApplication, appearance: str = "auto") -> Qt.ColorScheme:
+    """Give `app` the themed style and the palette for `appearance`; returns the scheme it now shows."""
+    if not isinstance(app.style(), ThemeStyle):
+        app.setStyle(ThemeStyle())
+    hints = QGuiApplication.styleHints()
+    # Tell the platform too (a dark title bar on Windows and GNOME), or let it follow the OS again on "auto".
+    if appearance == "dark":
+        hints.setColorScheme(Qt.ColorScheme.Dark)
+    elif appearance == "light":
+        hints.setColorScheme(Qt.ColorScheme.Light)
+    else:
+        hints.unsetColorScheme()
+    scheme = resolve_scheme(appearance, os_color_scheme())
+    old, new = app.palette(), build_palette(scheme)
+    if old != new:
+        app.setPalette(new)
+        # Qt hands the new palette to the widgets by posted events: deliver them now, so what follows reads it.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
+        _retint_widgets(app, old, new)
+    return scheme
+
+
+def _retint_widgets(app: QApplication, old: QPalette, new: QPalette) -> None:
+    """Widgets that set their own text colour from the old palette (muted notes, error lines) get the same
+    shade of the new one, so a switch made while the window is open leaves no dark text on dark grey. Widgets
+    with a style sheet (the red frame of field_errors) keep the palette they were polished with: polished
+    again, with the new error colour in their sheet."""
+    shades = {
+        muted_text_color(old).rgba(): muted_text_color(new),
+        error_color(old).rgba(): error_color(new),
+        old.color(Role.WindowText).rgba(): new.color(Role.WindowText),
+    }
+    old_red, new_red = error_color(old).name(), error_color(new).name()
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet and old_red in sheet:
+            widget.setStyleSheet(sheet.replace(old_red, new_red))
+        elif sheet:
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        if not widget.testAttribute(Qt.WidgetAttribute.WA_SetPalette):
+            continue
+        palette = QPalette(widget.palette())
+        changed = False
+        for role in (Role.WindowText, Role.Text, Role.ButtonText):
+            replacement = shades.get(palette.color(Group.Active, role).rgba())
+            if replacement is not None and replacement != palette.color(Group.Active, role):
+                palette.setColor(role, replacement)
+                changed = True
+        if changed:
+            widget.setPalette(palette)
+
+
+class ThemeFollower(QObject):
+    """Applies the `appearance` setting now, and again when it or the OS colour scheme changes."""
+
+    def __init__(self, app: QApplication, settings: AppSettings) -> None:
+        super().__init__(settings)  # lives as long as the settings it reads, no longer
+        self._app = app
+        self._settings = settings
+        self._applying = False
+        self.scheme = self.apply()
+        settings.changed.connect(self._on_setting_changed)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_os_changed)
+
+    def apply(self) -> Qt.ColorScheme:
+        if self._applying:  # asking the platform for a scheme can report the change back at once
+            return self.scheme
+        self._applying = True
+        try:
+            self.scheme = apply_theme(self._app, self._settings.appearance)
+            log.debug("appearance %s: %s", self._settings.appearance, self.scheme.name)
+        finally:
+            self._applying = False
+        return self.scheme
+
+    def _on_setting_changed(self, name: str) -> None:
+        if name == "appearance":
+            self.apply()
+
+    def _on_os_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self._settings.appearance == "auto":
+            self.apply()
+
+
+def install(app: QApplication, settings: AppSettings) -> ThemeFollower:
+    """The look for the whole run (app.py calls it once the settings are read); kept alive by `settings`."""
+    return ThemeFollower(app, settings)
+
+
+def appearance_names() -> dict[str, str]:
+    """The choices of the `appearance` setting in a person's words, in the order a menu shows them."""
+    words = {
+        "auto": QApplication.translate("Theme", "Follow the system (dark unless it says light)"),
+        "dark": QApplication.translate("Theme", "Dark"),
+        "light": QApplication.translate("Theme", "Light"),
+    }
+    return {code: words[code] for code in APPEARANCES}
+
+
+# -- one icon set ------------------------------------------------------------------------------------------------
+
+
+# Drawn in colour by Fusion but shown among the player's monochrome glyphs (Loop): their shape only.
+_TRANSPORT_ICONS = frozenset({QStyle.StandardPixmap.SP_BrowserReload, QStyle.StandardPixmap.SP_BrowserStop})
+
+
+class ThemeStyle(QProxyStyle):
+    """Fusion, with its black monochrome glyphs (play, pause, steps, volume, full screen) drawn in the palette's
+    text colour instead, so they read on the dark palette as on the light one; coloured icons stay as they are."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+        self._glyphs: dict[QStyle.StandardPixmap, bool] = {}  # which standard icons are monochrome shapes
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        return_data: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0  # OK and Cancel in words only, as on Windows and macOS: no second, coloured icon set
+        return super().styleHint(hint, option, widget, return_data)
+
+    def standardIcon(
+        self,
+        standard_icon: QStyle.StandardPixmap,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> QIcon:
+        icon = super().standardIcon(standard_icon, option, widget)
+        glyph = self._glyphs.get(standard_icon)
+        if glyph is None:
+            glyph = self._glyphs[standard_icon] = standard_icon in _TRANSPORT_ICONS or is_glyph(icon)
+        return QIcon(GlyphEngine(icon)) if glyph else icon
+
+
+def is_glyph(icon: QIcon) -> bool:
+    """True for a dark, colourless icon drawn as a shape (a media glyph), false for a coloured or light one."""
+    image = icon.pixmap(QSize(16, 16)).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    inked = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            colour = image.pixelColor(x, y)
+            if colour.alpha() < 40:
+                continue
+            if colour.hsvSaturation() > 40 or colour.value() > 120:
+                return False
+            inked += 1
+    return inked > 0
+
+
+def glyph_color(mode: QIcon.Mode) -> QColor:
+    palette = QGuiApplication.palette()
+    if mode == QIcon.Mode.Disabled:
+        return palette.color(Group.Disabled, Role.ButtonText)
+    if mode == QIcon.Mode.Selected:
+        return palette.color(Role.HighlightedText)
+    return palette.color(Role.ButtonText)
+
+
+class GlyphEngine(QIconEngine):
+    """Draws `source`'s shape in the colour the current palette gives the mode, read at paint time so a theme
+    switch recolours icons already on screen."""
+
+    def __init__(self, source: QIcon) -> None:
+        super().__init__()
+        self._source = source
+        self._cache: dict[tuple[Any, ...], QPixmap] = {}
+
+    def clone(self) -> QIconEngine:
+        return GlyphEngine(self._source)
+
+    def isNull(self) -> bool:
+        return self._source.isNull()
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        return self._source.actualSize(size, QIcon.Mode.Normal, state)
+
+    def availableSizes(self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off) -> list[QSize]:
+        return self._source.availableSizes(QIcon.Mode.Normal, state)
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        colour = glyph_color(mode)
+        key = (size.width(), size.height(), mode, state, scale, colour.rgba())
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        base = self._source.pixmap(size, scale, QIcon.Mode.Normal, state)
+        image = base.toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        painter = QPainter(image)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)  # keep the shape's alpha
+        painter.fillRect(image.rect(), colour)
+        painter.end()
+        tinted = QPixmap.fromImage(image)
+        tinted.setDevicePixelRatio(base.devicePixelRatio())
+        self._cache[key] = tinted
+        return tinted
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        scale = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))

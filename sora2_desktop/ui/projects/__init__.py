@@ -1,0 +1,1 @@
+"""Projects and their shots: the shot list (model, delegate, panel, keys), project settings, the shot's composer."""

@@ -1,0 +1,1 @@
+"""The prompt library panel: search, preview and insert saved prompts and craft terms; save, edit, delete."""

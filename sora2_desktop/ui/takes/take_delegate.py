@@ -1,0 +1,167 @@
+"""TakeDelegate: one take as a card — a large poster with its code (ringed when circled), progress while it runs,
+the hold tag or the no-good cross, then its state and stars, model and length, and its note."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.common.palette import Tone, mark_color, muted_text_color
+from sora2_desktop.ui.takes import take_wording as wording
+from sora2_desktop.ui.takes.take_model import TakeListModel
+from sora2_desktop.ui.tasks.marks import paint_mark, phase_color
+from sora2_desktop.ui.tasks.task_wording import progress_text, state_text
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+POSTER = QSize(192, 108)  # 16:9, large enough to tell takes apart at a glance
+_PAD = 8
+_TEXT_LINES = 3
+_BAR = 4
+_CIRCLED = mark_color(Tone.OK)
+_HOLD = mark_color(Tone.WARNING)
+_NO_GOOD = mark_color(Tone.ERROR)
+_STARS = mark_color(Tone.WAITING)  # the gold of a rating, the same hue on light and dark
+_ACTIVE = mark_color(Tone.ACTIVE)
+_EMPTY_POSTER = QColor("#24272d")  # a screen before the picture exists: dark in either theme
+_BADGE = QColor(0, 0, 0, 170)
+_NO_GOOD_VEIL = QColor(0, 0, 0, 120)
+
+
+class TakeDelegate(QStyledItemDelegate):
+    """Fixed card size: the view lays out a grid without asking every card."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        return card_size(option.fontMetrics)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        task = index.data(TakeListModel.TaskRole)
+        if not isinstance(task, Task):
+            super().paint(painter, option, index)
+            return
+        cell = QStyleOptionViewItem(option)
+        self.initStyleOption(cell, index)
+        cell.text = ""  # selection and focus from the style; the card is ours
+        cell.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        poster = QRect(option.rect.left() + _PAD, option.rect.top() + _PAD, POSTER.width(), POSTER.height())
+        pixmap = index.data(TakeListModel.PosterRole)
+        self._paint_poster(painter, option, poster, task, pixmap if isinstance(pixmap, QPixmap) else None)
+        if not task.phase.is_final:
+            fraction = float(index.data(TakeListModel.ProgressRole) or 0.0)
+            self._paint_progress(painter, option, poster, task, fraction)
+        self._paint_marks(painter, option, poster, task)
+        self._paint_text(painter, option, poster, task)
+        painter.restore()
+
+    # -- parts ---------------------------------------------------------------------------------------------
+
+    def _paint_poster(
+        self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, task: Task, pixmap: QPixmap | None
+    ) -> None:
+        painter.fillRect(rect, QColor("black") if pixmap is not None else _EMPTY_POSTER)
+        if pixmap is not None:
+            scaled = pixmap.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, scaled.width(), scaled.height())
+            target.moveCenter(rect.center())
+            painter.drawPixmap(target, pixmap)
+            return
+        if task.phase == TaskPhase.SUCCESS:
+            return  # the file is still being saved; its poster follows
+        if task.phase.is_final:  # failed, refused, lost, cancelled: a cross where the picture would be
+            centre = QRect(rect.center().x() - 12, rect.center().y() - 12, 24, 24)
+            paint_mark(painter, centre, phase_color(task.phase), check=False, halo=False)
+
+    def _paint_progress(
+        self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, task: Task, fraction: float
+    ) -> None:
+        groove = QRectF(rect.left(), rect.bottom() - _BAR + 1, rect.width(), _BAR)
+        painter.fillRect(groove, QColor(255, 255, 255, 40))
+        done = QRectF(groove.left(), groove.top(), groove.width() * max(0.0, min(1.0, fraction)), _BAR)
+        painter.fillRect(done, _ACTIVE)
+        words = " ".join(w for w in (state_text(task), progress_text(task, fraction)) if w)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect.adjusted(0, 0, 0, -_BAR), Qt.AlignmentFlag.AlignCenter, words)
+
+    def _paint_marks(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, task: Task) -> None:
+        if task.mark == TakeMark.NO_GOOD:
+            painter.fillRect(rect, _NO_GOOD_VEIL)  # a no-good take recedes
+        font = QFont(option.font)
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        code = wording.take_title(task)
+        badge = QRectF(rect.left() + 6, rect.top() + 6, metrics.horizontalAdvance(code) + 14, metrics.height() + 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_BADGE)
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, code)
+        if task.mark == TakeMark.CIRCLED:  # as on a camera report: the take number circled
+            painter.setPen(QPen(_CIRCLED, 2.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(badge.adjusted(-4, -4, 4, 4))
+        elif task.mark == TakeMark.NO_GOOD:
+            painter.setPen(QPen(_NO_GOOD, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawLine(badge.topLeft() + QPointF(2, 2), badge.bottomRight() - QPointF(2, 2))
+            painter.drawLine(badge.bottomLeft() + QPointF(2, -2), badge.topRight() + QPointF(-2, 2))
+        elif task.mark == TakeMark.HOLD:
+            word = wording.mark_word(TakeMark.HOLD).upper()
+            tag = QRectF(0, 0, metrics.horizontalAdvance(word) + 12, metrics.height() + 4)
+            tag.moveTopRight(QPointF(rect.right() - 5, rect.top() + 6))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(_HOLD)
+            painter.drawRoundedRect(tag, 4, 4)
+            painter.setPen(QColor("black"))
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, word)
+
+    def _paint_text(self, painter: QPainter, option: QStyleOptionViewItem, poster: QRect, task: Task) -> None:
+        metrics = option.fontMetrics
+        line = metrics.height()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = text if selected else muted_text_color(option.palette)
+        painter.setFont(option.font)
+        top = poster.bottom() + 1 + _PAD // 2
+        first = QRect(poster.left(), top, poster.width(), line)
+        stars = wording.stars_text(task.rating)
+        stars_width = metrics.horizontalAdvance(stars) if stars else 0
+        if stars:
+            painter.setPen(_STARS)
+            painter.drawText(first, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, stars)
+        state = wording.mark_word(task.mark) if task.mark is not None else state_text(task)
+        painter.setPen(text)
+        room = first.adjusted(0, 0, -stars_width - 6, 0)
+        painter.drawText(
+            room,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(state, Qt.TextElideMode.ElideRight, room.width()),
+        )
+        painter.setPen(muted)
+        second = first.translated(0, line)
+        painter.drawText(
+            second,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(wording.card_line(task), Qt.TextElideMode.ElideRight, second.width()),
+        )
+        if task.review_note:
+            third = second.translated(0, line)
+            note = " ".join(task.review_note.split())
+            painter.drawText(
+                third,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(f"“{note}”", Qt.TextElideMode.ElideRight, third.width()),
+            )
+
+
+def card_size(metrics: QFontMetrics) -> QSize:
+    return QSize(POSTER.width() + 2 * _PAD, POSTER.height() + _PAD + _PAD // 2 + _TEXT_LINES * metrics.height() + _PAD)

@@ -1,0 +1,92 @@
+"""The main window's menu bar: every command in one place, in the order an editor's app lists them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
+
+if TYPE_CHECKING:
+    from sora2_desktop.ui.window.main_window import MainWindow
+
+
+def build_menus(window: MainWindow) -> None:
+    bar = window.menuBar()
+    file_menu = bar.addMenu(window.tr("&File"))
+    file_menu.addActions(window.shots.project_actions)
+    file_menu.addSeparator()
+    window.settings_action = window._action(
+        window.tr("&Settings…"), QKeySequence.StandardKey.Preferences, window.open_settings
+    )
+    if window.settings_action.shortcut().isEmpty():
+        window.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+    file_menu.addAction(window.settings_action)
+    window.enter_key_action = window._action(
+        window.tr("Enter your &API key…"), None, lambda: window.open_settings("account")
+    )
+    file_menu.addAction(window.enter_key_action)
+    file_menu.addSeparator()
+    file_menu.addAction(window._action(window.tr("&Quit"), QKeySequence.StandardKey.Quit, window.close))
+
+    edit_menu = bar.addMenu(window.tr("&Edit"))
+    editor = window.form.prompt_editor.editor()
+    # The editor handles these keys itself while it has the focus; the menu entries show and reach them.
+    undo = window._action(window.tr("&Undo"), QKeySequence.StandardKey.Undo, editor.undo)
+    redo = window._action(window.tr("&Redo"), QKeySequence.StandardKey.Redo, editor.redo)
+    for action in (undo, redo):
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    editor.undoAvailable.connect(undo.setEnabled)
+    editor.redoAvailable.connect(redo.setEnabled)
+    undo.setEnabled(False)
+    redo.setEnabled(False)
+    edit_menu.addActions([undo, redo, window.task_list.undo_remove_action])
+    edit_menu.addSeparator()
+    edit_menu.addMenu(window.form.prompt_editor.craft_menu())
+
+    gen_menu = bar.addMenu(window.tr("&Generate"))
+    window.generate_action = window._action(
+        window.tr("&Generate"), QKeySequence("Ctrl+Return"), window.compose.generate
+    )
+    window.generate_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the form owns the shortcut
+    gen_menu.addAction(window.generate_action)
+    gen_menu.addAction(
+        window._action(window.tr("Focus the &prompt"), QKeySequence("Ctrl+L"), window.form.prompt_editor.focus_editor)
+    )
+    gen_menu.addAction(
+        window._action(window.tr("&Search tasks"), QKeySequence.StandardKey.Find, window.focus_activity_search)
+    )
+
+    shot_menu = bar.addMenu(window.tr("&Shot"))
+    shot_menu.addActions(window.shots.shot_actions)
+
+    window.take_desk.fill_menu(bar.addMenu(window.tr("Ta&ke")))
+
+    tasks = window.task_list
+    task_menu = bar.addMenu(window.tr("&Task"))
+    task_menu.addActions([tasks.copy_task_id_action, tasks.copy_prompt_action])
+    task_menu.addSeparator()
+    task_menu.addActions([tasks.load_action, tasks.rerun_action, tasks.rerun_longer_action])
+    task_menu.addSeparator()
+    task_menu.addActions([tasks.cancel_action, tasks.retry_action, tasks.remove_action])
+
+    r = window.results
+    video_menu = bar.addMenu(window.tr("&Video"))
+    video_menu.addActions([r.reveal_action, r.open_action, r.export_action])
+    video_menu.addSeparator()
+    video_menu.addActions([r.copy_path_action, r.copy_url_action, r.redownload_action, r.compare_action])
+
+    window.spend_action = window._action(window.tr("&Spend…"), None, window.open_spend)
+    view_menu = bar.addMenu(window.tr("&View"))
+    view_menu.addAction(window._action(window.tr("S&hot list"), QKeySequence("Ctrl+1"), window.shots.focus_list))
+    view_menu.addAction(window._action(window.tr("&Takes"), QKeySequence("Ctrl+2"), window.focus_takes))
+    view_menu.addAction(window._action(window.tr("&Activity"), QKeySequence("Ctrl+3"), window.focus_activity))
+    view_menu.addSeparator()
+    view_menu.addAction(window.spend_action)
+    help_menu = bar.addMenu(window.tr("&Help"))
+    window.shortcut_sheet = SheetOpener(window)  # F1, and ? where it would type nothing
+    help_menu.addAction(window.shortcut_sheet.action)
+    help_menu.addAction(window._action(window.tr("Open &log folder"), None, window.open_log_folder))
+    help_menu.addAction(window._action(window.tr("&About Sora 2 Desktop"), None, window.about))

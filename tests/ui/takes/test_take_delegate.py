@@ -1,0 +1,97 @@
+"""TakeDelegate: every kind of card paints without a warning, and marks change what is drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QListView, QStyle, QStyleOptionViewItem
+
+from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.takes.take_delegate import POSTER, TakeDelegate
+from sora2_desktop.ui.takes.take_model import TakeListModel
+from tests.ui.takes.fake_session import NOW, make_take
+
+
+def render(view: QListView, model: TakeListModel, task: Task, *, selected: bool = False) -> QImage:
+    model.set_takes([task])
+    delegate = TakeDelegate(view)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.widget = view
+    size = delegate.sizeHint(option, model.index(0, 0))
+    option.rect = QRect(0, 0, size.width(), size.height())
+    if selected:
+        option.state |= QStyle.StateFlag.State_Selected
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#202020"))
+    painter = QPainter(image)
+    delegate.paint(painter, option, model.index(0, 0))
+    painter.end()
+    return image
+
+
+@pytest.fixture
+def view(qapp: object) -> QListView:
+    return QListView()
+
+
+@pytest.fixture
+def poster(tmp_path: Path) -> str:
+    image = QImage(160, 90, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3060c0"))
+    path = tmp_path / "poster.png"
+    image.save(str(path))
+    return str(path)
+
+
+CARDS = [
+    make_take(11, 1),
+    make_take(11, 1, TaskPhase.PROCESSING),
+    make_take(11, 1, TaskPhase.SUBMITTING),
+    make_take(11, 1, TaskPhase.FAILED, fail_code="500"),
+    make_take(11, 1, mark=TakeMark.CIRCLED, rating=5, review_note="the one\nwith the gull"),
+    make_take(11, 1, mark=TakeMark.HOLD, rating=2),
+    make_take(11, 1, mark=TakeMark.NO_GOOD),
+]
+
+
+@pytest.mark.parametrize("task", CARDS, ids=lambda t: f"{t.phase}-{t.mark}")
+@pytest.mark.parametrize("selected", [False, True])
+def test_every_card_paints(view: QListView, poster: str, task: Task, selected: bool) -> None:
+    model = TakeListModel(posters=lambda _t: poster, now=lambda: NOW)
+    image = render(view, model, task, selected=selected)
+    assert image.size().width() >= POSTER.width()
+
+
+def test_card_size_holds_poster_and_three_lines(view: QListView) -> None:
+    model = TakeListModel(now=lambda: NOW)
+    model.set_takes([make_take(11, 1)])
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    size = TakeDelegate(view).sizeHint(option, model.index(0, 0))
+    assert size.width() > POSTER.width()
+    assert size.height() >= POSTER.height() + 3 * view.fontMetrics().height()
+
+
+def test_marks_are_drawn(view: QListView, poster: str) -> None:
+    model = TakeListModel(posters=lambda _t: poster, now=lambda: NOW)
+    plain = render(view, model, make_take(11, 1))
+    assert render(view, model, make_take(11, 1, mark=TakeMark.CIRCLED)) != plain
+    assert render(view, model, make_take(11, 1, mark=TakeMark.HOLD)) != plain
+    assert render(view, model, make_take(11, 1, rating=3)) != plain
+    veiled = render(view, model, make_take(11, 1, mark=TakeMark.NO_GOOD))
+    # A no-good take recedes: the middle of its poster is darker than the plain one's.
+    middle = (8 + POSTER.width() // 2, 8 + POSTER.height() // 2 + 20)
+    assert QColor(veiled.pixel(*middle)).lightness() < QColor(plain.pixel(*middle)).lightness()
+
+
+def test_the_poster_is_drawn_when_there_is_one(view: QListView, poster: str) -> None:
+    with_poster = render(view, TakeListModel(posters=lambda _t: poster, now=lambda: NOW), make_take(11, 1))
+    without = render(view, TakeListModel(now=lambda: NOW), make_take(11, 1))
+    middle = (8 + POSTER.width() // 2, 8 + POSTER.height() // 2 + 20)
+    assert QColor(with_poster.pixel(*middle)) == QColor("#3060c0")
+    assert QColor(without.pixel(*middle)) != QColor("#3060c0")
