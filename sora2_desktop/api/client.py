@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -13,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from sora2_desktop.api.answer_errors import envelope_code, error_for_answer
 from sora2_desktop.api.base_url import base_url_problem, explain_base_url_problem
 from sora2_desktop.api.bounded_json import (
     ACCEPT_ENCODING,
@@ -25,16 +25,10 @@ from sora2_desktop.api.bounded_json import (
 from sora2_desktop.api.download import stream_to_file
 from sora2_desktop.api.errors import (
     ApiError,
-    AuthError,
-    BalanceTooLowError,
     DownloadError,
     InvalidRequestError,
-    NotFoundError,
-    PolicyRefusedError,
     ProtocolError,
-    RateLimitedError,
     TransientError,
-    parse_retry_after,
 )
 from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.api.request import GenerationRequest
@@ -53,11 +47,6 @@ _JSON_ACCEPT = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Origin = tuple[str, str, int]
-# A 403 whose words are about the key (not a policy refusal of this one request) is a key problem like 401.
-_ABOUT_THE_KEY = re.compile(
-    r"\b(api[\s_-]?key|apikey|key|token|bearer|credentials?)\b|unauthori[sz]|authenticat", re.IGNORECASE
-)
-_NOT_FOUND = re.compile(r"\bnot\s+found\b|\bunknown\s+task\b|\bno\s+such\s+task\b", re.IGNORECASE)
 
 
 class ApixoClient:
@@ -287,7 +276,7 @@ class ApixoClient:
                 status_code=http_status,
             )
         envelope = body if isinstance(body, dict) else None
-        code = _envelope_code(envelope)
+        code = envelope_code(envelope)
         log.debug("%s %s -> HTTP %d, code %s", method, path, http_status, code)
         # The envelope's code counts as much as the HTTP status: the service may say 401 inside an HTTP 200.
         if code is not None and not 200 <= code < 300:
@@ -298,7 +287,7 @@ class ApixoClient:
             error_code = None
         if error_code is not None:
             message = self._service_message(envelope)
-            raise _error_for(error_code, message, response.headers.get("retry-after"))
+            raise error_for_answer(error_code, message, response.headers.get("retry-after"))
         if envelope is None:
             raise ProtocolError(
                 "The service sent an answer this app cannot read (not the documented JSON); "
@@ -370,44 +359,6 @@ class ApixoClient:
             yield response
         finally:
             await response.aclose()
-
-
-def _error_for(code: int, message: str, retry_after: str | None) -> ApiError:
-    if code == 429:
-        return RateLimitedError(parse_retry_after(retry_after))
-    if code == 401 or (code == 403 and _ABOUT_THE_KEY.search(message)):
-        return AuthError(status_code=code)
-    if code == 402:
-        return BalanceTooLowError(message)
-    if code == 403:
-        # The service documents 403 as "refused by policy": one request refused, not the key. Treating it as a
-        # bad key would pause every task and ask for a key that is fine.
-        return PolicyRefusedError(message)
-    if code == 503:
-        return TransientError(
-            "The service is unavailable (HTTP 503); the request will be tried again.", status_code=code
-        )
-    if code in (408, 425) or 500 <= code < 600:
-        return TransientError(f"The service failed (HTTP {code}); the request will be tried again.", status_code=code)
-    if code == 404 or (code == 400 and _NOT_FOUND.search(message)):
-        # "Task not found": the service forgot the task (or the stand-in restarted); the runner gives up later.
-        return NotFoundError(message or "The service does not know this task.", status_code=code)
-    if 400 <= code < 500:
-        return InvalidRequestError(message or f"The service refused the request (code {code}).", status_code=code)
-    return ProtocolError(f"The service answered with an unexpected code {code}.", status_code=code)
-
-
-def _envelope_code(envelope: dict[str, Any] | None) -> int | None:
-    if envelope is None:
-        return None
-    code = envelope.get("code")
-    if isinstance(code, bool):
-        return None
-    if isinstance(code, int):
-        return code
-    if isinstance(code, str) and code.strip().isascii() and code.strip().isdigit():
-        return int(code)
-    return None
 
 
 def _origin(url: httpx.URL) -> Origin:

@@ -55,13 +55,10 @@ class _TaskRemoved(Exception):
 
 class ResultDownloader(QObject):
     """One job per result file, at most `concurrency` fetching at once. Retryable faults back off and retry until
-    the link expires; every change is written to the `downloads` table first, so a restart resumes the `.part`.
+    the link expires; every change is written to the `downloads` table first, so a restart resumes the `.part`."""
 
-    `download_changed(Download)` fires on every state change and, throttled, on progress; `file_ready(Task, Path)`
-    when a checked video is in place under its final name."""
-
-    download_changed = Signal(Download)
-    file_ready = Signal(Task, Path)
+    download_changed = Signal(Download)  # every state change and, throttled, progress
+    file_ready = Signal(Task, Path)  # a checked video in place under its final name
 
     def __init__(
         self,
@@ -83,8 +80,7 @@ class ResultDownloader(QObject):
         self._store = store
         self._client = client
         self._download_dir = download_dir
-        # (folder, name without suffix) of a task's result: a take of a shot is named by its project
-        # (ProjectService.file_place); the downloader itself knows nothing of projects.
+        # (folder, name without suffix): a take is named by its project (ProjectService.file_place), not here.
         self._place = place or (lambda task, index: (Path(download_dir()), video_stem(task, index)))
         self._limiter = limiter
         self._backoff = backoff or Backoff()
@@ -356,14 +352,14 @@ class ResultDownloader(QObject):
 
     def _fail(self, key: Key, problem: DownloadProblem, detail: str | None = None) -> None:
         record = self._active[key]
-        done = self._size_on_disk(record)
+        done = unfinished_size(record.path) if record.path is not None else 0
         failed = record.with_(state=DownloadState.FAILED, bytes_done=done, problem=problem, problem_detail=detail)
         self._save(failed, soft=True)  # a database that cannot be written must not end the job unseen
 
     def _park(self, key: Key, problem: DownloadProblem | None, detail: str | None) -> Download:
         """Between tries: the record says how far it got and, in `problem`, why it waits."""
         record = self._active[key]
-        done = self._size_on_disk(record)
+        done = unfinished_size(record.path) if record.path is not None else 0
         state = DownloadState.DOWNLOADING if done else DownloadState.PENDING
         changed = record.with_(state=state, bytes_done=done, problem=problem, problem_detail=detail)
         return self._save(changed, soft=True)
@@ -402,7 +398,3 @@ class ResultDownloader(QObject):
         if task is None:
             raise _TaskRemoved
         return task
-
-    @staticmethod
-    def _size_on_disk(record: Download) -> int:
-        return unfinished_size(record.path) if record.path is not None else 0

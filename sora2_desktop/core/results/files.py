@@ -189,6 +189,11 @@ def sidecar_document(task: Task, download: Download, downloaded_at: datetime) ->
         "task_id": task.task_id,
         "local_task_id": task.local_id,
         "batch_id": task.batch_id,
+        # Where it belongs in the production (None outside a shot); the shot's code is in the file's name.
+        "shot_id": task.shot_id,
+        "take_number": task.take_number,
+        "prompt_version_id": task.version_id,
+        "cost_estimate_usd": task.cost_estimate_usd,
         "submitted_at": _iso(task.submitted_at or task.created_at),
         # The service's own figures (Unix ms, as its status answer gives them) beside readable forms.
         "service": {

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.config.settings import APPEARANCES, AppSettings
+from sora2_desktop.ui.common.indicator_ring import INDICATORS, indicator_palette
 from sora2_desktop.ui.common.palette import error_color, muted_text_color
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,8 @@ _TRANSPORT_ICONS = frozenset({QStyle.StandardPixmap.SP_BrowserReload, QStyle.Sta
 
 class ThemeStyle(QProxyStyle):
     """Fusion, with its black monochrome glyphs (play, pause, steps, volume, full screen) drawn in the palette's
-    text colour instead, so they read on the dark palette as on the light one; coloured icons stay as they are."""
+    text colour instead, so they read on the dark palette as on the light one; coloured icons stay as they are;
+    and the rings of radio buttons and check boxes readable on both (indicator_ring.py)."""
 
     def __init__(self) -> None:
         super().__init__(QStyleFactory.create("Fusion"))
@@ -243,6 +245,25 @@ class ThemeStyle(QProxyStyle):
         if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 0  # OK and Cancel in words only, as on Windows and macOS: no second, coloured icon set
         return super().styleHint(hint, option, widget, return_data)
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element not in INDICATORS:
+            super().drawPrimitive(element, option, painter, widget)
+            return
+        # Fusion's ring on a radio button or check box is a shade of Window: too dark to see on a dark palette.
+        # The option is lent for this one call: given a palette that makes the ring readable, then given back.
+        palette = QPalette(option.palette)  # a copy: the attribute is a view into the option
+        option.palette = indicator_palette(element, palette)
+        try:
+            super().drawPrimitive(element, option, painter, widget)
+        finally:
+            option.palette = palette
 
     def standardIcon(
         self,

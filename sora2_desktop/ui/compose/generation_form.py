@@ -1,43 +1,33 @@
 """GenerationForm: the compose side of the window — collects prompt, images and settings, and shows field errors.
 
 Its controls, limits and words come from the chosen model's ModelSpec in the catalogue it is given; the form
-never asks the service or the session for anything (ComposeController wires those)."""
+never asks the service or the session for anything (ComposeController wires those). Its parts: the prompt
+(prompt_editor.py), the look rows (look_rows.py), the delivery rows (delivery_rows.py), the label grid with each
+field's messages (field_rows.py) and the Generate row (generate_footer.py), which the window may keep outside
+the scroll area the fields are in (`place_footer`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from sora2_desktop.api.model_spec import FRAME_PARAMS, ModelSpec
 from sora2_desktop.api.request import FieldError, GenerationRequest, Mode, RequestType, image_count_errors
 from sora2_desktop.core.catalogue.catalogue import ModelCatalogue, shipped_catalogue
 from sora2_desktop.core.images.resolver import ImageSource
-from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
+from sora2_desktop.ui.common.field_errors import mark_invalid
 from sora2_desktop.ui.common.frame_words import param_label
-from sora2_desktop.ui.compose import model_choices as choices
-from sora2_desktop.ui.compose.choice_row import ChoiceRow
-from sora2_desktop.ui.compose.field_note import NoteLabel, RefreshOffer
+from sora2_desktop.ui.compose.delivery_rows import DeliveryRows
+from sora2_desktop.ui.compose.field_note import RefreshOffer
+from sora2_desktop.ui.compose.field_rows import FieldRows
 from sora2_desktop.ui.compose.form_draft import FormValues, fit_values
-from sora2_desktop.ui.compose.image_picker import ImagePicker
+from sora2_desktop.ui.compose.generate_footer import GenerateFooter
+from sora2_desktop.ui.compose.look_rows import LookRows
 from sora2_desktop.ui.compose.prompt_editor import PromptEditor
 
-MAX_TAKES = 4
 # Form order: the first of these with an error takes the focus. The frame parameters share one row.
 FIELDS = (
     "prompt", "model", "mode", "image_urls", *FRAME_PARAMS, "duration", "provider", "remove_watermark",
@@ -46,7 +36,6 @@ FIELDS = (
 # The rows whose choices the model list holds: a refusal there may mean the list is out of date.
 _MODEL_BOUND = ("model", "mode", *FRAME_PARAMS, "duration", "provider", "remove_watermark")
 _CELL = {param: "frame" for param in FRAME_PARAMS}  # the row a field's messages go to, where it is not its own
-_GENERATE_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))  # Enter is the keypad's key
 
 
 class GenerationForm(QWidget):
@@ -63,14 +52,18 @@ class GenerationForm(QWidget):
         self._busy = False
         # The last value of each frame parameter, also of those the model and mode hide (kept, not sent).
         self._frames = {param: getattr(FormValues(), param) for param in FRAME_PARAMS}
-        self._frame_param = "aspect_ratio"
         self.prompt_editor = PromptEditor(self)
-        cells = {_CELL.get(field, field) for field in FIELDS} - {"prompt", "image_urls"}
-        self._errors: dict[str, ErrorLabel] = {cell: ErrorLabel(self) for cell in cells}
-        self._notes: dict[str, NoteLabel] = {cell: NoteLabel(self) for cell in cells}
+        self._rows = FieldRows(self, {_CELL.get(field, field) for field in FIELDS} - {"prompt", "image_urls"})
+        self._errors, self._notes = self._rows.errors, self._rows.notes
         # Controls are created top to bottom as shown: the focus chain (the Tab order) is creation order.
-        self._build_look()
-        self._build_delivery()
+        self._look = LookRows(self)
+        self._delivery_rows = DeliveryRows(self)
+        # Short names for the controls the form reads and marks (tests reach some of them too).
+        self._model, self._mode, self.image_picker = self._look.model, self._look.mode, self._look.image_picker
+        self._frame, self._duration = self._look.frame, self._look.duration
+        self._provider, self._watermark = self._delivery_rows.provider, self._delivery_rows.watermark
+        self._delivery, self._callback = self._delivery_rows.delivery, self._delivery_rows.callback
+        self._takes = self._delivery_rows.takes
         self._focus: dict[str, Callable[[], None]] = {
             "prompt": self.prompt_editor.focus_editor,
             "model": self._model.setFocus,
@@ -86,147 +79,38 @@ class GenerationForm(QWidget):
                 self._callback.setFocus() if self._callback.isEnabled() else self._delivery.focus_choice()
             ),
         }
+        self._refresh = RefreshOffer(self)  # moved into the cell of the field a refusal names
+        self.footer = GenerateFooter(self)  # last: Generate comes after the fields in the Tab order
+        self._generate, self._general = self.footer.button, self.footer.general
         self._build_layout()
-        self._fill_models()
+        self._look.fill_models(self._catalogue)
         self._apply(FormValues())
         self._sync_enabled()
         self.set_busy(False)
-        for keys in _GENERATE_KEYS:
-            shortcut = QShortcut(keys, self)
-            # Within the form only, so the shortcut never fights another widget's Ctrl+Return elsewhere.
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self._request_generate)
-        self._generate.clicked.connect(self._request_generate)
+        self.footer.listen_for_keys(self)
+        self.footer.generate_clicked.connect(self._request_generate)
         self._wire()
 
     # -- building -----------------------------------------------------------------------------------------
 
-    def _build_look(self) -> None:
-        """What the video is made from and how it looks: model, mode, images, frame, duration. The options are
-        the chosen model's (`_apply`)."""
-        self._model = QComboBox(self)
-        self._model.setToolTip(self.tr("The video model the service runs; each has its own choices and price"))
-        placeholder = [(None, "", "", None)]  # replaced by the model's options before the form is shown
-        self._mode = ChoiceRow(placeholder, self)
-        self.image_picker = ImagePicker(self)
-        self._frame = ChoiceRow(placeholder, self)
-        self._duration = ChoiceRow(placeholder, self)
-
-    def _build_delivery(self) -> None:
-        """How the request is sent and answered: provider, watermark, delivery, callback URL, takes."""
-        self._provider = QComboBox(self)
-        self._watermark = QCheckBox(self.tr("Remove &watermark"), self)
-        self._watermark.setChecked(True)
-        self._delivery = ChoiceRow(
-            [
-                (
-                    RequestType.ASYNC,
-                    self.tr("Polling"),
-                    self.tr("The app asks the service for the result (works anywhere)"),
-                    None,
-                ),
-                (
-                    RequestType.CALLBACK,
-                    self.tr("Callback"),
-                    self.tr("The service posts the result to a public URL you run"),
-                    None,
-                ),
-            ],
-            self,
-        )
-        self._callback_note = NoteLabel(self)
-        self._callback = QLineEdit(self)
-        self._callback.setPlaceholderText(self.tr("https://example.com/sora-callback"))
-        self._callback.setToolTip(
-            self.tr("A public https:// address the service can reach; used only for callback delivery")
-        )
-        self._callback.setClearButtonEnabled(True)
-        self._takes = QSpinBox(self)
-        self._takes.setRange(1, MAX_TAKES)
-        self._takes.setToolTip(self.tr("How many videos to make from this request; each one is a task of its own"))
-        self.set_callback_poll_interval(None)
-
     def _build_layout(self) -> None:
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self._row(form, self.tr("Mode&l:"), self._model, "model", stretch=True)
-        self._row(form, self.tr("&Mode:"), self._mode, "mode")
-        self._row(form, self.tr("&Images:"), self.image_picker, None)
-        self._picker_row = form.rowCount() - 1
-        self._frame_label = self._row(form, param_label("aspect_ratio"), self._frame, "frame")
-        self._row(form, self.tr("&Duration:"), self._duration, "duration")
-        self._row(form, self.tr("Pr&ovider:"), self._provider, "provider", stretch=True)
-        self._row(form, "", self._watermark, "remove_watermark")
-        self._watermark_row = form.rowCount() - 1
-        self._row(form, self.tr("Deli&very:"), self._delivery, "request_type", extra=self._callback_note)
-        self._row(form, self.tr("Call&back URL:"), self._callback, "callback_url")
-        self._row(form, self.tr("&Takes:"), self._takes, None, stretch=True)
-
-        self._general = ErrorLabel(self)
-        self._refresh = RefreshOffer(self)
-        self._busy_bar = QProgressBar(self)
-        self._busy_bar.setRange(0, 0)  # indeterminate: a submit has no measurable progress
-        self._busy_bar.setTextVisible(False)
-        self._busy_bar.setFixedSize(64, 8)
-        self._busy_label = QLabel(self.tr("Submitting…"), self)
-        self._generate = QPushButton(self.tr("&Generate"), self)
-        self._generate.setMinimumWidth(self._generate.sizeHint().width() + 32)
-        self._generate.setToolTip(
-            self.tr("Generate the video ({0})").format(
-                _GENERATE_KEYS[0].toString(QKeySequence.SequenceFormat.NativeText)
-            )
-        )
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self._busy_bar, 0, Qt.AlignmentFlag.AlignVCenter)
-        buttons.addWidget(self._busy_label)
-        buttons.addWidget(self._generate)
-
+        rows = self._rows
+        rows.add(self.tr("Mode&l:"), self._model, "model", stretch=True)
+        rows.add(self.tr("&Mode:"), self._mode, "mode")
+        self._picker_row, _label = rows.add(self.tr("&Images:"), self.image_picker, None)
+        _row, self._frame_label = rows.add(param_label("aspect_ratio"), self._frame, "frame")
+        rows.add(self.tr("&Duration:"), self._duration, "duration")
+        rows.add(self.tr("Pr&ovider:"), self._provider, "provider", stretch=True)
+        self._watermark_row, _label = rows.add("", self._watermark, "remove_watermark")
+        rows.add(self.tr("Deli&very:"), self._delivery, "request_type", extra=self._delivery_rows.callback_note)
+        rows.add(self.tr("Call&back URL:"), self._callback, "callback_url")
+        rows.add(self.tr("&Takes:"), self._takes, None, stretch=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prompt_editor, 1)
         layout.addSpacing(6)
-        layout.addLayout(form)
-        layout.addWidget(self._general)
-        layout.addLayout(buttons)
-        self._form = form
-
-    def _row(
-        self,
-        form: QFormLayout,
-        text: str,
-        field: QWidget,
-        cell: str | None,
-        *,
-        stretch: bool = False,
-        extra: QWidget | None = None,
-    ) -> QLabel:
-        box_widget = QWidget(self)
-        box = QVBoxLayout(box_widget)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        if stretch:  # a combo or spin box looks odd stretched across the form; keep its natural width
-            line = QHBoxLayout()
-            line.addWidget(field)
-            line.addStretch(1)
-            box.addLayout(line)
-        else:
-            box.addWidget(field)
-        if extra is not None:
-            box.addWidget(extra)
-        if cell is not None:
-            box.addWidget(self._errors[cell])
-            box.addWidget(self._notes[cell])
-        # Only a field that grows (the image list) takes spare height; a row of choices stays as tall as it is.
-        grows = field.sizePolicy().verticalPolicy().value & QSizePolicy.PolicyFlag.GrowFlag.value
-        fixed = QSizePolicy.Policy.Preferred if grows else QSizePolicy.Policy.Maximum
-        box_widget.setSizePolicy(QSizePolicy.Policy.Preferred, fixed)
-        label = QLabel(text, self)
-        label.setBuddy(field)
-        # Qt finds a buddy's name only among siblings; the cell makes them cousins, so name it outright.
-        if text and not field.accessibleName():
-            field.setAccessibleName(text.replace("&", "").rstrip(":"))
-        form.addRow(label, box_widget)
-        return label
+        layout.addLayout(rows.layout)
+        layout.addWidget(self.footer)
+        self._form = rows.layout
 
     def _wire(self) -> None:
         self.prompt_editor.text_changed.connect(lambda _text: self._edited("prompt"))
@@ -247,7 +131,7 @@ class GenerationForm(QWidget):
 
     def spec(self) -> ModelSpec:
         """The chosen model's spec: what the form offers and the request is judged by."""
-        return self._catalogue.get(str(self._model.currentData())) or self._catalogue.default
+        return self._catalogue.get(self._look.model_id()) or self._catalogue.default
 
     def mode(self) -> Mode:
         return Mode(self._mode.value())
@@ -260,7 +144,7 @@ class GenerationForm(QWidget):
 
     def values(self) -> FormValues:
         """Everything typed and chosen, hidden choices included (form_draft keeps them as the draft)."""
-        frames = {**self._frames, self._frame_param: str(self._frame.value())}
+        frames = {**self._frames, self._look.frame_param: str(self._frame.value())}
         return FormValues(
             prompt=self.prompt_editor.text(),
             model=self.spec().id,
@@ -320,7 +204,7 @@ class GenerationForm(QWidget):
         fitted, notes = fit_values(before, catalogue)
         self._quiet = True
         try:
-            self._fill_models()
+            self._look.fill_models(self._catalogue)
             self._apply(fitted)
         finally:
             self._quiet = False
@@ -385,66 +269,33 @@ class GenerationForm(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
-        self._generate.setEnabled(not busy)
-        self._busy_bar.setVisible(busy)
-        self._busy_label.setVisible(busy)
+        self.footer.set_busy(busy)
 
     def set_cost(self, text: str, tip: str = "") -> None:
         """This click's cost beside "Generate" ("≈$0.45 · leaves ≈$24.55"), or nothing when `text` is empty."""
-        self._generate.setText(self.tr("&Generate") + (f"  {text}" if text else ""))
-        shortcut = _GENERATE_KEYS[0].toString(QKeySequence.SequenceFormat.NativeText)
-        base = self.tr("Generate the video ({0})").format(shortcut)
-        self._generate.setToolTip(f"{base}\n{tip}" if tip else base)
+        self.footer.set_cost(text, tip)
 
     def set_callback_poll_interval(self, seconds: float | None) -> None:
         """What callback delivery is for, in one line under the choice (the app cannot receive the callback)."""
-        if seconds is None:
-            text = self.tr("For a studio server that receives the results; this app still polls to show them here.")
-        else:
-            text = self.tr(
-                "For a studio server that receives the results; this app still polls every {0} s to show them here."
-            ).format(f"{seconds:g}")
-        self._callback_note.setText(text)
+        self._delivery_rows.set_callback_poll_interval(seconds)
+
+    def place_footer(self, layout: QBoxLayout) -> None:
+        """Move the Generate row into `layout` (the window's, under the scroll area the form is in), so it stays
+        in view however far the fields scroll. Call it once the form and `layout` are in the same window; the
+        row stays next in the Tab order after the last field, and Ctrl+Return works in it as in the form."""
+        layout.addWidget(self.footer)
+        QWidget.setTabOrder(self._takes, self._generate)
+        self.footer.listen_for_keys(self.footer)
 
     # -- internals ----------------------------------------------------------------------------------------
 
-    def _fill_models(self) -> None:
-        chosen = self._model.currentData()
-        blocked = self._model.blockSignals(True)  # a refill is no choice of the person's
-        try:
-            self._model.clear()
-            for spec in self._catalogue:
-                self._model.addItem(spec.title, spec.id)
-            self._model.setCurrentIndex(max(self._model.findData(chosen), 0))
-        finally:
-            self._model.blockSignals(blocked)
-        self._model.setEnabled(self._model.count() > 1)
-
     def _apply(self, values: FormValues) -> None:
         """Offer the choices of `values.model` and show `values` in them (already fitted: `fit_values`)."""
-        blocked = self._model.blockSignals(True)
-        self._model.setCurrentIndex(max(self._model.findData(values.model), 0))
-        self._model.blockSignals(blocked)
+        self._look.choose_model(values.model)
         spec = self.spec()
-        self._mode.set_options(choices.mode_options(spec), values.mode)
-        color = self.palette().color(QPalette.ColorRole.WindowText)
-        frame = spec.frame_for(str(values.mode))
-        self._frame_param = frame.param
-        self._frame.set_options(choices.frame_options(spec, str(values.mode), color), getattr(values, frame.param))
-        self._frame_label.setText(param_label(frame.param))
-        self._duration.set_options(choices.duration_options(spec), values.duration)
-        blocked = self._provider.blockSignals(True)
-        self._provider.clear()
-        for provider in spec.providers:
-            self._provider.addItem(choices.provider_text(provider), provider)
-            self._provider.setItemData(
-                self._provider.count() - 1, choices.provider_tip(provider), Qt.ItemDataRole.ToolTipRole
-            )
-        self._provider.setCurrentIndex(max(self._provider.findData(values.provider), 0))
-        self._provider.blockSignals(blocked)
-        self._provider.setEnabled(len(spec.providers) > 1)  # one route: shown, with the reason in its tip
-        self._provider.setToolTip(choices.providers_tip(spec))
-        self._watermark.setToolTip(choices.watermark_tip(spec))
+        self._look.offer(spec, values, self.palette().color(QPalette.ColorRole.WindowText))
+        self._frame_label.setText(param_label(self._look.frame_param))
+        self._delivery_rows.offer(spec, values.provider)
         self._form.setRowVisible(self._watermark_row, spec.watermark_offered)
         self.prompt_editor.set_limit(spec.prompt_max_chars, spec.title)
 
@@ -452,7 +303,7 @@ class GenerationForm(QWidget):
         """The person chose another model or mode: offer its choices, keeping each value it still offers."""
         if self._quiet:
             return
-        self._frames[self._frame_param] = str(self._frame.value())
+        self._frames[self._look.frame_param] = str(self._frame.value())
         # The hidden frame parameters' last values come along: switching back finds them as they were.
         fitted, _notes = fit_values(self.values(), self._catalogue)  # the person sees what changed: no notes
         self._quiet = True
@@ -465,8 +316,8 @@ class GenerationForm(QWidget):
         self._edited(*fields)
 
     def _on_frame_chosen(self) -> None:
-        self._frames[self._frame_param] = str(self._frame.value())
-        self._edited(self._frame_param)
+        self._frames[self._look.frame_param] = str(self._frame.value())
+        self._edited(self._look.frame_param)
 
     def _shown_field(self, field: str) -> str:
         """Where a message about `field` can be seen: "" (the general label) for a field the form has not."""
@@ -507,11 +358,8 @@ class GenerationForm(QWidget):
         self.draft_changed.emit()
 
     def _sync_enabled(self) -> None:
-        image_mode = self.mode() == Mode.IMAGE_TO_VIDEO
-        self._form.setRowVisible(self._picker_row, image_mode)
-        callback = self._delivery.value() == RequestType.CALLBACK
-        self._callback.setEnabled(callback)
-        self._callback_note.setVisible(callback)
+        self._form.setRowVisible(self._picker_row, self.mode() == Mode.IMAGE_TO_VIDEO)
+        self._delivery_rows.sync()
         self._flag_image_count()
 
     def _flag_image_count(self) -> None:

@@ -29,6 +29,8 @@ class ResultPane(QWidget):
         self.player = VideoPlayer()
         self.player.volume_changed.connect(self.volume_changed)
         self.player.muted_changed.connect(self.muted_changed)
+        # Focus given to the pane (a take opened with Enter) lands in the player, where its keys work.
+        self.setFocusProxy(self.player)
         self.detail = TaskDetail()
         self._task: Task | None = None
         self._video: Path | None = None

@@ -14,6 +14,7 @@ from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.shortcuts import GROUP_TAKES, Shortcut, register
 from sora2_desktop.ui.results.compare_takes import MAX_TAKES, CompareTakesDialog, Take
 from sora2_desktop.ui.takes import take_wording as wording
+from sora2_desktop.ui.takes.compare_controls import install_compare_keys
 from sora2_desktop.ui.takes.take_strip import TakeStrip
 from sora2_desktop.ui.takes.version_compare import VersionCompare
 
@@ -61,7 +62,10 @@ class TakeCompare(QObject):
         current = self._strip.current_take()
         others = [t for t in self._strip.model.tasks() if current is not None and t.local_id != current.local_id]
         if current is None or not others:
-            self.status_message.emit(self.tr("Select two takes to compare (Shift or Ctrl with the arrows)."))
+            # The arrows alone (and with Shift) step the player where the takes are shown: Ctrl moves between takes.
+            self.status_message.emit(
+                self.tr("Select two takes to compare: Ctrl+← or Ctrl+→ moves to a take, Ctrl+Space adds it.")
+            )
             return
         menu = QMenu(self._strip)
         menu.setTitle(self.tr("Compare {take} with").format(take=wording.take_title(current)))
@@ -123,6 +127,7 @@ class TakeCompare(QObject):
         dialog.take_picked.connect(lambda local_id: self._pick(dialog, local_id))
         dialog.restore_requested.connect(self._restore)
         self._strip.review.attach(dialog, dialog.current_take)  # C, H, X, stars on the focused take
+        install_compare_keys(dialog)  # J/K/L, frames, Home/End, loop: every take at once
         return dialog
 
     def _versions_dialog(self, tasks: list[Task]) -> QDialog:

@@ -25,6 +25,7 @@ from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.results.poster_frames import poster_path_for
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.palette import muted_palette
+from sora2_desktop.ui.common.shortcuts import GROUP_TAKES, Shortcut, register
 from sora2_desktop.ui.takes import take_wording as wording
 from sora2_desktop.ui.takes.review_keys import KEEPERS_KEY, ReviewActions
 from sora2_desktop.ui.takes.take_delegate import TakeDelegate
@@ -32,6 +33,15 @@ from sora2_desktop.ui.takes.take_filter import TakeFilterProxy, TakeOrder
 from sora2_desktop.ui.takes.take_model import TakeListModel
 
 _SPACING = 6
+
+# In the window the arrows, Home and End are the player's (frames, as in an editor's source monitor); the grid
+# moves with Ctrl (Qt's list views move the current take with Ctrl and leave the selection as it is).
+register(
+    Shortcut("Return", "Open the take in the player (its keys follow)", GROUP_TAKES),
+    Shortcut("Ctrl+Left, Ctrl+Right", "Move to the previous / next take", GROUP_TAKES),
+    Shortcut("Ctrl+Home, Ctrl+End", "Move to the first / last take", GROUP_TAKES),
+    Shortcut("Ctrl+Space", "Add the take to the selection, or take it out (to compare)", GROUP_TAKES),
+)
 
 
 class TakeStrip(QWidget):

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sora2_desktop import __version__
 from sora2_desktop.core.projects.model import Shot
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.connection_state import ConnectionState
@@ -34,6 +31,7 @@ from sora2_desktop.ui.common.shortcuts import GROUP_GENERAL, Shortcut, register
 from sora2_desktop.ui.common.undo_bar import UndoBar
 from sora2_desktop.ui.compose.compose_controller import ComposeController
 from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
+from sora2_desktop.ui.compose.form_pane import FormPane
 from sora2_desktop.ui.compose.generation_form import GenerationForm
 from sora2_desktop.ui.projects.shot_composer import ShotComposer
 from sora2_desktop.ui.projects.shot_panel import ShotPanel
@@ -94,10 +92,8 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel()
         self.take_desk = TakeDesk(self)  # review keys in the player, Compare, a take's settings back to its shot
 
-        form_scroll = QScrollArea()
-        form_scroll.setWidgetResizable(True)
-        form_scroll.setWidget(self.form)
-        form_scroll.setMinimumWidth(380)
+        form_pane = FormPane(self.form)  # the fields scroll; the Generate row under them stays in view
+        form_pane.setMinimumWidth(380)
         self.undo_bar = UndoBar()
         # Activity: every task in flight across projects, with today's filters and search.
         self.activity = QWidget()
@@ -112,7 +108,7 @@ class MainWindow(QMainWindow):
         # As in an editor's window: the shots (the bin) on the left; the shot's composer beside its takes above
         # the player, which gets the width of both. Every part keeps its minimum at 1024×700.
         self.top = QSplitter(Qt.Orientation.Horizontal)
-        self.top.addWidget(form_scroll)
+        self.top.addWidget(form_pane)
         self.top.addWidget(self.lower_tabs)
         self.top.setSizes([2, 3])  # weights: the splitter shares what it has out in this ratio
         self.work = QSplitter(Qt.Orientation.Vertical)
@@ -168,14 +164,6 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         build_menus(self)
-
-    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None, slot: Any) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
 
     def _wire(self) -> None:
         status = self.statusBar()
@@ -362,18 +350,6 @@ class MainWindow(QMainWindow):
         dialog = SpendDialog(summary, self, demo=self.session.demo)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-
-    def open_log_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.session.profile.logs_dir)))
-
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Sora 2 Desktop"),
-            self.tr("<b>Sora 2 Desktop</b> {0}<br>Generate videos with OpenAI's Sora 2 through the APIXO API.").format(
-                __version__
-            ),
-        )
 
     # -- plumbing ---------------------------------------------------------------------------------------------
 

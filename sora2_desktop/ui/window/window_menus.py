@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMessageBox
 
+from sora2_desktop import __version__
 from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
 
 if TYPE_CHECKING:
@@ -18,24 +20,24 @@ def build_menus(window: MainWindow) -> None:
     file_menu = bar.addMenu(window.tr("&File"))
     file_menu.addActions(window.shots.project_actions)
     file_menu.addSeparator()
-    window.settings_action = window._action(
-        window.tr("&Settings…"), QKeySequence.StandardKey.Preferences, window.open_settings
+    window.settings_action = _action(
+        window, window.tr("&Settings…"), QKeySequence.StandardKey.Preferences, window.open_settings
     )
     if window.settings_action.shortcut().isEmpty():
         window.settings_action.setShortcut(QKeySequence("Ctrl+,"))
     file_menu.addAction(window.settings_action)
-    window.enter_key_action = window._action(
-        window.tr("Enter your &API key…"), None, lambda: window.open_settings("account")
+    window.enter_key_action = _action(
+        window, window.tr("Enter your &API key…"), None, lambda: window.open_settings("account")
     )
     file_menu.addAction(window.enter_key_action)
     file_menu.addSeparator()
-    file_menu.addAction(window._action(window.tr("&Quit"), QKeySequence.StandardKey.Quit, window.close))
+    file_menu.addAction(_action(window, window.tr("&Quit"), QKeySequence.StandardKey.Quit, window.close))
 
     edit_menu = bar.addMenu(window.tr("&Edit"))
     editor = window.form.prompt_editor.editor()
     # The editor handles these keys itself while it has the focus; the menu entries show and reach them.
-    undo = window._action(window.tr("&Undo"), QKeySequence.StandardKey.Undo, editor.undo)
-    redo = window._action(window.tr("&Redo"), QKeySequence.StandardKey.Redo, editor.redo)
+    undo = _action(window, window.tr("&Undo"), QKeySequence.StandardKey.Undo, editor.undo)
+    redo = _action(window, window.tr("&Redo"), QKeySequence.StandardKey.Redo, editor.redo)
     for action in (undo, redo):
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
     editor.undoAvailable.connect(undo.setEnabled)
@@ -47,16 +49,16 @@ def build_menus(window: MainWindow) -> None:
     edit_menu.addMenu(window.form.prompt_editor.craft_menu())
 
     gen_menu = bar.addMenu(window.tr("&Generate"))
-    window.generate_action = window._action(
-        window.tr("&Generate"), QKeySequence("Ctrl+Return"), window.compose.generate
+    window.generate_action = _action(
+        window, window.tr("&Generate"), QKeySequence("Ctrl+Return"), window.compose.generate
     )
     window.generate_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the form owns the shortcut
     gen_menu.addAction(window.generate_action)
     gen_menu.addAction(
-        window._action(window.tr("Focus the &prompt"), QKeySequence("Ctrl+L"), window.form.prompt_editor.focus_editor)
+        _action(window, window.tr("Focus the &prompt"), QKeySequence("Ctrl+L"), window.form.prompt_editor.focus_editor)
     )
     gen_menu.addAction(
-        window._action(window.tr("&Search tasks"), QKeySequence.StandardKey.Find, window.focus_activity_search)
+        _action(window, window.tr("&Search tasks"), QKeySequence.StandardKey.Find, window.focus_activity_search)
     )
 
     shot_menu = bar.addMenu(window.tr("&Shot"))
@@ -78,15 +80,41 @@ def build_menus(window: MainWindow) -> None:
     video_menu.addSeparator()
     video_menu.addActions([r.copy_path_action, r.copy_url_action, r.redownload_action, r.compare_action])
 
-    window.spend_action = window._action(window.tr("&Spend…"), None, window.open_spend)
+    window.spend_action = _action(window, window.tr("&Spend…"), None, window.open_spend)
     view_menu = bar.addMenu(window.tr("&View"))
-    view_menu.addAction(window._action(window.tr("S&hot list"), QKeySequence("Ctrl+1"), window.shots.focus_list))
-    view_menu.addAction(window._action(window.tr("&Takes"), QKeySequence("Ctrl+2"), window.focus_takes))
-    view_menu.addAction(window._action(window.tr("&Activity"), QKeySequence("Ctrl+3"), window.focus_activity))
+    view_menu.addAction(_action(window, window.tr("S&hot list"), QKeySequence("Ctrl+1"), window.shots.focus_list))
+    view_menu.addAction(_action(window, window.tr("&Takes"), QKeySequence("Ctrl+2"), window.focus_takes))
+    view_menu.addAction(_action(window, window.tr("&Activity"), QKeySequence("Ctrl+3"), window.focus_activity))
     view_menu.addSeparator()
     view_menu.addAction(window.spend_action)
     help_menu = bar.addMenu(window.tr("&Help"))
     window.shortcut_sheet = SheetOpener(window)  # F1, and ? where it would type nothing
     help_menu.addAction(window.shortcut_sheet.action)
-    help_menu.addAction(window._action(window.tr("Open &log folder"), None, window.open_log_folder))
-    help_menu.addAction(window._action(window.tr("&About Sora 2 Desktop"), None, window.about))
+    help_menu.addAction(_action(window, window.tr("Open &log folder"), None, lambda: _open_log_folder(window)))
+    help_menu.addAction(_action(window, window.tr("&About Sora 2 Desktop"), None, lambda: _about(window)))
+
+
+def _action(
+    window: MainWindow, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None, slot: Any
+) -> QAction:
+    """An action of the window (its shortcut works wherever the window has focus, menu open or not)."""
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def _open_log_folder(window: MainWindow) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(window.session.profile.logs_dir)))
+
+
+def _about(window: MainWindow) -> None:
+    QMessageBox.about(
+        window,
+        window.tr("About Sora 2 Desktop"),
+        window.tr("<b>Sora 2 Desktop</b> {0}<br>Generate videos with OpenAI's Sora 2 through the APIXO API.").format(
+            __version__
+        ),
+    )

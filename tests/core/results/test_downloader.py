@@ -72,6 +72,10 @@ class Rig:
                 task_id=task_id,
                 submitted_at=self.now(),
                 catalogue_version="2026-12-03.1",
+                shot_id=7,
+                take_number=3,
+                version_id=2,
+                cost_estimate_usd=0.15,
                 result_urls=status.result_urls,
                 service_created_at=status.create_time,
                 completed_at=status.complete_time,
@@ -172,6 +176,8 @@ def test_finished_task_lands_byte_identical_with_readable_name_and_sidecar(rig_r
         assert sidecar["catalogue_version"] == task.catalogue_version == "2026-12-03.1"
         assert sidecar["task_id"] == task.task_id and sidecar["local_task_id"] == task.local_id
         assert sidecar["batch_id"] == "batch1"
+        assert (sidecar["shot_id"], sidecar["take_number"], sidecar["prompt_version_id"]) == (7, 3, 2)
+        assert sidecar["cost_estimate_usd"] == 0.15
         assert sidecar["source_url"] == task.result_urls[0] and sidecar["url_index"] == 0
         assert sidecar["service"]["costTime"] == task.cost_time_ms
         assert sidecar["service"]["completeTime"] == round(task.completed_at.timestamp() * 1000)  # type: ignore[union-attr]

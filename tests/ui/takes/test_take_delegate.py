@@ -95,3 +95,25 @@ def test_the_poster_is_drawn_when_there_is_one(view: QListView, poster: str) -> 
     middle = (8 + POSTER.width() // 2, 8 + POSTER.height() // 2 + 20)
     assert QColor(with_poster.pixel(*middle)) == QColor("#3060c0")
     assert QColor(without.pixel(*middle)) != QColor("#3060c0")
+
+
+def test_a_poster_is_scaled_once_and_the_least_recently_drawn_go_past_the_budget(qapp: object) -> None:
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QPixmap
+
+    from sora2_desktop.ui.takes.take_delegate import _FittedPosters
+
+    one_poster = 192 * 108 * 4
+    posters = _FittedPosters(budget=2 * one_poster)
+    first, second, third = (QPixmap(160, 90) for _ in range(3))
+    scaled = posters.get(first, POSTER, 1.0)
+    assert scaled.size() == POSTER
+    assert posters.get(first, POSTER, 1.0).cacheKey() == scaled.cacheKey()  # kept, not scaled again
+    second_scaled = posters.get(second, POSTER, 1.0)
+    posters.get(first, POSTER, 1.0)  # drawn again: now the most recent
+    posters.get(third, POSTER, 1.0)  # over the budget: `second` goes, `first` stays
+    assert posters.get(first, POSTER, 1.0).cacheKey() == scaled.cacheKey()
+    assert posters.get(second, POSTER, 1.0).cacheKey() != second_scaled.cacheKey()  # scaled anew
+    sharp = posters.get(first, POSTER, 2.0)  # a high-DPI screen: the card's size in device pixels
+    assert sharp.size() == QSize(POSTER.width() * 2, POSTER.height() * 2)
+    assert sharp.deviceIndependentSize().toSize() == POSTER
