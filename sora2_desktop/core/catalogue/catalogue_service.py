@@ -4,9 +4,7 @@ its refresh from the service's published model index (in the background, at most
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from sora2_desktop.core.catalogue.changes import describe_changes, summary
 from sora2_desktop.core.catalogue.refresh import LIVE_MARK, RefreshError, fetch_catalogue
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.runtime.atomic_files import write_json_atomically
 
 log = logging.getLogger(__name__)
 
@@ -171,10 +170,8 @@ class CatalogueService(QObject):
 
     def _keep(self, fresh: ModelCatalogue) -> None:
         """Write the refreshed catalogue (before prices) whole or not at all, then note the time."""
-        part = self.cache_path.with_name(self.cache_path.name + ".part")
         try:
-            part.write_text(json.dumps(fresh.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
-            os.replace(part, self.cache_path)
+            write_json_atomically(self.cache_path, fresh.to_json())
         except OSError as exc:
             log.warning("refreshed model catalogue not kept in %s: %s", self.cache_path, exc)
             return

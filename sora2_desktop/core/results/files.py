@@ -15,6 +15,7 @@ from typing import Any
 from sora2_desktop import __version__
 from sora2_desktop.api.download import part_path
 from sora2_desktop.core.results.download_record import Download
+from sora2_desktop.core.runtime.atomic_files import write_json_atomically
 from sora2_desktop.core.tasks.task import Task
 
 VIDEO_SUFFIX = ".mp4"
@@ -243,20 +244,6 @@ def landed_before(final: Path, url: str, local_id: int) -> bool:
         and document.get("file_size") == size
         and size > 0
     )
-
-
-def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        with temporary.open("w", encoding="utf-8") as file:
-            json.dump(document, file, ensure_ascii=False, indent=2)
-            file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _fsync_folder(folder: Path) -> None:

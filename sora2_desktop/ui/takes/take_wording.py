@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from sora2_desktop.core.projects.model import TakeMark, take_code
+from sora2_desktop.core.projects.model import take_code
 from sora2_desktop.core.tasks.task import Task
-from sora2_desktop.ui.tasks.task_wording import model_title, state_text
+from sora2_desktop.ui.tasks.task_wording import mark_word, model_title, state_text
 
 _translate = QCoreApplication.translate
 
@@ -20,16 +20,6 @@ def take_title(task: Task) -> str:
     if number:
         return take_code(number)
     return _translate("TakeWording", "#{local_id}").format(local_id=task.local_id)
-
-
-def mark_word(mark: TakeMark | None) -> str:
-    if mark == TakeMark.CIRCLED:
-        return _translate("TakeWording", "Circled")
-    if mark == TakeMark.HOLD:
-        return _translate("TakeWording", "Hold")
-    if mark == TakeMark.NO_GOOD:
-        return _translate("TakeWording", "No good")
-    return _translate("TakeWording", "No mark")
 
 
 def stars_text(rating: int) -> str:

@@ -63,15 +63,21 @@ def state_text(task: Task) -> str:
 
 
 def review_mark_word(task: Task) -> str:
-    """Circled / Hold / No good, or "" for an unmarked take. A take picked before marks existed was circled
-    by the migration; `chosen` alone (a row the migration has not seen) reads as circled too."""
+    """Circled / Hold / No good, or "" for an unmarked take."""
     if task.circled:
+        return mark_word(TakeMark.CIRCLED)
+    return mark_word(task.mark) if task.mark is not None else ""
+
+
+def mark_word(mark: TakeMark | None) -> str:
+    """An editor's mark in words; "No mark" for none (the take strip and Compare say so outright)."""
+    if mark == TakeMark.CIRCLED:
         return _translate("TaskWording", "Circled")
-    if task.mark == TakeMark.HOLD:
+    if mark == TakeMark.HOLD:
         return _translate("TaskWording", "Hold")
-    if task.mark == TakeMark.NO_GOOD:
+    if mark == TakeMark.NO_GOOD:
         return _translate("TaskWording", "No good")
-    return ""
+    return _translate("TaskWording", "No mark")
 
 
 def picked_note() -> str:

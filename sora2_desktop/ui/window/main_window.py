@@ -367,6 +367,8 @@ class MainWindow(QMainWindow):
         job.add_done_callback(self._jobs.discard)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A closed window decodes nothing: FFmpeg's threads must end before the player object is collected.
+        self.results.player.clear()
         self.task_actions.removals.commit_all()  # what waits for its undo window is forgotten now
         self._save_draft()
         self.shot_composer.save_now()
