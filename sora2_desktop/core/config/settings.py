@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 DEFAULT_API_BASE_URL = "https://api.apixo.ai"
 DEFAULT_MODELS_URL = "https://apixo.ai/docs/models/schemas/index.json"
 APPEARANCES = ("auto", "dark", "light")  # AppSettings.appearance; ui/common/theme.py makes the look
+TAKE_ORDERS = ("take", "rating")  # AppSettings.takes_order: ui/takes/take_filter.py's TakeOrder values
 
 T = TypeVar("T")
 
@@ -290,3 +291,7 @@ class AppSettings(QObject):
     # The video player's loudness (0.0-1.0, as its slider shows it) and mute, as a person left them.
     player_volume = _Setting("player/volume", 0.8, _as_fraction)
     player_muted = _Setting("player/muted", False, _as_bool)
+
+    # The take strip's "keepers only" filter and its order, as the person left them.
+    takes_keepers_only = _Setting("takes/keepers_only", False, _as_bool)
+    takes_order = _Setting("takes/order", "take", lambda v: v if v in TAKE_ORDERS else None)

@@ -191,7 +191,8 @@ _BOLD: dict[str, tuple[QFont, QFontMetrics]] = {}
 class _FittedPosters:
     """Posters scaled smoothly into the card at the screen's pixel ratio, once each: drawn unscaled after (a copy,
     not a filtered scale per card per scroll step: a third of a card's paint). Least recently drawn go first past
-    `budget` bytes (Qt's own QPixmapCache holds 10 MB: fewer posters than one large grid, and it is shared)."""
+    `budget` bytes (Qt's own QPixmapCache holds 10 MB: fewer posters than one large grid, and it is shared).
+    Posters arrive already fitted (PosterLoader); this is for the others, e.g. after a move to a sharper screen."""
 
     def __init__(self, budget: int = 32 * 2**20) -> None:
         self._budget = budget
@@ -199,6 +200,10 @@ class _FittedPosters:
         self._fitted: OrderedDict[tuple[int, int, int, float], QPixmap] = OrderedDict()
 
     def get(self, pixmap: QPixmap, size: QSize, ratio: float) -> QPixmap:
+        if pixmap.devicePixelRatio() == ratio and pixmap.size() == pixmap.size().scaled(
+            size * ratio, Qt.AspectRatioMode.KeepAspectRatio
+        ):
+            return pixmap  # fitted by the worker that decoded it (PosterLoader): drawn as it is
         key = (pixmap.cacheKey(), size.width(), size.height(), ratio)
         fitted = self._fitted.get(key)
         if fitted is not None:

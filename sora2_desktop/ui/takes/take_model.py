@@ -1,4 +1,5 @@
-"""TakeListModel: the shown shot's takes, take 1 first, with their progress and poster frames."""
+"""TakeListModel: the shown shot's takes, take 1 first, with their progress and poster frames (handed in decoded:
+the model never reads a file, so neither does a card's paint)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 
 from sora2_desktop.core.tasks.progress import expected_progress
 from sora2_desktop.core.tasks.task import Task
@@ -16,9 +17,6 @@ from sora2_desktop.ui.takes import take_wording as wording
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-# Where a finished take's poster PNG is, if made: asked once per take, when its card is first painted.
-PosterLookup = Callable[[Task], str | None]
 
 
 def _utc_now() -> datetime:
@@ -41,23 +39,19 @@ class TakeListModel(QAbstractListModel):
         self,
         parent: QObject | None = None,
         *,
-        posters: PosterLookup | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
         self._now = now or _utc_now
-        self._lookup = posters
         self._tasks: list[Task] = []
         self.time_scale = 1.0  # demo mode runs the service's clock fast; progress follows it
-        self._poster_paths: dict[int, str | None] = {}  # None: looked up, none on disk (yet)
-        self._pixmaps: dict[int, QPixmap] = {}  # made when first painted, dropped with the shot
+        self._pixmaps: dict[int, QPixmap] = {}  # posters as they arrive from the worker, dropped with the shot
 
     # -- the public API ------------------------------------------------------------------------------------
 
     def set_takes(self, tasks: list[Task]) -> None:
         self.beginResetModel()
         self._tasks = sorted((t for t in tasks if t.local_id is not None), key=_order)
-        self._poster_paths.clear()
         self._pixmaps.clear()
         self.endResetModel()
 
@@ -83,19 +77,22 @@ class TakeListModel(QAbstractListModel):
             return False
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._tasks[row]
-        self._poster_paths.pop(local_id, None)
         self._pixmaps.pop(local_id, None)
         self.endRemoveRows()
         return True
 
-    def set_poster(self, local_id: int, path: str) -> None:
-        """The take's poster was made (or made again): its card shows it from the next paint."""
-        self._poster_paths[local_id] = path
-        self._pixmaps.pop(local_id, None)
+    def set_poster_image(self, local_id: int, image: QImage) -> None:
+        """The take's poster, decoded and fitted to the card in a worker: made a pixmap here (QPixmap belongs to
+        the GUI thread) and only its card repainted. Ignored when the take is no longer shown."""
         row = self.row_of(local_id)
-        if row is not None:
-            index = self.index(row, 0)
-            self.dataChanged.emit(index, index, [self.PosterRole])
+        if row is None or image.isNull():
+            return
+        self._pixmaps[local_id] = QPixmap.fromImage(image)
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index, [self.PosterRole])
+
+    def has_poster(self, local_id: int) -> bool:
+        return local_id in self._pixmaps
 
     def task_at(self, row: int) -> Task:
         if not 0 <= row < len(self._tasks):
@@ -138,7 +135,7 @@ class TakeListModel(QAbstractListModel):
         if role == self.ProgressRole:
             return self.expected_progress(task)
         if role == self.PosterRole:
-            return self._poster(task)
+            return self._pixmaps.get(task.local_id or 0)  # None until the worker delivered it: a placeholder
         if role == self.LocalIdRole:
             return task.local_id
         if role == _ROLE.ToolTipRole:
@@ -146,20 +143,3 @@ class TakeListModel(QAbstractListModel):
         if role == _ROLE.AccessibleTextRole:
             return wording.accessible_text(task)
         return None
-
-    def _poster(self, task: Task) -> QPixmap | None:
-        local_id = task.local_id
-        assert local_id is not None
-        pixmap = self._pixmaps.get(local_id)
-        if pixmap is not None:
-            return pixmap
-        if local_id not in self._poster_paths and self._lookup is not None and task.phase.is_final:
-            self._poster_paths[local_id] = self._lookup(task)
-        path = self._poster_paths.get(local_id)
-        if not path:
-            return None
-        pixmap = QPixmap(path)
-        if pixmap.isNull():
-            return None
-        self._pixmaps[local_id] = pixmap
-        return pixmap

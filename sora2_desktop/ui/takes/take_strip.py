@@ -1,5 +1,6 @@
 """TakeStrip: the shown shot's takes as a grid of large posters that wraps with the space it is given, with
-"keepers only" and the order (take / rating) above it; it follows the session and brings a finished take in."""
+"keepers only" and the order (take / rating) above it (both remembered); it follows the session and brings a
+finished take in. Posters are read in a worker when a shot is shown or a poster is made (PosterLoader)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.results.download_record import DownloadState
 from sora2_desktop.core.results.poster_frames import poster_path_for
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.palette import muted_palette
 from sora2_desktop.ui.common.shortcuts import GROUP_TAKES, Shortcut, register
 from sora2_desktop.ui.takes import take_wording as wording
+from sora2_desktop.ui.takes.poster_loader import PosterJob, PosterLoader
 from sora2_desktop.ui.takes.review_keys import KEEPERS_KEY, ReviewActions
-from sora2_desktop.ui.takes.take_delegate import TakeDelegate
+from sora2_desktop.ui.takes.take_delegate import POSTER, TakeDelegate
 from sora2_desktop.ui.takes.take_filter import TakeFilterProxy, TakeOrder
 from sora2_desktop.ui.takes.take_model import TakeListModel
 
@@ -59,9 +62,13 @@ class TakeStrip(QWidget):
         self._shot_id: int | None = None
         # Whether the player is playing something: a take that finishes then is not pushed into it.
         self.is_playing: Callable[[], bool] = is_playing or (lambda: False)
-        self.model = TakeListModel(self, posters=self._poster_on_disk)
+        # Where the filter and the order are remembered; a stand-in session without settings remembers nothing.
+        self._settings = getattr(session, "settings", None)
+        self.model = TakeListModel(self)
         self.proxy = TakeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.posters = PosterLoader(POSTER, self)
+        self.posters.loaded.connect(self.model.set_poster_image)
 
         self.keepers_action = QAction(self.tr("Keepers only"), self)
         self.keepers_action.setCheckable(True)
@@ -76,9 +83,7 @@ class TakeStrip(QWidget):
         self.order_combo.setAccessibleName(self.tr("Order of takes"))
         self.order_combo.addItem(self.tr("By take"), TakeOrder.TAKE)
         self.order_combo.addItem(self.tr("By rating"), TakeOrder.RATING)
-        self.order_combo.currentIndexChanged.connect(
-            lambda i: self.proxy.set_order(TakeOrder(self.order_combo.itemData(i)))
-        )
+        self.order_combo.currentIndexChanged.connect(self._on_order_chosen)
         self.count_label = QLabel(self)
         self.count_label.setPalette(muted_palette(self.count_label))
         bar = QHBoxLayout()
@@ -107,11 +112,15 @@ class TakeStrip(QWidget):
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
-        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset, self.model.dataChanged):
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._sync_page)
+        self.model.dataChanged.connect(self._on_data_changed)
         self.proxy.layoutChanged.connect(self._sync_page)
         session.task_changed.connect(self._on_task_changed)
-        session.poster_ready.connect(self.model.set_poster)
+        session.poster_ready.connect(self._on_poster_ready)
+        if self._settings is not None:
+            self.set_keepers_only(bool(self._settings.takes_keepers_only))
+            self.set_order(TakeOrder(self._settings.takes_order))
         self._sync_page()
 
     def _setup_view(self) -> None:
@@ -140,9 +149,14 @@ class TakeStrip(QWidget):
     def show_shot(self, shot_id: int | None) -> None:
         """Show `shot_id`'s takes (None: no shot chosen); nothing is selected until a person or a finish does."""
         self._shot_id = shot_id
+        self.posters.cancel()  # the shot left behind stops costing decode time
         self.model.time_scale = float(getattr(self._session, "time_scale", 1.0))
         self.model.set_takes(self._session.projects.takes(shot_id) if shot_id is not None else [])
         self._sync_page()
+        # The cards in the order shown first (the top of the grid is on screen), the filtered-out ones after.
+        shown = [self.proxy.task_at(row) for row in range(self.proxy.rowCount())]
+        on_screen = {t.local_id for t in shown}
+        self._load_posters(shown + [t for t in self.model.tasks() if t.local_id not in on_screen])
 
     def refresh(self) -> None:
         """Read the shown shot's takes again (after a take was removed elsewhere)."""
@@ -185,6 +199,8 @@ class TakeStrip(QWidget):
         self.proxy.set_keepers_only(keepers_only)
         if self.keepers_action.isChecked() != keepers_only:
             self.keepers_action.setChecked(keepers_only)
+        if self._settings is not None and self._settings.takes_keepers_only != keepers_only:
+            self._settings.takes_keepers_only = keepers_only
         self._sync_page()
 
     def set_order(self, order: TakeOrder) -> None:
@@ -201,29 +217,50 @@ class TakeStrip(QWidget):
         row = self.model.row_of(task.local_id)
         before = self.model.task_at(row) if row is not None else None
         self.model.upsert(task)
+        if before is None:  # moved into this shot: its poster may be on disk already
+            self._load_posters([task])
         finished = task.phase == TaskPhase.SUCCESS and (before is None or before.phase != TaskPhase.SUCCESS)
         if finished and not self.is_playing():
             # Brought in place for the person who waited: selected (the player loads it), focus left alone.
             self.select_take(task.local_id)
 
-    def _poster_on_disk(self, task: Task) -> str | None:
-        """A finished take's poster beside its saved video, if made (one look per take, when first painted)."""
-        if task.phase != TaskPhase.SUCCESS:
+    def _on_poster_ready(self, local_id: int, path: str) -> None:
+        """A poster was made (or made again) for a take on screen: read in the worker, then its card repainted."""
+        if self.model.row_of(local_id) is not None:
+            self.posters.load([PosterJob(local_id, Path(path))], self.view.devicePixelRatioF())
+
+    def _load_posters(self, tasks: list[Task]) -> None:
+        jobs = [job for job in map(self._poster_job, tasks) if job is not None]
+        self.posters.load(jobs, self.view.devicePixelRatioF())
+
+    def _poster_job(self, task: Task) -> PosterJob | None:
+        """Where a finished take's poster would be, beside its saved video: from the download records in memory,
+        no file looked at here (the worker checks both files)."""
+        if task.phase != TaskPhase.SUCCESS or task.local_id is None:
             return None
-        video = self._session.local_video(task)
-        if not isinstance(video, Path):
-            return None
-        poster = poster_path_for(video)
-        return str(poster) if poster.is_file() else None
+        records = self._session.downloads_for(task)
+        video = next((r.path for r in records if r.state == DownloadState.DONE and r.path is not None), None)
+        return PosterJob(task.local_id, poster_path_for(video), video) if video is not None else None
 
     # -- view events -------------------------------------------------------------------------------------------
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.take_selected.emit(self.proxy.task_at(current.row()) if current.isValid() else None)
 
+    def _on_order_chosen(self, combo_row: int) -> None:
+        order = TakeOrder(self.order_combo.itemData(combo_row))
+        self.proxy.set_order(order)
+        if self._settings is not None and self._settings.takes_order != order.value:
+            self._settings.takes_order = order.value
+
     def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if index.isValid():
             self.take_activated.emit(self.proxy.task_at(index.row()))
+
+    def _on_data_changed(self, _top: QModelIndex, _bottom: QModelIndex, roles: list[int] | None = None) -> None:
+        # A poster arriving or the progress ticking changes neither the count, the marks nor the page.
+        if not roles or not set(roles) <= {TakeListModel.PosterRole, TakeListModel.ProgressRole}:
+            self._sync_page()
 
     def _sync_page(self, *_args: object) -> None:
         takes = self.model.tasks()

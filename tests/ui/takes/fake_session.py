@@ -1,5 +1,6 @@
-"""A stand-in for the Session the take views use: its two signals, `local_video`, and `projects` with the
-ProjectService's take and review methods over tasks held in memory (each change announced by task_changed)."""
+"""A stand-in for the Session the take views use: its two signals, `local_video` and `downloads_for` (a DONE record
+per video in `videos`), `settings` when given, and `projects` with the ProjectService's take and review methods
+over tasks held in memory (each change announced by task_changed)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from sora2_desktop.api import GenerationRequest
+from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.projects.model import PromptVersion, TakeMark
+from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 
 NOW = datetime(2026, 1, 9, 12, 0, 0, tzinfo=UTC)
@@ -82,11 +85,19 @@ class FakeSession(QObject):
     task_changed = Signal(object)
     poster_ready = Signal(int, str)
 
-    def __init__(self) -> None:
+    def __init__(self, settings: AppSettings | None = None) -> None:
         super().__init__()
         self.projects = FakeProjects(self)
         self.videos: dict[int, Path] = {}
         self.time_scale = 1.0
+        if settings is not None:  # the strip remembers its filter and order only where the session has settings
+            self.settings = settings
 
     def local_video(self, task: Task) -> Path | None:
         return self.videos.get(task.local_id or -1)
+
+    def downloads_for(self, task: Task) -> list[Download]:
+        video = self.videos.get(task.local_id or -1)
+        if video is None or task.local_id is None:
+            return []
+        return [Download(task.local_id, 0, f"https://cdn.example/{video.name}", path=video, state=DownloadState.DONE)]

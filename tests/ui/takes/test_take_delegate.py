@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -16,8 +14,12 @@ from sora2_desktop.ui.takes.take_model import TakeListModel
 from tests.ui.takes.fake_session import NOW, make_take
 
 
-def render(view: QListView, model: TakeListModel, task: Task, *, selected: bool = False) -> QImage:
+def render(
+    view: QListView, model: TakeListModel, task: Task, *, selected: bool = False, poster: QImage | None = None
+) -> QImage:
     model.set_takes([task])
+    if poster is not None:  # as PosterLoader hands it in: decoded in a worker
+        model.set_poster_image(task.local_id or 0, poster)
     delegate = TakeDelegate(view)
     option = QStyleOptionViewItem()
     option.initFrom(view)
@@ -40,12 +42,10 @@ def view(qapp: object) -> QListView:
 
 
 @pytest.fixture
-def poster(tmp_path: Path) -> str:
+def poster() -> QImage:
     image = QImage(160, 90, QImage.Format.Format_RGB32)
     image.fill(QColor("#3060c0"))
-    path = tmp_path / "poster.png"
-    image.save(str(path))
-    return str(path)
+    return image
 
 
 CARDS = [
@@ -61,9 +61,9 @@ CARDS = [
 
 @pytest.mark.parametrize("task", CARDS, ids=lambda t: f"{t.phase}-{t.mark}")
 @pytest.mark.parametrize("selected", [False, True])
-def test_every_card_paints(view: QListView, poster: str, task: Task, selected: bool) -> None:
-    model = TakeListModel(posters=lambda _t: poster, now=lambda: NOW)
-    image = render(view, model, task, selected=selected)
+def test_every_card_paints(view: QListView, poster: QImage, task: Task, selected: bool) -> None:
+    model = TakeListModel(now=lambda: NOW)
+    image = render(view, model, task, selected=selected, poster=poster)
     assert image.size().width() >= POSTER.width()
 
 
@@ -77,20 +77,20 @@ def test_card_size_holds_poster_and_three_lines(view: QListView) -> None:
     assert size.height() >= POSTER.height() + 3 * view.fontMetrics().height()
 
 
-def test_marks_are_drawn(view: QListView, poster: str) -> None:
-    model = TakeListModel(posters=lambda _t: poster, now=lambda: NOW)
-    plain = render(view, model, make_take(11, 1))
-    assert render(view, model, make_take(11, 1, mark=TakeMark.CIRCLED)) != plain
-    assert render(view, model, make_take(11, 1, mark=TakeMark.HOLD)) != plain
-    assert render(view, model, make_take(11, 1, rating=3)) != plain
-    veiled = render(view, model, make_take(11, 1, mark=TakeMark.NO_GOOD))
+def test_marks_are_drawn(view: QListView, poster: QImage) -> None:
+    model = TakeListModel(now=lambda: NOW)
+    plain = render(view, model, make_take(11, 1), poster=poster)
+    assert render(view, model, make_take(11, 1, mark=TakeMark.CIRCLED), poster=poster) != plain
+    assert render(view, model, make_take(11, 1, mark=TakeMark.HOLD), poster=poster) != plain
+    assert render(view, model, make_take(11, 1, rating=3), poster=poster) != plain
+    veiled = render(view, model, make_take(11, 1, mark=TakeMark.NO_GOOD), poster=poster)
     # A no-good take recedes: the middle of its poster is darker than the plain one's.
     middle = (8 + POSTER.width() // 2, 8 + POSTER.height() // 2 + 20)
     assert QColor(veiled.pixel(*middle)).lightness() < QColor(plain.pixel(*middle)).lightness()
 
 
-def test_the_poster_is_drawn_when_there_is_one(view: QListView, poster: str) -> None:
-    with_poster = render(view, TakeListModel(posters=lambda _t: poster, now=lambda: NOW), make_take(11, 1))
+def test_the_poster_is_drawn_when_there_is_one(view: QListView, poster: QImage) -> None:
+    with_poster = render(view, TakeListModel(now=lambda: NOW), make_take(11, 1), poster=poster)
     without = render(view, TakeListModel(now=lambda: NOW), make_take(11, 1))
     middle = (8 + POSTER.width() // 2, 8 + POSTER.height() // 2 + 20)
     assert QColor(with_poster.pixel(*middle)) == QColor("#3060c0")
@@ -117,3 +117,7 @@ def test_a_poster_is_scaled_once_and_the_least_recently_drawn_go_past_the_budget
     sharp = posters.get(first, POSTER, 2.0)  # a high-DPI screen: the card's size in device pixels
     assert sharp.size() == QSize(POSTER.width() * 2, POSTER.height() * 2)
     assert sharp.deviceIndependentSize().toSize() == POSTER
+    fitted = QPixmap(POSTER * 2)  # as PosterLoader delivers it: already the card's size at the screen's ratio
+    fitted.setDevicePixelRatio(2.0)
+    assert posters.get(fitted, POSTER, 2.0).cacheKey() == fitted.cacheKey()  # drawn as it is, nothing cached
+    assert posters.get(fitted, POSTER, 1.0).size() == POSTER  # another screen's ratio: fitted again

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
 
 from sora2_desktop.core.projects.model import TakeMark
-from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.core.tasks.task import TaskPhase
 from sora2_desktop.ui.takes.take_filter import TakeFilterProxy, TakeOrder
 from sora2_desktop.ui.takes.take_model import TakeListModel
 from tests.ui.takes.fake_session import NOW, make_take
@@ -26,12 +24,10 @@ def codes(model: TakeListModel | TakeFilterProxy) -> list[str]:
     return [model.index(row, 0).data() for row in range(model.rowCount())]
 
 
-def poster_file(tmp_path: Path, name: str = "p.png") -> str:
+def red_poster() -> QImage:
     image = QImage(32, 18, QImage.Format.Format_RGB32)
     image.fill(QColor("red"))
-    path = tmp_path / name
-    assert image.save(str(path))
-    return str(path)
+    return image
 
 
 def test_takes_are_listed_take_one_first_whatever_the_order_given(model: TakeListModel) -> None:
@@ -61,28 +57,21 @@ def test_remove(model: TakeListModel) -> None:
     assert codes(model) == ["T02"]
 
 
-def test_the_poster_is_looked_up_once_when_first_asked_and_replaced_when_made(qapp: object, tmp_path: Path) -> None:
-    asked: list[int] = []
-    first = poster_file(tmp_path)
-
-    def lookup(task: Task) -> str | None:
-        asked.append(task.local_id or 0)
-        return first if task.local_id == 11 else None
-
-    model = TakeListModel(posters=lookup, now=lambda: NOW)
+def test_a_poster_handed_in_repaints_its_card_only_and_goes_with_the_shot(model: TakeListModel) -> None:
     model.set_takes([make_take(11, 1), make_take(12, 2), make_take(13, 3, TaskPhase.PROCESSING)])
-    assert asked == []  # nothing read before a card is painted
-    assert isinstance(model.index(0, 0).data(M.PosterRole), QPixmap)
-    assert model.index(1, 0).data(M.PosterRole) is None
-    assert model.index(2, 0).data(M.PosterRole) is None  # running: no file to look for
-    model.index(0, 0).data(M.PosterRole)
-    model.index(1, 0).data(M.PosterRole)
-    assert asked == [11, 12]
-    changed: list[tuple[int, list[int]]] = []
-    model.dataChanged.connect(lambda top, _bottom, roles=(): changed.append((top.row(), list(roles))))
-    model.set_poster(12, poster_file(tmp_path, "second.png"))
-    assert changed == [(1, [M.PosterRole])]
-    assert isinstance(model.index(1, 0).data(M.PosterRole), QPixmap)
+    assert all(model.index(row, 0).data(M.PosterRole) is None for row in range(3))  # placeholders until it comes
+    changed: list[tuple[int, int, list[int]]] = []
+    model.dataChanged.connect(lambda top, bottom, roles=(): changed.append((top.row(), bottom.row(), list(roles))))
+    model.set_poster_image(12, red_poster())
+    assert changed == [(1, 1, [M.PosterRole])]
+    pixmap = model.index(1, 0).data(M.PosterRole)
+    assert isinstance(pixmap, QPixmap) and QColor(pixmap.toImage().pixel(5, 5)) == QColor("red")
+    assert model.has_poster(12) and not model.has_poster(11)
+    model.set_poster_image(99, red_poster())  # a take no longer shown (another shot came): dropped
+    model.set_poster_image(11, QImage())  # nothing decoded: the placeholder stays
+    assert changed == [(1, 1, [M.PosterRole])]
+    model.set_takes([make_take(12, 2)])
+    assert model.index(0, 0).data(M.PosterRole) is None
 
 
 def test_tick_touches_running_takes_only(model: TakeListModel) -> None:
