@@ -211,12 +211,13 @@ class Session(QObject):
         self._downloads.clear()
 
     async def _disconnect(self) -> None:
-        """Stop the downloader, the runner and the stand-in (each writes where it stopped)."""
+        """Stop the runner, the downloader and the stand-in (each writes where it stopped). The runner first: a
+        task it finds done while the downloader stops would start a download nobody cancels."""
         await self.account.detach()
-        if self._downloader is not None:
-            await self._downloader.stop()
         if self._runner is not None:
             await self._runner.stop()
+        if self._downloader is not None:
+            await self._downloader.stop()
         self._runner = self._downloader = self._client = self._submission = None
         if self._sim is not None:
             self._sim.stop()  # type: ignore[attr-defined]

@@ -92,6 +92,7 @@ class ResultDownloader(QObject):
         self._claims = ClaimedPaths()  # the final paths of the running jobs (`_active`), kept in step with it
         self._starting: asyncio.Task[None] | None = None
         self._started = False
+        self._stopped = False
         self._size_cap = size_cap
         self._disk_usage = disk_usage
         self._gate = PauseGate(lambda folder, need: probe(folder, need, disk_usage), retry_scale)
@@ -109,6 +110,7 @@ class ResultDownloader(QObject):
 
     async def stop(self) -> None:
         """Cancel every job; each writes where it stopped, so the next start resumes its `.part`."""
+        self._stopped = True  # a late enqueue waits in the table for the next start, not in a job nobody ends
         jobs: list[asyncio.Task[None]] = list(self._jobs.values())
         if self._starting is not None:
             jobs.append(self._starting)
@@ -217,7 +219,7 @@ class ResultDownloader(QObject):
 
     def _schedule(self, record: Download) -> None:
         key = (record.local_id, record.url_index)
-        if key in self._jobs:
+        if key in self._jobs or self._stopped:
             return
         self._active[key] = record
         if record.path is not None:
