@@ -111,9 +111,7 @@ class ResultDownloader(QObject):
     async def stop(self) -> None:
         """Cancel every job; each writes where it stopped, so the next start resumes its `.part`."""
         self._stopped = True  # a late enqueue waits in the table for the next start, not in a job nobody ends
-        jobs: list[asyncio.Task[None]] = list(self._jobs.values())
-        if self._starting is not None:
-            jobs.append(self._starting)
+        jobs = [*self._jobs.values(), *([self._starting] if self._starting is not None else [])]
         for job in jobs:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
