@@ -294,14 +294,6 @@ class Session(QObject):
             self._store.remove(task.local_id)
         self._downloads.pop(task.local_id, None)
 
-    def choose_take(self, local_id: int) -> list[Task]:
-        """Mark a take as the one picked among its batch; task_changed follows for every task whose mark moved.
-        Raises LookupError when the task is gone."""
-        changed = self._store.choose_take(local_id)
-        for task in changed:
-            self.task_changed.emit(task)
-        return changed
-
     # -- the views' lists -------------------------------------------------------------------------------------
 
     def tasks(self) -> list[Task]:

@@ -1,4 +1,4 @@
-"""Session, the UI's one door: submit (field errors or stored takes), rerun, remove, choose_take, the lists the
+"""Session, the UI's one door: submit (field errors or stored takes), rerun, remove, the lists the
 views show (downloads from memory, not the database, on every progress event) and the signals they follow."""
 
 from __future__ import annotations
@@ -180,21 +180,6 @@ def test_history_results_hold_every_download_and_ask_for_missing_posters(
     assert before.posters == {}
     assert posters[0][0] == task.local_id and Path(posters[0][1]).is_file()
     assert after.posters == {task.local_id: posters[0][1]}
-
-
-def test_choose_take_moves_the_mark_within_the_batch(make_session: Callable[..., Session], run_async: Any) -> None:
-    session = make_session()
-    first, second, third = run_async(session.submit(GenerationRequest(prompt=PROMPT), [], 3)).tasks
-    heard = Heard(session)
-    changed = session.choose_take(second.local_id)  # type: ignore[arg-type]
-    assert [(t.local_id, t.chosen) for t in changed] == [(second.local_id, True)]
-    assert [(t.local_id, t.chosen) for t in heard.tasks] == [(second.local_id, True)]
-    heard.tasks.clear()
-    session.choose_take(first.local_id)  # type: ignore[arg-type]
-    assert sorted((t.local_id, t.chosen) for t in heard.tasks) == [(first.local_id, True), (second.local_id, False)]
-    assert [stored(session, t.local_id).chosen for t in (first, second, third)] == [True, False, False]
-    with pytest.raises(LookupError):
-        session.choose_take(10_000)
 
 
 def test_rerun_and_remove(make_session: Callable[..., Session], run_async: Any) -> None:

@@ -1,0 +1,1 @@
+"""What a video file holds (size, frame rate, length, sound) and frames taken from it."""

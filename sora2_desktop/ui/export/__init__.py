@@ -1,0 +1,1 @@
+"""The export selects and contact sheet dialogs."""
