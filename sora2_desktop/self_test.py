@@ -4,7 +4,7 @@ It starts Qt offscreen (unless QT_QPA_PLATFORM says otherwise), builds the real 
 profile (or the one given), decodes one frame of the bundled demo clip through QtMultimedia, and asks keyring which
 keychain backend answers, without reading or writing any secret. It prints ONE line and returns 0 when all is well:
 
-    self-test ok: window=ok frame=640x360 keychain=SecretService qt=6.11.3 multimedia=ffmpeg
+    self-test ok: window=ok frame=640x360 keychain=SecretService timelines=fcpxml+xml+edl qt=6.11.3 multimedia=ffmpeg
 
 or `self-test FAILED: ...` (the same fields, the failed ones saying why) and returns 1. A missing keychain is not a
 failure (the app then keeps the key for the session only): it reports `keychain=none`. The same line is written to
@@ -23,7 +23,10 @@ from pathlib import Path
 
 FRAME_TIMEOUT_S = 10.0
 REPORT_FILE_NAME = "self-test.txt"
-_FIELD_ORDER = ("window", "frame", "keychain", "qt", "multimedia", "error")
+_FIELD_ORDER = ("window", "frame", "keychain", "timelines", "qt", "multimedia", "error")
+# The OpenTimelineIO adapter behind each timeline format the export writes (found through entry points and plugin
+# manifests, which a bundle can lose without any import failing).
+_TIMELINE_ADAPTERS = {"fcpxml": "fcpx_xml", "xml": "fcp_xml", "edl": "cmx_3600"}
 
 
 class CheckFailed(Exception):
@@ -101,6 +104,7 @@ async def _checks(root: Path, fields: dict[str, str]) -> bool:
                 ok = False
                 fields["frame"] = f"FAILED({_describe(exc)})"
             record("keychain", _keychain_backend)
+            record("timelines", _timeline_adapters)
             fields["multimedia"] = _multimedia_backend()
         finally:
             window.close()
@@ -184,6 +188,16 @@ def _keychain_backend() -> str:
     if isinstance(backend, keyring.backends.chainer.ChainerBackend):
         return "+".join(_backend_name(b) for b in backend.backends)
     return _backend_name(backend)
+
+
+def _timeline_adapters() -> str:
+    import opentimelineio as otio
+
+    available = set(otio.adapters.available_adapter_names())
+    missing = [name for name, adapter in _TIMELINE_ADAPTERS.items() if adapter not in available]
+    if missing:
+        raise CheckFailed(f"no OpenTimelineIO adapter for {', '.join(missing)}")
+    return "+".join(_TIMELINE_ADAPTERS)
 
 
 def _backend_name(backend: object) -> str:

@@ -7,6 +7,7 @@ SORA2_BUNDLE_OUT=DIR keeps the build there instead of a temporary folder (and re
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -96,6 +97,7 @@ def self_test(command: list[str], profile: Path, **extra_env: str) -> str:
     assert "window=ok" in line
     assert "frame=640x360" in line, line  # a frame of the bundled demo clip, decoded by the bundled FFmpeg
     assert "multimedia=ffmpeg" in line
+    assert "timelines=fcpxml+xml+edl" in line, line  # the adapters' entry points and manifests were bundled
     return line
 
 
@@ -125,6 +127,10 @@ def test_bundle_keeps_out_the_qt_modules_the_app_does_not_use(build: Build) -> N
     for size in (16, 32, 48, 256, 512):  # the window icon (ui/app_icon.py) reads these through resource_path()
         assert (internal / "resources" / "icons" / f"sora2-desktop-{size}.png").is_file()
     assert not list((internal / "resources").rglob("*.sh")), "build-only files in the bundle"
+    assert not list((internal / "resources").rglob("*.py")), "make_demo_media.py is a dev tool"
+    # The stand-in's demo videos are built from these (sim/media): the index and every GOP it lists.
+    index = json.loads((internal / "resources" / "demo_media" / "index.json").read_text(encoding="utf-8"))
+    assert all((internal / "resources" / "demo_media" / gop["file"]).is_file() for gop in index["gops"])
     assert not [p for p in build.bundle.rglob("*") if p.is_symlink() and not p.exists()], "dangling symlinks"
 
 

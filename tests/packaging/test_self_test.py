@@ -36,6 +36,7 @@ def test_self_test_builds_the_window_decodes_a_frame_and_names_the_keychain(tmp_
     assert fields["window"] == "ok"
     assert fields["frame"] == "640x360"  # the demo clip's size: a real decoded frame, not a placeholder
     assert fields["keychain"]  # a backend name, or "none" on a machine without a keychain (CI)
+    assert fields["timelines"] == "fcpxml+xml+edl"  # every export format's OpenTimelineIO adapter is found
     assert fields["qt"].startswith("6.")
     assert fields["multimedia"] == "ffmpeg"  # PySide6's wheels bring the FFmpeg backend on every platform
     # The profile given is the one used, and the same line is kept there for a windowed build with no stdout.
