@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Rebuilds resources/demo_clip.mp4: the clip the local stand-in service (sora2_desktop/sim) serves as every
-# "generated" video. The picture says plainly that it is a demo so nobody mistakes it for a Sora 2 result.
+# Rebuilds resources/demo_clip.mp4: the clip the self-test decodes (--self-test) and the player tests play. The
+# stand-in's "generated" videos come from resources/demo_media instead (make_demo_media.py: the asked size, length
+# and frame rate). The picture says plainly that it is a demo so nobody mistakes it for a Sora 2 result.
 # Needs ffmpeg with libx264 and the DejaVu fonts (Debian: apt-get install ffmpeg fonts-dejavu-core).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"

@@ -30,7 +30,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="sora2-desktop",
         description="Generate videos with OpenAI's Sora 2 through the APIXO API.",
-        epilog="With no API key configured the app offers demo mode: a local stand-in of the service.",
+        epilog="With no API key configured the app offers demo mode: a local stand-in of the service. "
+        "'sora2-desktop export --help': export a project's selects from the command line.",
     )
     parser.add_argument("--demo", action="store_true", help="run against the built-in stand-in of the service")
     parser.add_argument(
@@ -61,6 +62,10 @@ EXIT_NOT_ANSWERING = 5  # another instance holds the profile and does not answer
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["export"]:  # studio scripts: no window, no instance lock
+        from sora2_desktop.export_cli import main as export_main
+
+        return export_main((sys.argv[1:] if argv is None else argv)[1:])
     args = parse_args(argv)
     if args.self_test:
         # Exempt from the one-instance rule: it checks a build, often while the app itself runs.

@@ -18,9 +18,12 @@ from sora2_desktop.core.catalogue.catalogue_service import CatalogueService
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
+from sora2_desktop.core.export.export_service import ExportService
+from sora2_desktop.core.export.sheet_service import ContactSheetService
 from sora2_desktop.core.images.host import ImageHost, image_host_for
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
 from sora2_desktop.core.images.url_guard import api_is_local
+from sora2_desktop.core.media.frame_service import FrameService
 from sora2_desktop.core.projects.project_service import ProjectService
 from sora2_desktop.core.prompts.library import PromptLibrary
 from sora2_desktop.core.results.download_record import Download, DownloadState
@@ -79,10 +82,13 @@ class Session(QObject):
         self.account = Account(self.models, parent=self)  # the key's balance and what a click costs
         self.account.follow(self.tasks_submitted, self.task_changed)
         self.prompts = PromptLibrary.in_folder(profile.root, parent=self)  # saved prompts, craft terms
+        self.frames = FrameService(lambda: profile.root / ("demo" if self.demo else ""), self._image_resolver, self)
         self._store = TaskStore(profile.database_path)
         self._store.stop_automatic_checkpoints()  # the session checkpoints from a worker thread (_checkpoint)
         # Projects → shots → takes, in whichever database is current (demo mode has its own).
         self.projects = ProjectService(lambda: self._store, self.task_changed.emit, parent=self)
+        self.sheets = ContactSheetService(self.projects, self.local_video, self)  # contact sheets (PDF, PNG)
+        self.exports = ExportService(self.projects, self.local_video, self.sheets, self)
         self._checkpoints = QTimer(self, interval=30_000)
         self._checkpoints.timeout.connect(self._checkpoint)
         self._checkpoints.start()
@@ -242,7 +248,7 @@ class Session(QObject):
             self._runner.set_api_key_changed()
 
     def _image_host(self) -> ImageHost | None:
-        return image_host_for(self.settings, self.secrets.load_secret("s3_secret_access_key") or "")
+        return image_host_for(self.settings, self.secrets.load_secret("s3_secret_access_key") or "", self._sim)
 
     # -- generating -------------------------------------------------------------------------------------------
 

@@ -39,6 +39,9 @@ class ModelRules:
     watermark: bool  # `remove_watermark` is a parameter of this model
     usd: float
     per_second: bool  # the price table: per second of video, or per generation
+    # Frames per second of the demo videos delivered for this model. The real rates are not published; the two
+    # models get different stated rates so timelines and exports meet mixed-rate material, as with real takes.
+    frame_rate: int = 30
 
     def price(self, duration: int) -> float:
         return self.usd * duration if self.per_second else self.usd
@@ -80,7 +83,21 @@ SORA_2_PRO = ModelRules(
     watermark=False,
     usd=0.30,
     per_second=True,
+    frame_rate=24,
 )
+# Width × height of the delivered video for each value of a frame parameter (aspect_ratio, size, resolution);
+# any other value gets DEFAULT_PICTURE.
+PICTURE_SIZES = {
+    "landscape": (1280, 720),
+    "portrait": (720, 1280),
+    "1280*720": (1280, 720),
+    "720*1280": (720, 1280),
+    "1792*1024": (1792, 1024),
+    "1024*1792": (1024, 1792),
+    "720p": (1280, 720),
+    "1080p": (1920, 1080),
+}
+DEFAULT_PICTURE = (1280, 720)
 _BY_CONTRACT = {"seed": (SORA_2, SORA_2_PRO), "later": (SORA_2_LATER, SORA_2_PRO)}
 
 

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from sora2_desktop.sim.contract import INDEX_PATH, SCHEMA_PATH, index_document, schema_document
 from sora2_desktop.sim.faults import Origin
 from sora2_desktop.sim.service import ServiceError
+from sora2_desktop.sim.uploads import UPLOADS_PATH, handle_upload
 
 if TYPE_CHECKING:
     from sora2_desktop.sim.server import SimServer
@@ -184,6 +185,9 @@ class ApiHandler(_Handler):
     origin = "api"
 
     def handle_request(self, path: str, body: bytes) -> None:
+        if path.startswith(UPLOADS_PATH):
+            handle_upload(self, path, body)  # demo mode's image host (uploads.py)
+            return
         if path.startswith("/_sim/"):
             self._control(path, body)
             return
@@ -299,7 +303,7 @@ class CdnHandler(_Handler):
             elif task.not_video:
                 self.send(200, b"<!doctype html><html><body>Link expired or invalid.</body></html>", "text/html")
             else:
-                clip = self.sim.clip
+                clip = self.sim.video(task)  # its own clip: the asked size, length and model's frame rate
                 self._serve(len(clip), lambda start, n: clip[start : start + n])
         elif blob:
             self._serve(int(blob.group(1)), blob_bytes)

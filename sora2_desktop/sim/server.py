@@ -15,7 +15,9 @@ from sora2_desktop.resources import resource_path
 from sora2_desktop.sim.contract import INDEX_PATH, STARTING_BALANCE_USD
 from sora2_desktop.sim.faults import FaultPlan
 from sora2_desktop.sim.handlers import ApiHandler, CdnHandler, OriginServer, envelope
+from sora2_desktop.sim.media.clips import ClipSpec, DemoClips, picture_size
 from sora2_desktop.sim.service import Clock, SimService, SimTask
+from sora2_desktop.sim.uploads import UPLOADS_PATH, UploadStore
 
 TICK_S = 0.05  # how often finished tasks are checked for owed callbacks
 CALLBACK_TIMEOUT_S = 5.0
@@ -75,7 +77,9 @@ class SimServer:
         self.requests: list[RecordedRequest] = []
         # (taskId, callback URL, HTTP status or error name): what the callback mode actually delivered.
         self.callbacks: list[tuple[str, str, str]] = []
-        self.clip: bytes = resource_path("demo_clip.mp4").read_bytes()
+        # Each finished task's own video, built from resources/demo_media on first download (sim/media).
+        self.clips = DemoClips(resource_path("demo_media"))
+        self.uploads = UploadStore()  # demo mode's image host: start images posted by the app (uploads.py)
         self.api_base = ""
         self.cdn_base = ""
         self._host, self._api_port, self._cdn_port = host, api_port, cdn_port
@@ -133,6 +137,11 @@ class SimServer:
         self.stop()
 
     @property
+    def uploads_url(self) -> str | None:
+        """Where demo mode posts a local image and where it is served back (uploads.py); None once stopped."""
+        return f"{self.api_base}{UPLOADS_PATH}" if self._origins else None
+
+    @property
     def models_index_url(self) -> str | None:
         """The model index this stand-in publishes (at /docs/, like the service's web host); None once stopped."""
         return f"{self.api_base}{INDEX_PATH}" if self._origins else None
@@ -140,6 +149,20 @@ class SimServer:
     def set_contract(self, contract: str) -> None:
         """Play the "seed" or the "later" version of the service's pages from the next request on."""
         self.service.set_contract(contract)
+
+    # --- demo videos ------------------------------------------------------------------------------
+
+    def clip_spec(self, task: SimTask | str) -> ClipSpec:
+        """What the task's video is: the asked size and seconds, its model's frame rate, its look."""
+        found = task if isinstance(task, SimTask) else self.service.task(task)
+        if found is None:
+            raise KeyError(f"no task {task}")
+        width, height = picture_size(found.body["input"])
+        return ClipSpec(width, height, found.fps, found.duration, found.look)
+
+    def video(self, task: SimTask | str) -> bytes:
+        """The MP4 the CDN serves for a task (by task or taskId): the same bytes on every request."""
+        return self.clips.clip(self.clip_spec(task))
 
     # --- test helpers -----------------------------------------------------------------------------
 

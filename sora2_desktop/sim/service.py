@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 import math
 import random
@@ -81,6 +82,8 @@ class SimTask:
     evil_name: bool = False
     notified: bool = False  # callback sent (or not needed)
     model: str = "sora-2"
+    fps: int = 30  # frame rate of its demo video: the model's (contract.py)
+    look: int = 0  # its place in the round-robin of demo looks: consecutive tasks never look alike (sim/media)
 
     @property
     def duration(self) -> int:
@@ -187,6 +190,7 @@ class SimService:
         self._lock = threading.Lock()
         self._tasks: dict[str, SimTask] = {}
         self._hits: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+        self._looks = itertools.count()
 
     # --- keys and limits --------------------------------------------------------------------------
 
@@ -248,12 +252,14 @@ class SimService:
             raise ServiceError(400, "Insufficient credits")
         price = rules.price(int(body["input"]["duration"]))
         task = self._new_task(key, body, now)
-        task.model = model
+        task.model, task.fps = model, rules.frame_rate
         with self._lock:
             left = self._balances.get(key, self.starting_balance_usd) - price
             if left < -1e-9:
                 raise ServiceError(402, "Insufficient balance: top up your account to create this task")
             self._balances[key] = left
+            if task.fail_code is None:
+                task.look = next(self._looks)
             self._tasks[task.task_id] = task
         return task
 

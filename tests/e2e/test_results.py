@@ -83,7 +83,7 @@ def test_a_finished_video_is_saved_with_its_sidecar_and_plays_in_the_window(
         return task, video
 
     task, video = run_async(scenario())
-    assert video.read_bytes() == app.sim.clip
+    assert task.task_id is not None and video.read_bytes() == app.sim.video(task.task_id)  # the task's own clip
     assert video.parent == Path(app.session.settings.download_dir)
     # A take of a shot is named by its project's template: project, shot code, take, frame.
     assert video.name == "Untitled_SH010_T01_16x9.mp4"
@@ -92,7 +92,7 @@ def test_a_finished_video_is_saved_with_its_sidecar_and_plays_in_the_window(
     assert "landscape" in sidecar and task.task_id in sidecar
     # The Detail cell says it is saved, with the link's life left.
     assert "Saved" in app.window.model.index(0, app.window.model.COL_DETAIL).data()
-    assert counter.frames[-1].width() == 640
+    assert counter.frames[-1].size().toTuple() == (1280, 720)  # the asked frame: Sora 2, landscape
     assert player.media_player.source().toLocalFile() == str(video)
     assert app.window.results.export_action.isEnabled() and app.window.results.reveal_action.isEnabled()
 
@@ -181,7 +181,7 @@ def test_sigkill_mid_download_then_restart_finishes_the_file(tmp_path: Path) -> 
                 )
             )
         assert row.local_id is not None
-        half = len(sim.clip) // 2
+        half = len(sim.video(task_id)) // 2
         # The first download is cut half-way; the retry then hangs on the server, and the app is killed meanwhile.
         sim.faults.inject("truncate_download", after_bytes=half)
         downloads = profile.downloads_dir
@@ -209,7 +209,7 @@ def test_sigkill_mid_download_then_restart_finishes_the_file(tmp_path: Path) -> 
             second.terminate()
             second.wait(10)
         (video,) = [p for p in downloads.iterdir() if p.suffix == ".mp4"]
-        assert video.read_bytes() == sim.clip
+        assert video.read_bytes() == sim.video(task_id)
         resumed = [r for r in sim.requests if r.origin == "cdn"][-1]
         assert resumed.headers.get("range") == f"bytes={half}-"
         assert not list(downloads.glob("*.part"))

@@ -17,15 +17,21 @@ def video_url(sim: ManualSim, api: httpx.Client) -> str:
     return result_url(status(api, task_id))
 
 
+@pytest.fixture
+def clip(sim: ManualSim, video_url: str) -> bytes:
+    """The task's own demo video, as the stand-in built it (the bytes every answer must come from)."""
+    return sim.video(video_url.rsplit("/", 1)[-1].removesuffix(".mp4"))
+
+
 def test_cdn_is_a_different_origin(sim: ManualSim, video_url: str) -> None:
     assert sim.cdn_base != sim.api_base and video_url.startswith(sim.cdn_base + "/videos/")
 
 
-def test_full_download_has_type_length_and_accept_ranges(sim: ManualSim, video_url: str, web: httpx.Client) -> None:
+def test_full_download_has_type_length_and_accept_ranges(video_url: str, clip: bytes, web: httpx.Client) -> None:
     answer = web.get(video_url)
-    assert answer.status_code == 200
+    assert answer.status_code == 200 and answer.content == clip
     assert answer.headers["content-type"] == "video/mp4"
-    assert answer.headers["content-length"] == str(len(sim.clip))
+    assert answer.headers["content-length"] == str(len(clip))
     assert answer.headers["accept-ranges"] == "bytes"
 
 
@@ -34,11 +40,11 @@ def test_full_download_has_type_length_and_accept_ranges(sim: ManualSim, video_u
     [("bytes=1000-", 1000, None), ("bytes=10-19", 10, 19), ("bytes=-100", -100, None)],
 )
 def test_range_requests_answer_206_with_the_right_bytes(
-    sim: ManualSim, video_url: str, spec: str, first: int, last: int | None, web: httpx.Client
+    video_url: str, clip: bytes, spec: str, first: int, last: int | None, web: httpx.Client
 ) -> None:
-    size = len(sim.clip)
+    size = len(clip)
     answer = web.get(video_url, headers={"Range": spec})
-    expected = sim.clip[first : None if last is None else last + 1]
+    expected = clip[first : None if last is None else last + 1]
     assert answer.status_code == 206
     assert answer.content == expected
     start = first % size
@@ -46,14 +52,14 @@ def test_range_requests_answer_206_with_the_right_bytes(
     assert answer.headers["content-length"] == str(len(expected))
 
 
-def test_range_past_the_end_answers_416(sim: ManualSim, video_url: str, web: httpx.Client) -> None:
-    answer = web.get(video_url, headers={"Range": f"bytes={len(sim.clip)}-"})
-    assert answer.status_code == 416 and answer.headers["content-range"] == f"bytes */{len(sim.clip)}"
+def test_range_past_the_end_answers_416(video_url: str, clip: bytes, web: httpx.Client) -> None:
+    answer = web.get(video_url, headers={"Range": f"bytes={len(clip)}-"})
+    assert answer.status_code == 416 and answer.headers["content-range"] == f"bytes */{len(clip)}"
 
 
-def test_head_gives_headers_only(sim: ManualSim, video_url: str, web: httpx.Client) -> None:
+def test_head_gives_headers_only(video_url: str, clip: bytes, web: httpx.Client) -> None:
     answer = web.head(video_url)
-    assert answer.status_code == 200 and answer.headers["content-length"] == str(len(sim.clip))
+    assert answer.status_code == 200 and answer.headers["content-length"] == str(len(clip)) and not answer.content
 
 
 def test_unknown_unfinished_and_expired_results_are_404(

@@ -120,15 +120,16 @@ def test_early_failures_come_soon_after_pending(sim: ManualSim, api: httpx.Clien
 def test_truncate_download_promises_everything_and_sends_part(
     sim: ManualSim, api: httpx.Client, web: httpx.Client
 ) -> None:
-    url = result_url(_finished(sim, api))
+    done = _finished(sim, api)
+    url, clip = result_url(done), sim.video(str(done["taskId"]))
     sim.faults.inject("truncate_download", after_bytes=1000)
     received = bytearray()
     with pytest.raises(httpx.TransportError), web.stream("GET", url) as answer:
-        assert answer.headers["content-length"] == str(len(sim.clip))
+        assert answer.headers["content-length"] == str(len(clip))
         for chunk in answer.iter_raw():
             received += chunk
-    assert bytes(received) == sim.clip[:1000]
-    assert web.get(url).content == sim.clip
+    assert bytes(received) == clip[:1000]
+    assert web.get(url).content == clip
     sim.faults.inject("truncate_download")  # default: half
     with pytest.raises(httpx.TransportError):
         web.get(url)
@@ -144,10 +145,11 @@ def test_evil_name_ends_the_result_url_in_a_traversal_name(
     sim: ManualSim, api: httpx.Client, web: httpx.Client
 ) -> None:
     sim.faults.inject("evil_name")
-    url = result_url(_finished(sim, api))
+    done = _finished(sim, api)
+    url = result_url(done)
     assert url.endswith("/..%2F..%2Fevil.mp4")
     answer = web.get(url)
-    assert answer.status_code == 200 and answer.content == sim.clip
+    assert answer.status_code == 200 and answer.content == sim.video(str(done["taskId"]))
 
 
 def test_request_faults_aim_at_the_api_unless_told_otherwise(

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-from sora2_desktop.resources import resource_path
 from tests.helpers.sim import ManualSim
 from tests.helpers.sim_protocol import KEY, PNG, STATUS, SUBMIT, body, loopback_site, result_url, status, submit
 
@@ -44,7 +43,7 @@ def test_task_runs_pending_processing_success_and_cdn_serves_the_clip(
     video = web.get(url)
     assert video.status_code == 200
     assert video.headers["content-type"] == "video/mp4"
-    assert video.content == resource_path("demo_clip.mp4").read_bytes() == sim.clip
+    assert video.content == sim.video(task_id) and video.content[4:8] == b"ftyp"  # the task's own MP4
 
 
 @pytest.mark.parametrize(("duration", "low", "high"), [(10, 18.0, 30.0), (15, 24.0, 36.0)])

@@ -295,3 +295,12 @@ class AppSettings(QObject):
     # The take strip's "keepers only" filter and its order, as the person left them.
     takes_keepers_only = _Setting("takes/keepers_only", False, _as_bool)
     takes_order = _Setting("takes/order", "take", lambda v: v if v in TAKE_ORDERS else None)
+
+    # The export of selects as the person last set it: formats (comma list of export_result.EXPORT_FORMATS),
+    # which marks (a preset of ui/export/export_options.py), link instead of copy, and the folder per project id.
+    export_formats = _Setting("export/formats", "fcpxml,xml,edl,csv,json", _as_text)
+    export_marks = _Setting("export/marks", "circled", _as_text)
+    export_link = _Setting("export/link", False, _as_bool)
+    export_folders: _Setting[dict[str, Any]] = _Setting(
+        "export/folders", {}, _as_json_object, lambda value: json.dumps(value)
+    )

@@ -199,8 +199,14 @@ class S3ImageHost:
         return text.replace(self._secret_access_key, "<hidden>") if self._secret_access_key else text
 
 
-def image_host_for(settings: AppSettings, secret_access_key: str) -> S3ImageHost | None:
-    """The host the person configured in Settings (the secret key comes from the keychain), or None."""
+def image_host_for(settings: AppSettings, secret_access_key: str, stand_in: object = None) -> ImageHost | None:
+    """The host the person configured in Settings (the secret key comes from the keychain), or None. While demo
+    mode's stand-in runs (`stand_in`: its SimServer), the stand-in hosts the images itself (demo_host.py)."""
+    from sora2_desktop.core.images.demo_host import stand_in_host  # it needs ImageHostError from here
+
+    demo = stand_in_host(stand_in)
+    if demo is not None:
+        return demo
     return image_host_from_settings(
         endpoint=settings.s3_endpoint,
         bucket=settings.s3_bucket,

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from sora2_desktop.core.projects import source_frame
 from sora2_desktop.core.projects.model import Project, PromptVersion, Shot, TakeMark, shot_code
 from sora2_desktop.core.projects.project_store import ProjectStore
 from sora2_desktop.core.projects.shot_codes import code_between
+from sora2_desktop.core.projects.source_frame import SourceFrame
 from sora2_desktop.core.projects.take_files import take_stem
 from sora2_desktop.core.results.files import video_stem
 from sora2_desktop.core.tasks.task import Task
 
 if TYPE_CHECKING:
+    from sora2_desktop.core.projects.shot_list_check import PlannedShot
     from sora2_desktop.core.storage.task_store import TaskStore
 
 NEW_PROJECT = "Untitled"  # what a profile with no project left starts with (the migration writes the same name)
@@ -180,6 +183,24 @@ class ProjectService(QObject):
         self.shots_changed.emit(shot.project_id)
         return self._db().shot(shot_id)
 
+    def import_shots(self, project_id: int, shots: Sequence[PlannedShot], replacing: Sequence[int] = ()) -> list[Shot]:
+        """An imported shot list: the shots at the end of the project with their codes, and the untouched shots
+        `replacing` hidden, in one transaction. ValueError when a code is one a shot kept already has.
+        `undo_import` takes it back."""
+        self._project(project_id)
+        kept = {shot.code.upper() for shot in self._db().shots(project_id) if shot.id not in replacing}
+        clash = [planned.code for planned in shots if planned.code.upper() in kept]
+        if clash:
+            raise ValueError(f"shot codes already in project {project_id}: {', '.join(clash)}")
+        made = self._db().append_shots(project_id, [(s.code, s.title, s.settings) for s in shots], replacing)
+        self.shots_changed.emit(project_id)
+        return made
+
+    def undo_import(self, project_id: int, shot_ids: Sequence[int], replaced: Sequence[int] = ()) -> None:
+        """The imported shots hidden again (their takes with them) and the shots they replaced back."""
+        self._db().set_removed_many(shot_ids, replaced)
+        self.shots_changed.emit(project_id)
+
     # -- takes and versions -----------------------------------------------------------------------------------
 
     def takes(self, shot_id: int) -> list[Task]:
@@ -216,9 +237,19 @@ class ProjectService(QObject):
             if shot_id is None or not requests:
                 return store_and_send(requests, **kwargs)
             version, first = self.place_takes(shot_id, requests[0].prompt, version_id)
+            # A fresh Generate from the shot's draft records the frame its start image came from (a re-run
+            # keeps its version and is not from the draft).
+            lineage = self.draft_source_frame(shot_id) if version_id is None else None
+            if lineage is not None and str(requests[0].mode) == "image-to-video":
+                kwargs["source_frame"] = lineage
             return store_and_send(requests, shot_id=shot_id, version_id=version, first_take=first, **kwargs)
 
         return place_and_send
+
+    def draft_source_frame(self, shot_id: int) -> SourceFrame | None:
+        """The lineage of the start image in the shot's draft, while that image is listed in image-to-video."""
+        shot = self._db().shot(shot_id)
+        return None if shot is None else source_frame.for_takes(shot.settings)
 
     def file_place(self, download_dir: Callable[[], Path]) -> Callable[[Task, int], tuple[Path, str]]:
         """For the downloader: (folder, file name without suffix) of a task's result. A take of a shot is named

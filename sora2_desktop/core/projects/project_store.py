@@ -126,6 +126,34 @@ class ProjectStore:
     def set_removed(self, shot_id: int, removed: bool) -> None:
         self._db.execute("UPDATE shots SET removed_at = ? WHERE id = ?", (_now() if removed else None, shot_id))
 
+    def append_shots(
+        self, project_id: int, shots: Sequence[tuple[str, str, dict[str, Any]]], hide: Sequence[int] = ()
+    ) -> list[Shot]:
+        """(code, title, settings) of each new shot, after every shot of the project, and the shots `hide` hidden:
+        in one transaction (an imported shot list is there whole or not at all)."""
+        now = _now()
+        with self._db.transaction():
+            self._db.executemany("UPDATE shots SET removed_at = ? WHERE id = ?", [(now, sid) for sid in hide])
+            start = self._db.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM shots WHERE project_id = ?", (project_id,)
+            ).fetchone()[0]
+            ids = [
+                self._db.execute(
+                    "INSERT INTO shots (project_id, code, position, title, settings_json, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (project_id, code, start + offset, title, _json(settings), now),
+                ).lastrowid
+                for offset, (code, title, settings) in enumerate(shots)
+            ]
+        return [shot for shot in (self.shot(sid) for sid in ids if sid is not None) if shot is not None]
+
+    def set_removed_many(self, hide: Sequence[int], show: Sequence[int] = ()) -> None:
+        """Hide the shots `hide` and show `show` again, in one transaction (an import undone)."""
+        now = _now()
+        with self._db.transaction():
+            self._db.executemany("UPDATE shots SET removed_at = ? WHERE id = ?", [(now, sid) for sid in hide])
+            self._db.executemany("UPDATE shots SET removed_at = NULL WHERE id = ?", [(sid,) for sid in show])
+
     # -- versions and takes -----------------------------------------------------------------------------------
 
     def versions(self, shot_id: int) -> list[PromptVersion]:

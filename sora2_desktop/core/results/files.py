@@ -194,6 +194,8 @@ def sidecar_document(task: Task, download: Download, downloaded_at: datetime) ->
         "shot_id": task.shot_id,
         "take_number": task.take_number,
         "prompt_version_id": task.version_id,
+        # The frame of another take its start image was made from (None when it was not).
+        "source_frame": None if task.source_frame is None else task.source_frame.to_json(),
         "cost_estimate_usd": task.cost_estimate_usd,
         "submitted_at": _iso(task.submitted_at or task.created_at),
         # The service's own figures (Unix ms, as its status answer gives them) beside readable forms.

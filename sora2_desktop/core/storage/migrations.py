@@ -188,6 +188,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX balance_readings_read_at ON balance_readings (read_at);
     """,
     MIGRATION_5_PROJECTS,
+    # Lineage: a take made from a frame of another take records which frame (core/projects/source_frame.py).
+    # JSON, not columns: it is read with the take, never searched by.
+    """
+    ALTER TABLE tasks ADD COLUMN source_frame TEXT;  -- SourceFrame.to_text(): task, shot, take, ms, timecode
+    """,
 ]
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sora2_desktop.api import GenerationRequest, Mode, RequestType
 from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.projects.source_frame import source_frame_from_text
 from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
@@ -47,6 +48,7 @@ TASK_COLUMNS = (
     "review_note",
     "in_ms",
     "out_ms",
+    "source_frame",
 )
 # The review a person gives a take: only its own setters write these (TaskStore.update leaves them alone).
 REVIEW_COLUMNS = ("chosen", "mark", "rating", "review_note", "in_ms", "out_ms")
@@ -171,6 +173,7 @@ def task_values(task: Task) -> tuple[object, ...]:
         task.review_note,
         task.in_ms,
         task.out_ms,
+        None if task.source_frame is None else task.source_frame.to_text(),
     )
 
 
@@ -216,6 +219,8 @@ def task_from_row(row: tuple[Any, ...], requests: dict[str, GenerationRequest]) 
             "review_note": row[28],
             "in_ms": row[29],
             "out_ms": row[30],
+            # JSON written by a later version in a form this one cannot read shows no lineage, not a crash.
+            "source_frame": None if row[31] is None else source_frame_from_text(row[31]),
         }
     )
 

@@ -23,6 +23,7 @@ from sora2_desktop.api import (
 from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
+from sora2_desktop.core.projects.source_frame import SourceFrame
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.backoff import Backoff, bounded_wait
 from sora2_desktop.core.tasks.connection_state import ConnectionState, ConnectionTracker
@@ -169,11 +170,12 @@ class TaskRunner(SubmitSteps, QObject):
         shot_id: int | None = None,
         version_id: int | None = None,
         first_take: int = 1,
+        source_frame: SourceFrame | None = None,
     ) -> list[Task]:
         """Store one row per request (the takes of one click share a batch id) and send them in order; each
         row keeps the catalogue the request was judged by and what one take was expected to cost. With a
         `shot_id` they are takes of that shot, made from prompt version `version_id`, numbered from
-        `first_take` (ProjectService.place_takes chose both)."""
+        `first_take` (ProjectService.place_takes chose both), from the start frame `source_frame` if any."""
         batch_id = uuid.uuid4().hex[:12]
         created = []
         for number, request in enumerate(requests, start=first_take):
@@ -188,6 +190,7 @@ class TaskRunner(SubmitSteps, QObject):
                     shot_id=shot_id,
                     version_id=None if shot_id is None else version_id,
                     take_number=None if shot_id is None else number,
+                    source_frame=source_frame,
                 )
             )
             assert task.local_id is not None

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.projects.source_frame import SourceFrame
 
 
 class TaskPhase(enum.StrEnum):
@@ -102,6 +103,8 @@ class Task:
     review_note: str = ""
     in_ms: int | None = None  # in and out marks on the take, in milliseconds from its start
     out_ms: int | None = None
+    # Where its start image came from when that was a frame of another take ("from SH020 T03 at 00:00:04:12").
+    source_frame: SourceFrame | None = None
     updated_at: datetime | None = field(default=None, compare=False)
 
     @property

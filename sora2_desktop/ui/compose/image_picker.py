@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from sora2_desktop.core.images.check import ImageRejected, check_local_image
 from sora2_desktop.core.images.resolver import ImageSource
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
+from sora2_desktop.ui.common.palette import muted_palette
 from sora2_desktop.ui.compose.image_list_view import THUMBNAIL_SIZE, ImageListView, sources_from_mime
 
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -98,6 +99,10 @@ class ImagePicker(QWidget):
         self._add_url_button = QPushButton(self.tr("Add"), self)
         self._add_url_button.setToolTip(self.tr("Add this web address (Enter); the service must be able to reach it"))
         self._error = ErrorLabel(self)
+        self._lineage = QLabel(self)  # where a start image made from a take's frame came from
+        self._lineage.setPalette(muted_palette(self._lineage))
+        self._lineage.setWordWrap(True)
+        self._lineage.hide()
 
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -114,6 +119,7 @@ class ImagePicker(QWidget):
         layout.addWidget(self._url_edit, 4, 1, 1, 2)
         layout.addWidget(self._add_url_button, 4, 3)
         layout.addWidget(self._error, 5, 0, 1, 4)
+        layout.addWidget(self._lineage, 6, 0, 1, 4)
         layout.setColumnStretch(1, 1)
         self.setFocusProxy(self._view)
 
@@ -162,6 +168,14 @@ class ImagePicker(QWidget):
         self._error.show_message(message)
         mark_invalid(self._view, bool(message))
         self._view.setAccessibleDescription(message or "")
+
+    def set_lineage(self, text: str) -> None:
+        """ "From SH020 T03 at 00:00:04:12" under the list while the start image made from that frame is listed."""
+        self._lineage.setText(text)
+        self._lineage.setVisible(bool(text))
+
+    def lineage(self) -> str:
+        return self._lineage.text() if not self._lineage.isHidden() else ""
 
     def error(self) -> str:
         return self._error.text() if not self._error.isHidden() else ""

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from sora2_desktop.core.projects import source_frame
 from sora2_desktop.core.projects.model import Project, Shot
 from sora2_desktop.core.projects.project_service import ProjectService
 from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
 from sora2_desktop.ui.compose.generation_form import GenerationForm
+from sora2_desktop.ui.results.frame_wording import lineage_text
 
 # Long enough that a typed word is one write, short enough that a quit right after typing loses nothing
 # (closing flushes anyway).
@@ -45,6 +48,7 @@ class ShotComposer(QObject):
         self.save_now()
         self._shot = shot
         if shot is None:
+            self._form.image_picker.set_lineage("")
             return
         values = from_draft(shot.settings) if shot.settings else replace(self._form.values(), prompt="", images=())
         self._loading = True
@@ -52,6 +56,7 @@ class ShotComposer(QObject):
             self._form.set_values(values)
         finally:
             self._loading = False
+        self._show_lineage()
 
     def shot_id_for_generate(self) -> int | None:
         """The shot the takes go into. With none on screen (an empty project), the form becomes its first shot,
@@ -73,8 +78,22 @@ class ShotComposer(QObject):
 
     def _save(self) -> None:
         if self._shot is not None:
-            self._shot = self._projects.save_shot_settings(self._shot.id, to_draft(self._form.values()))
+            self._shot = self._projects.save_shot_settings(self._shot.id, self._draft())
+
+    def _draft(self) -> dict[str, Any]:
+        """The form's draft, with the lineage of its start image while that image is still listed (replacing or
+        removing the image drops it: the takes would not come from that frame)."""
+        draft = to_draft(self._form.values())
+        lineage = self._shot.settings.get(source_frame.DRAFT_KEY) if self._shot is not None else None
+        if lineage is not None and source_frame.kept_in_draft(lineage, draft):
+            draft[source_frame.DRAFT_KEY] = lineage
+        return draft
+
+    def _show_lineage(self) -> None:
+        found = source_frame.from_draft(self._draft()) if self._shot is not None else None
+        self._form.image_picker.set_lineage(lineage_text(found[0]) if found is not None else "")
 
     def _on_draft_changed(self) -> None:
         if not self._loading and self._shot is not None:
+            self._show_lineage()
             self._timer.start()

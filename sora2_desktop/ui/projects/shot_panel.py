@@ -3,6 +3,7 @@ shots (removal undoable), renumber them, and make or edit a project. It acts thr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
@@ -53,7 +54,8 @@ class ShotPanel(QWidget):
         self._session = session
         self._projects = session.projects
         self._current: Shot | None = None
-        self._removed: list[Shot] = []  # newest last: Ctrl+Z brings back the last one
+        # Newest last: Ctrl+Z brings back the last removed shot (or calls the undo another change offered).
+        self._removed: list[Shot | Callable[[], None]] = []
         self._reloading = False  # while the list is refilled, its passing selection changes are no choice
 
         self.project_combo = QComboBox(self)
@@ -188,13 +190,20 @@ class ShotPanel(QWidget):
     def undo_remove(self) -> None:
         if not self._removed:
             return
-        shot = self._projects.undo_remove_shot(self._removed.pop().id)
+        entry = self._removed.pop()
+        shot = self._projects.undo_remove_shot(entry.id) if isinstance(entry, Shot) else entry()
         self.undo_remove_action.setEnabled(bool(self._removed))
         if not self._removed:
             self.undo_bar.dismiss()
         if shot is not None:
             self._load_shots(shot.project_id, select=shot.id)
             self.status_message.emit(self.tr("{0} is back.").format(shot.code))
+
+    def offer_undo(self, message: str, undo: Callable[[], None]) -> None:
+        """Another change to the list (an imported shot list) taken back by the Undo bar and Ctrl+Z, as a removal."""
+        self._removed.append(undo)
+        self.undo_remove_action.setEnabled(True)
+        self.undo_bar.show_message(message)
 
     def renumber(self) -> None:
         project = self.current_project()

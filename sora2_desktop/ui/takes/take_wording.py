@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.core.projects.model import take_code
 from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.results.frame_wording import lineage_text
 from sora2_desktop.ui.tasks.task_wording import mark_word, model_title, state_text
 
 _translate = QCoreApplication.translate
@@ -45,6 +46,8 @@ def take_tooltip(task: Task) -> str:
         lines.append(stars_words(task.rating))
     if task.review_note:
         lines.append(task.review_note)
+    if task.source_frame is not None:
+        lines.append(lineage_text(task.source_frame))
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from sora2_desktop.core.tasks.failure_text import explain_failure, task_note_tex
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.palette import muted_text_color
 from sora2_desktop.ui.common.time_text import format_elapsed
+from sora2_desktop.ui.results.frame_wording import lineage_text
 from sora2_desktop.ui.tasks import task_wording as wording
 
 _translate = QCoreApplication.translate
@@ -78,6 +79,8 @@ class TaskDetail(QScrollArea):
         ]
         if req.image_urls:
             rows.append((self.tr("Images"), "<br>".join(escape(u) for u in req.image_urls)))
+        if task.source_frame is not None:
+            rows.append((self.tr("Start frame"), escape(lineage_text(task.source_frame))))
         if (part := _failed_part(task)) is not None:
             rows.append((self.tr("What failed"), escape(part)))
         if task.cost_time_ms:

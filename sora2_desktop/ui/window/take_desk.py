@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu
 
 from sora2_desktop.core.projects.model import take_code
 from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.results.frame_actions import FrameActions
 from sora2_desktop.ui.results.player_keys import install_player_keys
 from sora2_desktop.ui.takes.take_compare import TakeCompare
 
@@ -28,6 +29,9 @@ class TakeDesk(QObject):
         self.strip_keys = install_player_keys(strip, window.results.player)
         strip.review.attach(window.results, strip.current_take)
         self.compare.restore_requested.connect(self.restore)
+        # Frames out of the player: saved, copied, or the start image of this shot or the next (Video menu).
+        self.frames = FrameActions(window)
+        self.frames.status_message.connect(lambda text: window.statusBar().showMessage(text, 10_000))
 
     def fill_menu(self, menu: QMenu) -> None:
         """The Take menu: marks, stars and the note, then Compare and Restore."""

@@ -10,6 +10,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from sora2_desktop import __version__
 from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
+from sora2_desktop.ui.export.contact_sheet_dialog import open_contact_sheet_dialog
+from sora2_desktop.ui.export.export_dialog import EXPORT_SELECTS_KEYS, open_export_dialog
+from sora2_desktop.ui.projects.generate_all import GenerateAll
+from sora2_desktop.ui.projects.shot_list_actions import ShotListActions
 
 if TYPE_CHECKING:
     from sora2_desktop.ui.window.main_window import MainWindow
@@ -19,6 +23,20 @@ def build_menus(window: MainWindow) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu(window.tr("&File"))
     file_menu.addActions(window.shots.project_actions)
+    export_selects = _action(
+        window, window.tr("E&xport selects…"), QKeySequence(EXPORT_SELECTS_KEYS), lambda: open_export_dialog(window)
+    )
+    export_selects.setObjectName("export_selects")
+    file_menu.addAction(export_selects)
+    sheet = _action(
+        window, window.tr("Contact s&heet…"), None, lambda: open_contact_sheet_dialog(window, shot_only=False)
+    )
+    sheet.setObjectName("contact_sheet")
+    file_menu.addAction(sheet)
+    file_menu.addSeparator()
+    shot_lists = ShotListActions(window.session, window.shots, window)  # shot lists in and out as CSV
+    file_menu.addActions([shot_lists.import_action, shot_lists.export_action])
+    shot_lists.status_message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     file_menu.addSeparator()
     window.settings_action = _action(
         window, window.tr("&Settings…"), QKeySequence.StandardKey.Preferences, window.open_settings
@@ -54,6 +72,9 @@ def build_menus(window: MainWindow) -> None:
     )
     window.generate_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the form owns the shortcut
     gen_menu.addAction(window.generate_action)
+    generate_all = GenerateAll(window.session, window.shots, window)  # every ready shot, after the whole estimate
+    gen_menu.addActions([generate_all.generate_all_action, generate_all.stop_action])
+    generate_all.status_message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     gen_menu.addAction(
         _action(window, window.tr("Focus the &prompt"), QKeySequence("Ctrl+L"), window.form.prompt_editor.focus_editor)
     )
@@ -63,6 +84,15 @@ def build_menus(window: MainWindow) -> None:
 
     shot_menu = bar.addMenu(window.tr("&Shot"))
     shot_menu.addActions(window.shots.shot_actions)
+    shot_sheet = _action(
+        window,
+        window.tr("&Contact sheet of this shot…"),
+        None,
+        lambda: open_contact_sheet_dialog(window, shot_only=True),
+    )
+    shot_sheet.setObjectName("shot_contact_sheet")
+    shot_menu.addSeparator()
+    shot_menu.addAction(shot_sheet)
 
     window.take_desk.fill_menu(bar.addMenu(window.tr("Ta&ke")))
 
@@ -79,6 +109,8 @@ def build_menus(window: MainWindow) -> None:
     video_menu.addActions([r.reveal_action, r.open_action, r.export_action])
     video_menu.addSeparator()
     video_menu.addActions([r.copy_path_action, r.copy_url_action, r.redownload_action, r.compare_action])
+    video_menu.addSeparator()
+    video_menu.addActions(window.take_desk.frames.actions())  # save, copy and use frames (results/frame_actions)
 
     window.spend_action = _action(window, window.tr("&Spend…"), None, window.open_spend)
     view_menu = bar.addMenu(window.tr("&View"))

@@ -56,6 +56,11 @@ class Rig:
         self.downloaders.append(made)
         return made
 
+    def clip(self, task: Task) -> bytes:
+        """The demo video the stand-in serves for this task (each task has its own)."""
+        assert task.task_id is not None
+        return self.sim.video(task.task_id)
+
     async def finished_task(self, prompt: str = PROMPT) -> Task:
         """Submit to the stand-in, let it finish, and store the row the runner would have stored."""
         request = GenerationRequest(prompt=prompt)
@@ -167,7 +172,7 @@ def test_finished_task_lands_byte_identical_with_readable_name_and_sidecar(rig_r
         (ready_task, path) = ready[0]
         assert ready_task.local_id == task.local_id and path == record.path
         assert NAME.match(path.name), path.name
-        assert path.read_bytes() == rig.sim.clip
+        assert path.read_bytes() == rig.clip(task)
         assert rig.files() == sorted([path.name, path.with_suffix(".json").name])  # no .part or staging left over
         sidecar = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         assert sidecar["prompt"] == PROMPT
@@ -181,11 +186,11 @@ def test_finished_task_lands_byte_identical_with_readable_name_and_sidecar(rig_r
         assert sidecar["source_url"] == task.result_urls[0] and sidecar["url_index"] == 0
         assert sidecar["service"]["costTime"] == task.cost_time_ms
         assert sidecar["service"]["completeTime"] == round(task.completed_at.timestamp() * 1000)  # type: ignore[union-attr]
-        assert sidecar["file_size"] == len(rig.sim.clip) and sidecar["video_file"] == path.name
+        assert sidecar["file_size"] == len(rig.clip(task)) and sidecar["video_file"] == path.name
         assert sidecar["app_version"]
 
         stored = rig.record(task)
-        assert stored.state == DownloadState.DONE and stored.bytes_done == stored.bytes_total == len(rig.sim.clip)
+        assert stored.state == DownloadState.DONE and stored.bytes_done == stored.bytes_total == len(rig.clip(task))
         states = [change.state for change in changes]
         assert states[0] == DownloadState.PENDING and DownloadState.DOWNLOADING in states
         assert states[-1] == DownloadState.DONE
@@ -204,7 +209,7 @@ def test_download_cut_in_the_middle_resumes_with_range(rig_run: Any) -> None:
         downloader.enqueue(task)
         await wait_until(landed(ready), what="the resumed video")
 
-        assert ready[0][1].read_bytes() == rig.sim.clip
+        assert ready[0][1].read_bytes() == rig.clip(task)
         first, second = rig.cdn_gets()
         assert "range" not in first.headers
         assert second.headers["range"] == "bytes=30000-"
@@ -226,7 +231,7 @@ def test_server_errors_and_rate_limits_on_the_cdn_back_off_and_retry(rig_run: An
         ready, _ = collect(downloader)
         downloader.enqueue(task)
         await wait_until(landed(ready), what="the video after the faults")
-        assert ready[0][1].read_bytes() == rig.sim.clip
+        assert ready[0][1].read_bytes() == rig.clip(task)
         assert len(rig.cdn_gets()) == 4
 
     rig_run(scenario)
@@ -246,7 +251,7 @@ def test_hostile_url_name_lands_inside_the_folder_under_our_name(rig_run: Any, t
         await wait_until(landed(ready), what="the video")
         path = ready[0][1]
         assert path.parent == rig.folder.resolve() and NAME.match(path.name)
-        assert path.read_bytes() == rig.sim.clip
+        assert path.read_bytes() == rig.clip(task)
         assert not list(tmp_path.rglob("evil*"))
 
     rig_run(scenario)
@@ -264,7 +269,7 @@ def test_name_clash_gets_a_suffix_and_leaves_the_other_file_alone(rig_run: Any) 
         await wait_until(landed(ready), what="the video")
         path = ready[0][1]
         assert path.name == f"{video_stem(task, 0)} (2).mp4"
-        assert path.read_bytes() == rig.sim.clip
+        assert path.read_bytes() == rig.clip(task)
         assert theirs.read_bytes() == b"someone else's clip"
         assert path.with_suffix(".json").exists()
 
@@ -396,7 +401,7 @@ def test_a_restart_resumes_the_part_file_left_behind(rig_run: Any) -> None:
         second.start()
         await wait_until(landed(ready), what="the resumed video")
         assert ready[0][1] == rig.record(task).path
-        assert ready[0][1].read_bytes() == rig.sim.clip
+        assert ready[0][1].read_bytes() == rig.clip(task)
         assert rig.cdn_gets()[-1].headers["range"] == "bytes=40000-"
         assert len(rig.files()) == 2
 
@@ -410,7 +415,7 @@ def test_start_picks_up_a_success_that_never_got_its_download_records(rig_run: A
         ready, _ = collect(downloader)
         downloader.start()
         await wait_until(landed(ready), what="the video")
-        assert ready[0][0].local_id == task.local_id and ready[0][1].read_bytes() == rig.sim.clip
+        assert ready[0][0].local_id == task.local_id and ready[0][1].read_bytes() == rig.clip(task)
 
     rig_run(scenario)
 
@@ -445,7 +450,7 @@ def test_start_retries_failed_downloads_and_expires_dead_links(rig_run: Any) -> 
         ready, _ = collect(downloader)
         downloader.start()
         await wait_until(landed(ready), what="the failed download, retried")
-        assert ready[0][1] == path and path.read_bytes() == rig.sim.clip
+        assert ready[0][1] == path and path.read_bytes() == rig.clip(failed_task)
         assert rig.record(failed_task).legacy_error is None  # the older words went with the next write
         assert rig.record(dead_task).state == DownloadState.EXPIRED
         assert [r.path for r in rig.cdn_gets()] == [urlsplit(failed_task.result_urls[0]).path]
@@ -569,7 +574,7 @@ def test_a_deleted_file_is_downloaded_again_while_the_link_lives(rig_run: Any) -
 
         assert downloader.redownload(task) is None
         await wait_until(lambda: len(ready) == 2, what="the video again")
-        assert ready[1][1] == path and path.read_bytes() == rig.sim.clip
+        assert ready[1][1] == path and path.read_bytes() == rig.clip(task)
         assert rig.record(task).state == DownloadState.DONE
 
         path.unlink()

@@ -15,6 +15,7 @@ import pytest
 
 from sora2_desktop.api import GenerationRequest, Mode, RequestType
 from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.projects.source_frame import SourceFrame
 from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.storage import task_rows
 from sora2_desktop.core.storage.database import NewerDatabaseError
@@ -88,6 +89,7 @@ def full_task() -> Task:
         review_note="Soft focus at 00:02 — «retake» ✓",
         in_ms=1_240,
         out_ms=8_400,
+        source_frame=SourceFrame(41, "SH020", 3, 4_480, "00:00:04:12"),
         updated_at=T0,
     )
 
