@@ -21,9 +21,9 @@ from PySide6.QtGui import QGuiApplication
 
 from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.export.selection import Selection
-from sora2_desktop.core.export.sheet_service import ContactSheetService, SheetProgress, SheetStage
 from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.projects.project_service import ProjectService
+from sora2_desktop.core.sheets.sheet_service import ContactSheetService, SheetProgress, SheetStage
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.sim.media.clips import ClipSpec, DemoClips

@@ -19,7 +19,6 @@ from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.export.export_service import ExportService
-from sora2_desktop.core.export.sheet_service import ContactSheetService
 from sora2_desktop.core.images.host import ImageHost, image_host_for
 from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
 from sora2_desktop.core.images.url_guard import api_is_local
@@ -32,6 +31,7 @@ from sora2_desktop.core.results.export import export_copy
 from sora2_desktop.core.results.history_results import HistoryResults, posters_on_disk
 from sora2_desktop.core.results.poster_frames import PosterMaker
 from sora2_desktop.core.runtime.logging_setup import register_secret
+from sora2_desktop.core.sheets.sheet_service import ContactSheetService
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.poll_timing import PollTiming

@@ -1,1 +1,1 @@
-"""Hand-off: selects copied with a manifest, timelines for editors (FCPXML, FCP 7 XML, EDL), contact sheets."""
+"""Hand-off: selects copied or linked with a manifest, and the export that also writes timelines and contact sheets."""

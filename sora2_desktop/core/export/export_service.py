@@ -39,7 +39,7 @@ from sora2_desktop.core.projects.take_files import safe_name, take_stem
 from sora2_desktop.core.tasks.task import Task
 
 if TYPE_CHECKING:
-    from sora2_desktop.core.export.sheet_service import ContactSheetService
+    from sora2_desktop.core.sheets.sheet_service import ContactSheetService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -229,7 +229,7 @@ class ExportService(QObject):
     async def _write_timelines(
         self, result: ExportResult, project: Project, folder: Path, formats: list[str], cancel: threading.Event
     ) -> None:
-        from sora2_desktop.core.export.timeline import TimelineClip, write_timelines
+        from sora2_desktop.core.timelines.timeline import TimelineClip, write_timelines
 
         clips = [
             TimelineClip(

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from sora2_desktop.core.export.selection import Selection
-from sora2_desktop.core.export.sheet_service import SheetProgress, SheetsCancelled, SheetStage
 from sora2_desktop.core.projects.model import Project, Shot
 from sora2_desktop.core.projects.take_files import safe_name
+from sora2_desktop.core.sheets.sheet_service import SheetProgress, SheetsCancelled, SheetStage
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
 from sora2_desktop.ui.export.export_options import MARK_PRESETS
 

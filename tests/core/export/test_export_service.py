@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from sora2_desktop.core.export import timeline
 from sora2_desktop.core.export.export_result import ExportCancelled, ExportResult
 from sora2_desktop.core.export.export_service import ExportService
 from sora2_desktop.core.export.selection import Selection
-from sora2_desktop.core.export.timeline import TimelineClip, TimelineResult
+from sora2_desktop.core.timelines import timeline
+from sora2_desktop.core.timelines.timeline import TimelineClip, TimelineResult
 from tests.core.export.export_rig import MEDIA, ExportRig
 
 PORTRAIT = MEDIA / "portrait_720x1280_30fps.mp4"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from sora2_desktop.core.export.timeline_plan import ClipPlacement, TimelinePlan
+from sora2_desktop.core.timelines.timeline_plan import ClipPlacement, TimelinePlan
 
 if TYPE_CHECKING:
     import opentimelineio as otio

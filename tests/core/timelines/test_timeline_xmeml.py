@@ -10,9 +10,9 @@ from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
-from sora2_desktop.core.export.timeline import write_timelines
 from sora2_desktop.core.media.probe import probe
-from tests.core.export.timeline_rig import EXPECTED_RECORD, EXPECTED_SOURCE, mixed_takes
+from sora2_desktop.core.timelines.timeline import write_timelines
+from tests.core.timelines.timeline_rig import EXPECTED_RECORD, EXPECTED_SOURCE, mixed_takes
 
 
 def written(tmp_path: Path) -> tuple[Path, ET.Element]:

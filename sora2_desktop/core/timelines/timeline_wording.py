@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from PySide6.QtCore import QCoreApplication
 
-from sora2_desktop.core.export.timeline_plan import ClipPlacement, SequenceFormat, TimelinePlan
+from sora2_desktop.core.timelines.timeline_plan import ClipPlacement, SequenceFormat, TimelinePlan
 
 # lupdate finds strings by the name `translate(context, text)`; the alias keeps call sites short.
 _translate = QCoreApplication.translate

@@ -26,8 +26,8 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from sora2_desktop.core.export import sheet_wording as words
 from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.sheets import sheet_wording as words
 
 # Ink for paper: near-black text, greys for what is secondary, one colour per mark that still reads in greyscale.
 _INK = QColor("#161616")

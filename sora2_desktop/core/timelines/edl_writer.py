@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from sora2_desktop.core.export.timeline_plan import ClipPlacement, TimelinePlan
+from sora2_desktop.core.timelines.timeline_plan import ClipPlacement, TimelinePlan
 
 FCM_LINE = "FCM: NON-DROP FRAME"
 # An event line as the adapter writes it: number, reel (8 wide), channel (5 wide), transition, four timecodes.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
-from sora2_desktop.core.export.timeline_plan import ClipPlacement, TimelinePlan
+from sora2_desktop.core.timelines.timeline_plan import ClipPlacement, TimelinePlan
 
 FCPXML_VERSION = "1.8"
 # Apple's names for the standard landscape formats; any other size (a portrait take) gets no name, only its

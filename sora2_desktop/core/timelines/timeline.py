@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from sora2_desktop.core.export.edl_writer import edl_text
-from sora2_desktop.core.export.fcpxml_writer import fcpxml_text
-from sora2_desktop.core.export.timeline_model import build_timeline
-from sora2_desktop.core.export.timeline_plan import place_clips
-from sora2_desktop.core.export.timeline_wording import sequence_text, timeline_warnings
-from sora2_desktop.core.export.xmeml_writer import xmeml_text
 from sora2_desktop.core.media.probe import MediaInfo
 from sora2_desktop.core.projects.take_files import safe_name
+from sora2_desktop.core.timelines.edl_writer import edl_text
+from sora2_desktop.core.timelines.fcpxml_writer import fcpxml_text
+from sora2_desktop.core.timelines.timeline_model import build_timeline
+from sora2_desktop.core.timelines.timeline_plan import place_clips
+from sora2_desktop.core.timelines.timeline_wording import sequence_text, timeline_warnings
+from sora2_desktop.core.timelines.xmeml_writer import xmeml_text
 
 
 @dataclass(frozen=True)

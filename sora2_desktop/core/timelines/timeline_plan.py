@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sora2_desktop.core.export.timeline import TimelineClip
+    from sora2_desktop.core.timelines.timeline import TimelineClip
 
 REEL_CHARS = 8  # CMX 3600 reel names: eight characters at most
 _NOT_REEL = re.compile(r"[^A-Z0-9]+")

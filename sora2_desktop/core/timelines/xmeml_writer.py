@@ -17,8 +17,8 @@ import copy
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from sora2_desktop.core.export.timeline_model import METADATA_KEY
-from sora2_desktop.core.export.timeline_plan import ClipPlacement, TimelinePlan
+from sora2_desktop.core.timelines.timeline_model import METADATA_KEY
+from sora2_desktop.core.timelines.timeline_plan import ClipPlacement, TimelinePlan
 
 if TYPE_CHECKING:
     import opentimelineio as otio

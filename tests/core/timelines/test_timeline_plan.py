@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sora2_desktop.core.export.timeline import TimelineClip
-from sora2_desktop.core.export.timeline_plan import choose_sequence, place_clips, reel_names, trimmed_frames
-from sora2_desktop.core.export.timeline_wording import fps_text, sequence_text
 from sora2_desktop.core.media.probe import MediaInfo
-from tests.core.export.timeline_rig import EXPECTED_RECORD, EXPECTED_SOURCE, mixed_takes
+from sora2_desktop.core.timelines.timeline import TimelineClip
+from sora2_desktop.core.timelines.timeline_plan import choose_sequence, place_clips, reel_names, trimmed_frames
+from sora2_desktop.core.timelines.timeline_wording import fps_text, sequence_text
+from tests.core.timelines.timeline_rig import EXPECTED_RECORD, EXPECTED_SOURCE, mixed_takes
 
 
 def media(width: int = 1280, height: int = 720, rate: Fraction = Fraction(24), frames: int = 48) -> MediaInfo:

@@ -22,16 +22,16 @@ from PySide6.QtCore import QDate, QLocale, QObject, QSize, Qt
 from PySide6.QtGui import QImage, QPageSize
 
 from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
-from sora2_desktop.core.export import sheet_wording as words
-from sora2_desktop.core.export.contact_sheet import PDF_DPI, ContactSheetWriter, paper_for
 from sora2_desktop.core.export.export_result import SHEET_FORMATS, ExportCancelled
 from sora2_desktop.core.export.selection import Selection, select_takes, take_mark
-from sora2_desktop.core.export.sheet_layout import SheetCard, SheetGrid, SheetHeader
 from sora2_desktop.core.media.frame_grab import FrameGrabError, grab_frame
 from sora2_desktop.core.media.probe import MediaInfo, MediaProbeError, probe
 from sora2_desktop.core.projects.model import Shot, take_code
 from sora2_desktop.core.projects.project_service import ProjectService
 from sora2_desktop.core.projects.take_files import safe_name
+from sora2_desktop.core.sheets import sheet_wording as words
+from sora2_desktop.core.sheets.contact_sheet import PDF_DPI, ContactSheetWriter, paper_for
+from sora2_desktop.core.sheets.sheet_layout import SheetCard, SheetGrid, SheetHeader
 from sora2_desktop.core.tasks.task import Task
 
 T = TypeVar("T")

@@ -8,8 +8,8 @@ import shutil
 from fractions import Fraction
 from pathlib import Path
 
-from sora2_desktop.core.export.timeline import TimelineClip
 from sora2_desktop.core.media.probe import probe
+from sora2_desktop.core.timelines.timeline import TimelineClip
 
 MEDIA = Path(__file__).resolve().parents[2] / "data" / "media"
 LANDSCAPE_24 = MEDIA / "landscape_1280x720_24fps.mp4"  # 48 frames, stereo 48 kHz

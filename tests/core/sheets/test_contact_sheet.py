@@ -17,18 +17,18 @@ from PySide6.QtGui import QColor, QImage, QPageSize
 from PySide6.QtPdf import QPdfDocument
 
 from sora2_desktop.api import GenerationRequest
-from sora2_desktop.core.export import sheet_wording
-from sora2_desktop.core.export.contact_sheet import PNG_DPI, landscape_points, paper_for
 from sora2_desktop.core.export.selection import Selection
-from sora2_desktop.core.export.sheet_layout import PageLayout, SheetGrid
-from sora2_desktop.core.export.sheet_service import (
+from sora2_desktop.core.projects.model import TakeMark
+from sora2_desktop.core.sheets import sheet_wording
+from sora2_desktop.core.sheets.contact_sheet import PNG_DPI, landscape_points, paper_for
+from sora2_desktop.core.sheets.sheet_layout import PageLayout, SheetGrid
+from sora2_desktop.core.sheets.sheet_service import (
     ContactSheetService,
     SheetProgress,
     SheetsCancelled,
     SheetStage,
     _frame_at_ms,
 )
-from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.tasks.task import Task
 from tests.core.export.export_rig import MEDIA, ExportRig
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QLocale, QMarginsF, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from sora2_desktop.core.export.export_result import SHEET_FORMATS
-from sora2_desktop.core.export.sheet_layout import PageLayout, SheetCard, SheetGrid, SheetHeader, draw_page
+from sora2_desktop.core.sheets.sheet_layout import PageLayout, SheetCard, SheetGrid, SheetHeader, draw_page
 
 PDF_DPI = 300  # print resolution: frames are embedded at this size
 # A PNG page is for screens and messages: 150 dpi makes an A4 page 1754×1240, sharp on any monitor, and it saves

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from sora2_desktop.core.export.timeline import TimelineResult, write_timelines
-from tests.core.export.timeline_rig import EXPECTED_RECORD, LANDSCAPE_2997_SILENT, mixed_takes, take
+from sora2_desktop.core.timelines.timeline import TimelineResult, write_timelines
+from tests.core.timelines.timeline_rig import EXPECTED_RECORD, LANDSCAPE_2997_SILENT, mixed_takes, take
 
 # CMX 3600 columns (1-based): event 1–3, reel 6–13, channels 15–18, transition 21, source in 30, source out 42,
 # record in 54, record out 66.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sora2_desktop.core.export.timeline import write_timelines
-from tests.core.export.timeline_rig import LANDSCAPE_24, PORTRAIT_30, mixed_takes, take
+from sora2_desktop.core.timelines.timeline import write_timelines
+from tests.core.timelines.timeline_rig import LANDSCAPE_24, PORTRAIT_30, mixed_takes, take
 
 
 def test_each_asked_timeline_format_is_one_file_named_after_the_title(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_no_clips_is_refused(tmp_path: Path) -> None:
 
 def test_the_timeline_module_does_not_import_opentimelineio_until_it_writes() -> None:
     code = (
-        "import sys; import sora2_desktop.core.export.timeline; "
+        "import sys; import sora2_desktop.core.timelines.timeline; "
         "print(sorted(m for m in sys.modules if m.startswith(('opentimelineio', 'otio_'))))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
