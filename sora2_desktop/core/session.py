@@ -275,7 +275,7 @@ class Session(QObject):
         if self._submission is None:
             return []
         request = task.request if duration is None else replace(task.request, duration=duration)
-        tasks = self._submission.send_again(request, task.shot_id, task.version_id)
+        tasks = self._submission.send_again(request, task.shot_id, task.version_id, task.source_frame)
         self.tasks_submitted.emit(tasks)
         return tasks
 

@@ -238,9 +238,9 @@ class ProjectService(QObject):
                 return store_and_send(requests, **kwargs)
             version, first = self.place_takes(shot_id, requests[0].prompt, version_id)
             # A fresh Generate from the shot's draft records the frame its start image came from (a re-run
-            # keeps its version and is not from the draft).
+            # keeps its version and brings its own take's lineage).
             lineage = self.draft_source_frame(shot_id) if version_id is None else None
-            if lineage is not None and str(requests[0].mode) == "image-to-video":
+            if lineage is not None and kwargs.get("source_frame") is None and str(requests[0].mode) == "image-to-video":
                 kwargs["source_frame"] = lineage
             return store_and_send(requests, shot_id=shot_id, version_id=version, first_take=first, **kwargs)
 

@@ -11,6 +11,7 @@ from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.api.request import FieldError, GenerationRequest, image_address_errors, image_count_errors
 from sora2_desktop.core.catalogue.catalogue import ModelCatalogue
 from sora2_desktop.core.images.resolver import ImageProblem, ImageSource
+from sora2_desktop.core.projects.source_frame import SourceFrame
 from sora2_desktop.core.tasks.task import Task
 
 
@@ -45,6 +46,7 @@ class StoreAndSend(Protocol):
         estimate_usd: float | None,
         shot_id: int | None = None,
         version_id: int | None = None,
+        source_frame: SourceFrame | None = None,
     ) -> list[Task]: ...
 
 
@@ -95,15 +97,23 @@ class SubmissionService:
         return SubmitResult(tasks=self._send([final] * max(1, takes), shot_id))
 
     def send_again(
-        self, request: GenerationRequest, shot_id: int | None = None, version_id: int | None = None
+        self,
+        request: GenerationRequest,
+        shot_id: int | None = None,
+        version_id: int | None = None,
+        source_frame: SourceFrame | None = None,
     ) -> list[Task]:
         """A stored request once more (a re-run), as it was: the service judges it under today's rules, and a
         refusal comes back as a REJECTED task with the service's words. A take's re-run is a new take of the same
-        shot and prompt version."""
-        return self._send([request], shot_id, version_id)
+        shot and prompt version, from the same start frame."""
+        return self._send([request], shot_id, version_id, source_frame)
 
     def _send(
-        self, requests: list[GenerationRequest], shot_id: int | None = None, version_id: int | None = None
+        self,
+        requests: list[GenerationRequest],
+        shot_id: int | None = None,
+        version_id: int | None = None,
+        source_frame: SourceFrame | None = None,
     ) -> list[Task]:
         catalogue = self._catalogue()
         spec = catalogue.spec_for(requests[0].model)
@@ -113,6 +123,7 @@ class SubmissionService:
             estimate_usd=spec.price.estimate(requests[0].duration),
             shot_id=shot_id,
             version_id=version_id,
+            source_frame=source_frame,
         )
 
 

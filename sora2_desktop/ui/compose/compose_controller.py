@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -16,6 +14,7 @@ from sora2_desktop.core.images.resolver import ImageSource
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.failure_text import explain_failure
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.common.background_jobs import BackgroundJobs
 from sora2_desktop.ui.common.confirm import confirm_spending
 from sora2_desktop.ui.compose.cost_text import cost_text, cost_tip
 from sora2_desktop.ui.compose.generation_form import GenerationForm
@@ -45,12 +44,12 @@ class ComposeController(QObject):
         self._session = session
         self._form = form
         self._shot_id = shot_id  # the shot the takes go into, asked at each Generate (None: no shot)
-        self._jobs: set[asyncio.Task[Any]] = set()
+        self._jobs = BackgroundJobs("compose job", self._say_failure)
         self._last_batch: str | None = None
         self._refusal_shown = False
         self._checked_urls: set[str] = set()
         form.generate_requested.connect(self.generate)
-        form.refresh_requested.connect(lambda: self._spawn(self._refresh_models()))
+        form.refresh_requested.connect(lambda: self._jobs.spawn(self._refresh_models()))
         form.image_picker.entries_changed.connect(self._check_new_urls)
         form.draft_changed.connect(self._show_cost)
         session.task_changed.connect(self._on_task_changed)
@@ -82,7 +81,7 @@ class ComposeController(QObject):
                 return
         self._form.set_busy(True)
         shot_id = self._shot_id() if self._shot_id is not None else None
-        self._spawn(self._submit(request, values.chosen_images(), values.takes, shot_id))
+        self._jobs.spawn(self._submit(request, values.chosen_images(), values.takes, shot_id))
 
     async def _submit(
         self, request: GenerationRequest, images: list[ImageSource], takes: int, shot_id: int | None = None
@@ -109,7 +108,7 @@ class ComposeController(QObject):
         for entry in self._form.image_picker.entries():
             if not entry.is_local and entry.source not in self._checked_urls:
                 self._checked_urls.add(entry.source)
-                self._spawn(self._check_url(entry.source))
+                self._jobs.spawn(self._check_url(entry.source))
 
     async def _check_url(self, url: str) -> None:
         reason = await self._session.check_image_url(url)
@@ -161,13 +160,5 @@ class ComposeController(QObject):
         spec = self._session.models.current().spec_for(request.model)
         self._form.set_cost(cost_text(estimate), cost_tip(estimate, spec))
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        job = asyncio.get_event_loop().create_task(coro)
-        self._jobs.add(job)
-        job.add_done_callback(self._job_done)
-
-    def _job_done(self, job: asyncio.Task[Any]) -> None:
-        self._jobs.discard(job)
-        if not job.cancelled() and job.exception() is not None:
-            log.error("compose job failed", exc_info=job.exception())
-            self.status_message.emit(self.tr("Something went wrong: {0}").format(job.exception()), 10000)
+    def _say_failure(self, error: BaseException) -> None:
+        self.status_message.emit(self.tr("Something went wrong: {0}").format(error), 10000)

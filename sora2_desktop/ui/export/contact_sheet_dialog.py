@@ -35,6 +35,7 @@ from sora2_desktop.core.projects.model import Project, Shot
 from sora2_desktop.core.projects.take_files import safe_name
 from sora2_desktop.core.sheets.sheet_service import SheetProgress, SheetsCancelled, SheetStage
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
+from sora2_desktop.ui.common.folder_field import typed_folder
 from sora2_desktop.ui.export.export_options import MARK_PRESETS
 
 if TYPE_CHECKING:
@@ -179,17 +180,9 @@ class ContactSheetDialog(QDialog):
 
     def folder(self) -> Path | None:
         """The folder typed, or None after saying at the field what is wrong with it."""
-        text = self.folder_edit.text().strip()
-        folder = Path(text).expanduser() if text else None
-        problem = None
-        if folder is None:
-            problem = self.tr("Choose the folder to write the sheet into.")
-        elif not folder.is_absolute():
-            problem = self.tr("Give the folder's whole path (from / or a drive letter).")
-        elif folder.exists() and not folder.is_dir():
-            problem = self.tr("This is a file, not a folder.")
+        folder, problem = typed_folder(self.folder_edit.text(), self.tr("Choose the folder to write the sheet into."))
         self._show_folder_problem(problem)
-        return None if problem is not None else folder
+        return folder
 
     def update_count(self) -> None:
         if self._session.closed:

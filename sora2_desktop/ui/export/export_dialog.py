@@ -210,14 +210,18 @@ class ExportDialog(QDialog):
         if running:
             self.bar.setRange(0, 0)
 
-    def reject(self) -> None:  # Escape
-        self.close()
+    def reject(self) -> None:
+        """Escape, Close and the title bar's close all come here (QDialog's closeEvent calls it). While an export
+        runs, the copy stops at its next chunk and removes its half file; the dialog closes when that is done."""
+        if self.running:
+            self._close_when_done = True
+            self.cancel()
+            return
+        super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.running:
-            # The copy stops at its next chunk and removes its half file; the dialog closes when that is done.
-            self._close_when_done = True
-            self.cancel()
+            self.reject()
             event.ignore()
             return
         super().closeEvent(event)

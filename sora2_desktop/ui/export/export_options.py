@@ -30,6 +30,7 @@ from sora2_desktop.core.export.selection import Selection
 from sora2_desktop.core.projects.model import Project, Shot, TakeMark
 from sora2_desktop.core.projects.take_files import safe_name
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
+from sora2_desktop.ui.common.folder_field import typed_folder
 
 # Which takes: the preset's key (kept in AppSettings.export_marks) and the marks it takes (None: every take).
 MARK_PRESETS: dict[str, frozenset[TakeMark] | None] = {
@@ -152,17 +153,9 @@ class ExportOptions(QWidget):
 
     def folder(self) -> Path | None:
         """The folder typed, or None after saying at the field what is wrong with it."""
-        text = self.folder_edit.text().strip()
-        folder = Path(text).expanduser() if text else None
-        problem = None
-        if folder is None:
-            problem = self.tr("Choose the folder to export into.")
-        elif not folder.is_absolute():
-            problem = self.tr("Give the folder's whole path (from / or a drive letter).")
-        elif folder.exists() and not folder.is_dir():
-            problem = self.tr("This is a file, not a folder.")
+        folder, problem = typed_folder(self.folder_edit.text(), self.tr("Choose the folder to export into."))
         self._show_folder_problem(problem)
-        return None if problem is not None else folder
+        return folder
 
     def remember(self) -> None:
         """What the next export starts from: this one's choices, its folder for this project."""

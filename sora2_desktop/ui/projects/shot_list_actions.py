@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
@@ -19,6 +18,7 @@ from sora2_desktop.core.projects.shot_list_csv import ShotSheet, read_shot_list,
 from sora2_desktop.core.projects.shot_list_problems import ShotListError, shot_list_error_text
 from sora2_desktop.core.projects.take_files import safe_name
 from sora2_desktop.core.session import Session
+from sora2_desktop.ui.common.background_jobs import BackgroundJobs
 from sora2_desktop.ui.compose.delivery_rows import MAX_TAKES
 from sora2_desktop.ui.projects.shot_panel import ShotPanel
 
@@ -40,7 +40,7 @@ class ShotListActions(QObject):
         self._session = session
         self._shots = shots
         self._window = window
-        self._jobs: set[asyncio.Task[Any]] = set()
+        self._jobs = BackgroundJobs("shot list job", self._say_failure)
         self._last_folder = str(Path.home())
         self.import_action = QAction(self.tr("&Import shot list…"), self)
         self.import_action.setToolTip(self.tr("Add shots to the project from a CSV file, after a preview"))
@@ -56,7 +56,7 @@ class ShotListActions(QObject):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilters([self.tr(_CSV_FILTER), self.tr("All files (*)")])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda chosen: self._spawn(self.import_from(Path(chosen))))
+        dialog.fileSelected.connect(lambda chosen: self._jobs.spawn(self.import_from(Path(chosen))))
         dialog.open()
 
     async def import_from(self, path: Path) -> ShotImportDialog | None:
@@ -148,7 +148,7 @@ class ShotListActions(QObject):
         dialog.setNameFilter(self.tr(_CSV_FILTER))
         dialog.setDefaultSuffix("csv")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda chosen: self._spawn(self.export_to(Path(chosen))))
+        dialog.fileSelected.connect(lambda chosen: self._jobs.spawn(self.export_to(Path(chosen))))
         dialog.open()
 
     async def export_to(self, path: Path) -> bool:
@@ -177,16 +177,8 @@ class ShotListActions(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        job = asyncio.get_event_loop().create_task(coro)
-        self._jobs.add(job)
-        job.add_done_callback(self._job_done)
-
-    def _job_done(self, job: asyncio.Task[Any]) -> None:
-        self._jobs.discard(job)
-        if not job.cancelled() and job.exception() is not None:
-            log.error("shot list job failed", exc_info=job.exception())
-            self.status_message.emit(self.tr("Something went wrong: {0}").format(job.exception()))
+    def _say_failure(self, error: BaseException) -> None:
+        self.status_message.emit(self.tr("Something went wrong: {0}").format(error))
 
 
 def _read_and_check(path: Path, rules: ShotListRules) -> tuple[ShotSheet, list[RowCheck]]:

@@ -4,9 +4,7 @@ player's and the take strip's context menus. Every frame is decoded anew by Sess
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -26,6 +24,7 @@ from sora2_desktop.core.projects import source_frame
 from sora2_desktop.core.projects.model import Project, Shot
 from sora2_desktop.core.projects.source_frame import SourceFrame
 from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.ui.common.background_jobs import BackgroundJobs
 from sora2_desktop.ui.common.shortcuts import GROUP_VIDEO, Shortcut, register
 from sora2_desktop.ui.compose.form_draft import to_draft
 from sora2_desktop.ui.results import frame_wording as words
@@ -80,7 +79,7 @@ class FrameActions(QObject):
         super().__init__(window)
         self._window = window
         self._session = window.session
-        self._jobs: set[asyncio.Task[Any]] = set()
+        self._jobs = BackgroundJobs("frame job")
         self.save_action = self._action(self.tr("Save &frame as PNG…"), SAVE_KEYS, self.save_frame)
         self.copy_action = self._action(self.tr("Cop&y frame"), COPY_KEYS, self.copy_frame)
         self.use_action = self._action(self.tr("Use frame as &start image"), USE_KEYS, self.use_frame)
@@ -154,7 +153,7 @@ class FrameActions(QObject):
         dialog.setNameFilter(self.tr("PNG image (*.png)"))
         dialog.setDefaultSuffix("png")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda target: self._spawn(self.save_frame_to(pick, Path(target))))
+        dialog.fileSelected.connect(lambda target: self._jobs.spawn(self.save_frame_to(pick, Path(target))))
         dialog.open()
 
     async def save_frame_to(self, pick: FramePick, target: Path) -> Path | None:
@@ -174,7 +173,7 @@ class FrameActions(QObject):
     def copy_frame(self) -> None:
         pick = self.pick_here()
         if pick is not None:
-            self._spawn(self.copy_frame_of(pick))
+            self._jobs.spawn(self.copy_frame_of(pick))
 
     async def copy_frame_of(self, pick: FramePick) -> None:
         try:
@@ -192,7 +191,7 @@ class FrameActions(QObject):
     def use_frame(self, *, new_shot: bool = False) -> None:
         pick = self.pick_here()
         if pick is not None:
-            self._spawn(self.start_from(pick, new_shot=new_shot))
+            self._jobs.spawn(self.start_from(pick, new_shot=new_shot))
 
     def continue_from_last(self) -> None:
         async def run() -> None:
@@ -200,7 +199,7 @@ class FrameActions(QObject):
             if pick is not None:
                 await self.start_from(pick, new_shot=True)
 
-        self._spawn(run())
+        self._jobs.spawn(run())
 
     async def start_from(self, pick: FramePick, *, new_shot: bool) -> Shot | None:
         """The frame, fitted to the target shot's model, becomes that shot's start image (image-to-video, prompt
@@ -315,8 +314,3 @@ class FrameActions(QObject):
 
     def _downloads(self) -> Path:
         return Path(self._session.settings.download_dir).expanduser()
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        job = asyncio.get_event_loop().create_task(coro)
-        self._jobs.add(job)
-        job.add_done_callback(self._jobs.discard)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -17,6 +15,7 @@ from sora2_desktop.core.results.download_record import Download, DownloadProblem
 from sora2_desktop.core.results.download_wording import download_problem_text
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+from sora2_desktop.ui.common.background_jobs import BackgroundJobs
 from sora2_desktop.ui.results.compare_takes import MAX_TAKES, CompareTakesDialog, Take
 from sora2_desktop.ui.results.in_out import NONE
 from sora2_desktop.ui.results.result_notes import result_note
@@ -40,7 +39,7 @@ class ResultController(QObject):
         self.model = model
         self.results = pane
         self._window = window
-        self._jobs: set[asyncio.Task[Any]] = set()
+        self._jobs = BackgroundJobs("result job")
         self._pause_told = False  # the status bar has said downloads are paused
         pane.redownload_requested.connect(self._redownload)
         pane.export_requested.connect(self._export)
@@ -48,11 +47,6 @@ class ResultController(QObject):
         pane.player.in_out_changed.connect(self._store_in_out)
         session.download_changed.connect(self._on_download_changed)
         session.poster_ready.connect(self._on_poster)
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        job = asyncio.get_event_loop().create_task(coro)
-        self._jobs.add(job)
-        job.add_done_callback(self._jobs.discard)
 
     def show_task(self, task: Task | None) -> None:
         if task is None:
@@ -125,7 +119,7 @@ class ResultController(QObject):
 
     def load_result_marks(self) -> None:
         """Posters and download notes for finished tasks, after the first paint and off the GUI thread."""
-        self._spawn(self._apply_marks())
+        self._jobs.spawn(self._apply_marks())
 
     async def _apply_marks(self) -> None:
         history = await self._session.history_results()
@@ -144,7 +138,7 @@ class ResultController(QObject):
         dialog.setNameFilter(self.tr("MP4 video (*.mp4)"))
         dialog.setDefaultSuffix("mp4")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda target: self._spawn(self._copy_out(video, Path(target))))
+        dialog.fileSelected.connect(lambda target: self._jobs.spawn(self._copy_out(video, Path(target))))
         dialog.open()
 
     async def _copy_out(self, video: Path, target: Path) -> None:

@@ -131,4 +131,6 @@ def test_takes_generated_from_a_draft_with_a_start_frame_record_it(tmp_path: Pat
         send([GenerationRequest(prompt="t2v", mode=Mode.TEXT_TO_VIDEO)], shot_id=shot.id)
         send([REQUEST], shot_id=shot.id, version_id=1)  # a re-run is not from the draft
         send([REQUEST])  # outside any shot
-        assert heard == [LINEAGE, None, None, None]
+        other = SourceFrame(task_local_id=9, shot_code="SH030", take_number=1, at_ms=0, timecode="00:00:00:00")
+        send([REQUEST], shot_id=shot.id, version_id=1, source_frame=other)  # a re-run brings its take's own
+        assert heard == [LINEAGE, None, None, None, other]

@@ -13,6 +13,7 @@ import pytest
 from sora2_desktop.api.request import FieldError, GenerationRequest, Mode, RequestType
 from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.images.resolver import ImageProblem, ImageSource
+from sora2_desktop.core.projects.source_frame import SourceFrame
 from sora2_desktop.core.tasks.submission import SubmissionService, SubmitResult
 from sora2_desktop.core.tasks.task import Task
 
@@ -49,6 +50,7 @@ class Stored:
         self.batches: list[list[GenerationRequest]] = []
         self.recorded: list[tuple[str | None, float | None]] = []  # catalogue version, estimate per batch
         self.shots: list[tuple[int | None, int | None]] = []  # shot id, prompt version id per batch
+        self.lineages: list[SourceFrame | None] = []  # the start frame each batch came from
 
     def __call__(
         self,
@@ -58,8 +60,10 @@ class Stored:
         estimate_usd: float | None,
         shot_id: int | None = None,
         version_id: int | None = None,
+        source_frame: SourceFrame | None = None,
     ) -> list[Task]:
         self.batches.append(requests)
+        self.lineages.append(source_frame)
         self.recorded.append((catalogue_version, estimate_usd))
         self.shots.append((shot_id, version_id))
         now = datetime.now(UTC)
@@ -173,3 +177,12 @@ def test_takes_of_a_shot_and_a_re_run_are_stored_with_their_shot_and_version() -
     service.send_again(T2V, shot_id=7, version_id=3)
     service.send_again(T2V)
     assert stored.shots == [(7, None), (7, 3), (None, None)]
+
+
+def test_a_re_run_of_a_take_made_from_a_frame_keeps_where_the_frame_came_from() -> None:
+    stored = Stored()
+    service = SubmissionService(FakeResolver(), stored, shipped_catalogue)
+    lineage = SourceFrame(task_local_id=4, shot_code="SH020", take_number=3, at_ms=4_480, timecode="00:00:04:12")
+    service.send_again(I2V, shot_id=7, version_id=3, source_frame=lineage)
+    service.send_again(T2V, shot_id=7, version_id=3)
+    assert stored.lineages == [lineage, None]

@@ -184,3 +184,15 @@ def test_ctrl_shift_e_in_the_file_menu_opens_the_dialog_for_the_current_project(
     assert len(window.findChildren(ExportDialog)) == 1
     dialog.close()
     window.close()
+
+
+@pytest.mark.parametrize("how", ["close", "escape", "close button"])
+def test_an_idle_dialog_closes_every_way(qtbot: QtBot, session: Session, project: Project, how: str) -> None:
+    dialog = make_dialog(qtbot, session, project)
+    if how == "close":
+        dialog.close()
+    elif how == "escape":
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    else:
+        dialog.close_button.click()
+    assert not dialog.isVisible()
