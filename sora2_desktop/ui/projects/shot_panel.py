@@ -199,6 +199,12 @@ class ShotPanel(QWidget):
             self._load_shots(shot.project_id, select=shot.id)
             self.status_message.emit(self.tr("{0} is back.").format(shot.code))
 
+    def add_context_actions(self, actions: list[QAction]) -> None:
+        """Commands of other parts of the window that act on the shot under the pointer (contact sheet, export),
+        after the list's own in its context menu."""
+        self._menu.addSeparator()
+        self._menu.addActions(actions)
+
     def offer_undo(self, message: str, undo: Callable[[], None]) -> None:
         """Another change to the list (an imported shot list) taken back by the Undo bar and Ctrl+Z, as a removal."""
         self._removed.append(undo)

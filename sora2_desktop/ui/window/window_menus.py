@@ -93,6 +93,7 @@ def build_menus(window: MainWindow) -> None:
     shot_sheet.setObjectName("shot_contact_sheet")
     shot_menu.addSeparator()
     shot_menu.addAction(shot_sheet)
+    window.shots.add_context_actions([shot_sheet, export_selects])
 
     window.take_desk.fill_menu(bar.addMenu(window.tr("Ta&ke")))
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 import sora2_desktop.ui
@@ -251,3 +252,9 @@ def test_splitters_columns_shot_and_take_are_where_they_were_after_a_restart(
         assert again.results.task() is not None and again.results.task().local_id == take.local_id  # type: ignore[union-attr]
     finally:
         done()
+
+
+def test_the_shot_lists_context_menu_offers_the_shots_contact_sheet_and_the_export(window: MainWindow) -> None:
+    names = [action.objectName() for action in window.shots._menu.actions()]
+    assert names[-2:] == ["shot_contact_sheet", "export_selects"]
+    assert window.findChild(QAction, "export_selects") in window.shots._menu.actions()
