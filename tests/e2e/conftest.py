@@ -101,3 +101,40 @@ def make_app(
     for app in made:
         app.window.close()
         run_async(app.session.aclose())
+
+
+class Demo:
+    """The real window in demo mode (no key, no S3), with the stand-in the session started itself."""
+
+    def __init__(self, window: MainWindow, session: Session, profile: Profile) -> None:
+        self.window, self.session, self.profile = window, session, profile
+
+    @property
+    def sim(self) -> SimServer:
+        sim = self.session._sim  # the in-process stand-in demo mode started (the test looks behind the door)
+        assert isinstance(sim, SimServer)
+        return sim
+
+    def task(self, local_id: int) -> Task:
+        return next(task for task in self.session.tasks() if task.local_id == local_id)
+
+
+@pytest.fixture
+def demo(qtbot: Any, tmp_path: Path, memory_keyring: MemoryKeyring, run_async: Any) -> Iterator[Demo]:
+    """The real window in demo mode: the session starts its own stand-in, sped up like the other e2e tests."""
+    profile = Profile.from_dir(tmp_path / "profile").ensure()
+    settings = AppSettings(profile)
+    session = Session(profile, settings, SecretStore(), demo_speed=SPEED, timing=TIMING)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+
+    async def start() -> None:
+        window.activate(demo=True)
+
+    run_async(start())
+    assert session.demo and session.stored_key() is None
+    yield Demo(window, session, profile)
+    window.close()
+    run_async(session.aclose())

@@ -18,9 +18,9 @@ from PySide6.QtGui import QAction
 
 from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.runtime.single_instance import Claim, InstanceGuard
-from sora2_desktop.core.tasks.task import TaskPhase
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.export.export_dialog import ExportDialog
-from tests.e2e.conftest import AppUnderTest
+from tests.e2e.conftest import AppUnderTest, Demo
 from tests.e2e.test_generate_flow import press_generate, type_prompt
 from tests.helpers.wait import wait_until
 
@@ -51,8 +51,23 @@ def timeline_clips(path: Path) -> list[tuple[str, str, float, float]]:
 def test_circled_takes_exported_from_the_dialog_and_the_command_line_are_the_same(
     qtbot: Any, make_app: Callable[..., AppUnderTest], run_async: Any, tmp_path: Path
 ) -> None:
-    app = make_app()
+    export_from_window_and_command_line(qtbot, make_app(), run_async, tmp_path, demo=False)
+
+
+def test_in_demo_mode_the_command_line_exports_the_demo_history_as_the_window_did(
+    qtbot: Any, demo: Demo, run_async: Any, tmp_path: Path
+) -> None:
+    export_from_window_and_command_line(qtbot, demo, run_async, tmp_path, demo=True)
+
+
+def export_from_window_and_command_line(
+    qtbot: Any, app: AppUnderTest | Demo, run_async: Any, tmp_path: Path, *, demo: bool
+) -> None:
     session, window = app.session, app.window
+
+    def stored(local_id: int | None) -> Task:
+        return next(task for task in session.tasks() if task.local_id == local_id)
+
     type_prompt(qtbot, app)
     window.form._takes.setValue(3)
     press_generate(qtbot, app)
@@ -61,7 +76,7 @@ def test_circled_takes_exported_from_the_dialog_and_the_command_line_are_the_sam
         await wait_until(lambda: window.model.rowCount() == 3, what="three tasks")
         await wait_until(
             lambda: all(
-                app.stored(t.local_id).phase == TaskPhase.SUCCESS and session.local_video(t) is not None
+                stored(t.local_id).phase == TaskPhase.SUCCESS and session.local_video(t) is not None
                 for t in session.tasks()
                 if t.local_id is not None
             ),
@@ -98,6 +113,7 @@ def test_circled_takes_exported_from_the_dialog_and_the_command_line_are_the_sam
     assert guard.claim([]) is Claim.PRIMARY
     from_script = tmp_path / "from_script"
     command = [sys.executable, "-m", "sora2_desktop", "export", "--profile", str(app.profile.root)]
+    command += ["--demo"] if demo else []  # demo mode keeps its own history in <profile>/demo
     try:
         finished = subprocess.run(
             [*command, "--project", project.name, "--to", str(from_script), "--format", ",".join(FORMATS)],

@@ -6,63 +6,20 @@ the finished take says where its start frame came from."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtGui import QImage
 
-from sora2_desktop.core.config.profile import Profile
-from sora2_desktop.core.config.secrets import SecretStore
-from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.projects import source_frame
-from sora2_desktop.core.session import Session
-from sora2_desktop.core.tasks.task import Task, TaskPhase
-from sora2_desktop.sim import SimServer
-from sora2_desktop.ui.window.main_window import MainWindow
-from tests.e2e.conftest import SPEED, TIMING
-from tests.helpers.keychain import MemoryKeyring
+from sora2_desktop.core.tasks.task import TaskPhase
+from tests.e2e.conftest import Demo
 from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
 PROMPT = "A lighthouse keeper climbs the stairs, lamp in hand"
-
-
-class Demo:
-    def __init__(self, window: MainWindow, session: Session) -> None:
-        self.window, self.session = window, session
-
-    @property
-    def sim(self) -> SimServer:
-        sim = self.session._sim  # the in-process stand-in demo mode started (the test looks behind the door)
-        assert isinstance(sim, SimServer)
-        return sim
-
-    def task(self, local_id: int) -> Task:
-        return next(task for task in self.session.tasks() if task.local_id == local_id)
-
-
-@pytest.fixture
-def demo(qtbot: Any, tmp_path: Path, memory_keyring: MemoryKeyring, run_async: Any) -> Iterator[Demo]:
-    """The real window in demo mode: the session starts its own stand-in, sped up like the other e2e tests."""
-    profile = Profile.from_dir(tmp_path / "profile").ensure()
-    settings = AppSettings(profile)
-    session = Session(profile, settings, SecretStore(), demo_speed=SPEED, timing=TIMING)
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-
-    async def start() -> None:
-        window.activate(demo=True)
-
-    run_async(start())
-    assert session.demo and session.stored_key() is None
-    yield Demo(window, session)
-    window.close()
-    run_async(session.aclose())
 
 
 def test_continue_from_the_last_frame_into_a_new_shot_and_generate_from_it(
