@@ -97,8 +97,11 @@ class PollScheduler:
             wait = self._heap[0][0] - loop.time()
             if wait > 0:
                 self._wake.clear()
+                # asyncio.timeout, not wait_for: wait_for wraps the wait in a task of its own, which a stop that
+                # lands between its creation and its first step leaves pending ("coroutine never awaited").
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                    async with asyncio.timeout(wait):
+                        await self._wake.wait()
                 continue
             _, seq, key = heapq.heappop(self._heap)
             if self._current.get(key) != seq:

@@ -135,7 +135,8 @@ class SubmitSteps:
         wake = self._wakes[local_id] = asyncio.Event()
         try:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=bounded_wait(seconds))
+                async with asyncio.timeout(bounded_wait(seconds)):  # not wait_for: see PollScheduler._run
+                    await wake.wait()
         finally:
             if self._wakes.get(local_id) is wake:
                 del self._wakes[local_id]
