@@ -1,6 +1,6 @@
 """Export of 50 keepers (5-20 MB each) through Session.exports, against a plain shutil.copyfile of the same files
-in the same run: seconds, throughput and the ratio (issue 12's target: the export at >= 0.8x the plain copy).
-Prints figures, asserts nothing."""
+in the same run (yardsticks.plain_copy_s): seconds, throughput and the ratio (issue 12's target: the export at
+>= 0.8x the plain copy). Prints figures, asserts nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from figures import emit, figure, load_line
+from yardsticks import plain_copy_s
 
 from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.config.profile import Profile
@@ -74,14 +77,6 @@ def fill(profile: Profile, count: int, low_mb: int, high_mb: int, seed: int) -> 
         return project.id, total
 
 
-def plain_copy(sources: list[Path], target: Path) -> float:
-    target.mkdir()
-    started = time.perf_counter()
-    for source in sources:
-        shutil.copyfile(source, target / source.name)
-    return time.perf_counter() - started
-
-
 async def export_once(session: object, project_id: int, target: Path, formats: list[str]) -> float:
     from sora2_desktop.core.export.selection import Selection
 
@@ -112,7 +107,7 @@ async def run(args: argparse.Namespace, root: Path) -> None:
                 # Each starts with no dirty pages of the one before still being written back (untimed).
                 os.sync()
                 if name == "plain":
-                    seconds = plain_copy(sources, target)
+                    seconds = plain_copy_s(sources, target)
                 else:
                     formats = [] if name == "export" else ["fcpxml", "xml", "edl", "csv", "json"]
                     seconds = await export_once(session, project_id, target, formats)
@@ -136,6 +131,14 @@ async def run(args: argparse.Namespace, root: Path) -> None:
         f"export's throughput / plain copy's: {plain / export:.2f}x (medians), {plain_best / export_best:.2f}x (best)"
         "  target >= 0.80x"
     )
+    print(load_line(args.load_before))
+    with_files = statistics.median(rows["export+files"])
+    emit(
+        figure("export.throughput", plain / export, "x", yardstick=("plain_copy", plain, "s"), ratio=plain / export,
+               target=">=0.8"),
+        figure("export.with_timelines", plain / with_files, "x", yardstick=("plain_copy", plain, "s"),
+               ratio=plain / with_files, better="higher"),
+    )  # fmt: skip
 
 
 def _file_system(folder: Path) -> str:
@@ -161,6 +164,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--dir", type=Path, help="where to make the files (default: the system's temp folder)")
     args = parser.parse_args()
+    args.load_before = os.getloadavg()[0]
     import qasync
     from PySide6.QtGui import QGuiApplication
 

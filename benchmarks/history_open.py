@@ -1,4 +1,6 @@
-"""A 10,000-task history opening in the real MainWindow: time and memory to first paint, then scroll frame times."""
+"""A 10,000-task history opening in the real MainWindow: time and memory to the activity table's first paint
+(against `sum(range(10**6))` measured between the processes), then scroll frame times (against a bare QTableView
+scrolled the same way in the same process)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
+
+from figures import Figure, emit, figure, load_line
+from stall_meter import percentile
+from yardsticks import CpuYardstick
 
 from sora2_desktop.api import GenerationRequest, Mode
 from sora2_desktop.core.config.profile import Profile
@@ -114,6 +121,9 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
         figures["construct_s"] = time.perf_counter() - began
         watcher = FirstPaint(painted)
         window.task_list.table.viewport().installEventFilter(watcher)
+        # The window opens on the Takes tab (issue 11); the history's table is on Activity (Ctrl+3), shown here
+        # before the first paint so the figure stays the history's. Without it the table never paints.
+        window.focus_activity()
         window.show()
         mark = time.perf_counter()
         window.activate()  # app.py does this right after show() when a key is stored
@@ -198,11 +208,6 @@ def run_child(profile_dir: Path, *flags: str) -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tasks", type=int, default=10_000)
@@ -219,6 +224,8 @@ def main() -> None:
         return
 
     load_before = os.getloadavg()[0]
+    cpu = CpuYardstick()
+    results: list[Figure] = []
     with tempfile.TemporaryDirectory() as folder:
         full = Profile.from_dir(Path(folder) / "full").ensure()
         empty = Profile.from_dir(Path(folder) / "empty").ensure()
@@ -226,10 +233,15 @@ def main() -> None:
         fill(full, args.tasks, downloads=not args.legacy_history)
         fill(empty, 0)
         print(f"history of {args.tasks:,} tasks written in {time.perf_counter() - began:.1f} s")
+        opened = {}
         for label, profile in ((f"{args.tasks:,} tasks", full), ("empty", empty)):
-            report_opening(
-                label, [run_child(profile.root) for _ in range(args.repeat)], run_child(profile.root, "--trace")
-            )
+            runs = []
+            for _ in range(args.repeat):
+                cpu.sample(1)
+                runs.append(run_child(profile.root))
+            opened[label] = runs
+            report_opening(label, runs, run_child(profile.root, "--trace"))
+        cpu.sample(1)
         scrolled = run_child(full.root, "--scroll")
         frames, bare = scrolled["frames_ms"], scrolled["bare_frames_ms"]
         print(
@@ -237,7 +249,21 @@ def main() -> None:
             f"one synchronous repaint each: {spread(frames)}"
         )
         print(f"  a bare QTableView (C++ model, same viewport) here: {spread(bare)}")
-    print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+        print(f"  ratio of the p99s: {percentile(frames, 0.99) / percentile(bare, 0.99):.2f}x")
+    cpu.sample(1)
+    print(cpu.describe())
+    print(load_line(load_before))
+    runs = opened[f"{args.tasks:,} tasks"]
+    paint = [r["first_paint_s"] for r in runs]
+    if args.legacy_history:  # the first start on the profile is the upgrade; later ones are ordinary starts
+        results.append(figure("history_open.upgrade_first_paint", paint[0], "s", yardstick=cpu.yardstick(),
+                              target="<0.5"))  # fmt: skip
+    else:
+        results += [
+            figure("history_open.first_paint", statistics.median(paint), "s", yardstick=cpu.yardstick(), target="<0.5"),
+            figure("history_open.rss_growth", statistics.median(r["rss_delta_mb"] for r in runs), "MB", target="<60"),
+        ]  # the scroll's p99 (no target) swings by more than the 20 % rule with load: printed above, not judged
+    emit(*results)
 
 
 def report_opening(label: str, runs: list[dict[str, Any]], traced: dict[str, Any]) -> None:

@@ -21,6 +21,9 @@ from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
 
+from figures import figure
+from stall_meter import IdleWindow, compare, spread
+
 from sora2_desktop.api import GenerationRequest
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.results.download_record import Download, DownloadState
@@ -335,14 +338,17 @@ def child_select(profile_dir: Path, count: int) -> dict[str, Any]:
     return figures
 
 
-def child_scroll(profile_dir: Path, grid_shot: int, notch_ms: int) -> dict[str, Any]:
+def child_scroll(profile_dir: Path, grid_shot: int, notch_ms: int, trace_ms: float | None) -> dict[str, Any]:
     """The grid of the shot with the most takes, scrolled top to bottom and back up, with a 5 ms PreciseTimer
-    recording each tick's lateness. Two ways, each from a freshly shown shot (no poster in memory yet, so the
-    way down loads them as they come into view; the way up has them): wheel notches every `notch_ms` (what the
-    view makes of a mouse wheel), and 40 px per 16 ms frame (a trackpad's or kinetic scroll's steady glide)."""
+    recording each tick's lateness (stall_meter.py, an idle bare window's same timer in another process over the
+    same seconds). Three ways, each from a freshly shown shot: wheel notches every `notch_ms` (what the view makes
+    of a mouse wheel) and 40 px per 16 ms frame (a trackpad's or kinetic scroll's steady glide), each 0.3 s after
+    the shot is shown (most posters read by then); and wheel notches at once, while the worker reads the posters
+    (a person scrolling a shot the moment it opens). The way up has every poster in memory."""
     from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
     from PySide6.QtGui import QWheelEvent
     from PySide6.QtWidgets import QApplication
+    from stall_meter import StallMeter
 
     harness = Harness(profile_dir)
     figures: dict[str, Any] = {}
@@ -361,16 +367,7 @@ def child_scroll(profile_dir: Path, grid_shot: int, notch_ms: int) -> dict[str, 
 
     async def scroll(view: Any, down: bool, step: Callable[[Any, bool], None], every_ms: int) -> dict[str, Any]:
         bar = view.verticalScrollBar()
-        late: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            late.append(max(0.0, (now - last[0]) * 1000 - 5.0))
-            last[0] = now
-
-        stall = QTimer(interval=5, timerType=Qt.TimerType.PreciseTimer)
-        stall.timeout.connect(tick)
+        stall = StallMeter(trace_ms)
         finished = asyncio.Event()
         steps = [0]
 
@@ -384,14 +381,16 @@ def child_scroll(profile_dir: Path, grid_shot: int, notch_ms: int) -> dict[str, 
         mover = QTimer(interval=every_ms, timerType=Qt.TimerType.PreciseTimer)
         mover.timeout.connect(move)
         began = time.perf_counter()
-        last[0] = began
         stall.start()
         mover.start()
         await finished.wait()
         mover.stop()
         await asyncio.sleep(0.05)  # the last step's paint
         stall.stop()
-        return {"late": late, "steps": steps[0], "seconds": time.perf_counter() - began}
+        ended = time.perf_counter()
+        traced = stall.tracer.report(worst=3) if stall.tracer is not None else []
+        return {"late": stall.lateness(), "steps": steps[0], "seconds": ended - began, "span": [began, ended],
+                "traced": traced}  # fmt: skip
 
     async def run() -> None:
         window = await harness.open_window(figures)
@@ -404,10 +403,16 @@ def child_scroll(profile_dir: Path, grid_shot: int, notch_ms: int) -> dict[str, 
         figures["grid_takes"] = strip.proxy.rowCount()
         figures["grid_size"] = [view.viewport().width(), view.viewport().height()]
         figures["scroll_px"] = view.verticalScrollBar().maximum()
-        for mode, step, every in (("wheel", wheel_step, notch_ms), ("glide", glide_step, 16)):
-            strip.show_shot(grid_shot)  # the shot shown afresh: its posters are read again as they appear
+        for mode, step, every in (
+            ("wheel", wheel_step, notch_ms),
+            ("glide", glide_step, 16),
+            ("fresh", wheel_step, notch_ms),
+        ):
+            shown = time.perf_counter()
+            strip.show_shot(grid_shot)  # the shot shown afresh: its posters are read again
+            figures.setdefault("show_shot_ms", []).append((time.perf_counter() - shown) * 1000)
             view.verticalScrollBar().setValue(0)
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(0.3 if mode != "fresh" else 0.0)
             figures[f"{mode}_down"] = await scroll(view, True, step, every)
             await asyncio.sleep(0.3)
             figures[f"{mode}_up"] = await scroll(view, False, step, every)
@@ -432,7 +437,7 @@ def child_profile(profile_dir: Path, what: str, grid_shot: int | None) -> dict[s
     profiler = cProfile.Profile()
     if what == "scroll" and grid_shot is not None:
         profiler.enable()
-        child_scroll(profile_dir, grid_shot, 16)
+        child_scroll(profile_dir, grid_shot, 16, None)
         profiler.disable()
     else:
         harness = Harness(profile_dir)
@@ -481,6 +486,12 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=("open", "select", "scroll"), default=["open", "select", "scroll"])
     parser.add_argument("--window", default="1280x800", help="the window's size, WIDTHxHEIGHT")
     parser.add_argument("--profile", choices=("open", "scroll"), help="print a cProfile of one child instead")
+    parser.add_argument(
+        "--trace-stalls",
+        type=float,
+        metavar="MS",
+        help="scroll: sample the GUI thread's Python stack while the timer is this late; print the worst ticks'",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--kind", default="open", help=argparse.SUPPRESS)
     parser.add_argument("--grid-shot", type=int, help=argparse.SUPPRESS)
@@ -491,6 +502,7 @@ def main() -> None:
         return
 
     load_before = os.getloadavg()[0]
+    results: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         profile = Profile.from_dir(Path(folder) / "profile").ensure()
         began = time.perf_counter()
@@ -506,12 +518,16 @@ def main() -> None:
             print(run_child(Path(root), "--kind", f"profile-{args.profile}", *grid)["profile"])
             return
         if "open" in args.only:
-            report_open(Path(root), args.runs)
+            results += report_open(Path(root), args.runs)
         if "select" in args.only:
-            report_select(run_child(Path(root), "--kind", "select", "--selections", str(args.selections)))
+            results += report_select(run_child(Path(root), "--kind", "select", "--selections", str(args.selections)))
         if "scroll" in args.only and grid:
-            report_scroll(run_child(Path(root), "--kind", "scroll", "--notch-ms", str(args.notch_ms), *grid))
+            trace = ["--trace-stalls", str(args.trace_stalls)] if args.trace_stalls is not None else []
+            with IdleWindow() as idle:
+                scrolled = run_child(Path(root), "--kind", "scroll", "--notch-ms", str(args.notch_ms), *grid, *trace)
+            results += report_scroll(scrolled, idle)
     print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print("\n".join(results))
 
 
 def child(args: argparse.Namespace) -> dict[str, Any]:
@@ -522,11 +538,11 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     if args.kind == "select":
         return child_select(args.child, args.selections)
     if args.kind == "scroll":
-        return child_scroll(args.child, args.grid_shot, args.notch_ms)
+        return child_scroll(args.child, args.grid_shot, args.notch_ms, args.trace_stalls)
     return child_profile(args.child, args.kind.removeprefix("profile-"), args.grid_shot)
 
 
-def report_open(profile_dir: Path, runs: int) -> None:
+def report_open(profile_dir: Path, runs: int) -> list[str]:
     run_child(profile_dir, "--kind", "bare")  # warm-ups: the file cache, the first process's page-ins
     run_child(profile_dir, "--kind", "open")
     bare, full = [], []
@@ -560,13 +576,16 @@ def report_open(profile_dir: Path, runs: int) -> None:
         f"({'after' if all(r['activate_after_paint'] for r in full) else 'before'} the grid's first paint); "
         f"RSS +{statistics.median(r['rss_delta_mb'] for r in full):.1f} MB to the paint"
     )
+    name = "project_open.open" if WINDOW == [1280, 800] else f"project_open.open_{WINDOW[0]}x{WINDOW[1]}"
+    return [figure(name, median, "s", yardstick=("bare_window_paint", bare_median, "s"), target="<0.5",
+                   compare="value").line()]  # fmt: skip
 
 
-def report_select(figures: dict[str, Any]) -> None:
+def report_select(figures: dict[str, Any]) -> list[str]:
     frames, sources = figures["frame_ms"], figures["source_ms"]
     if not frames:
         print(f"take selection: no frame seen ({figures['missed']} missed)")
-        return
+        return []
     print(
         f"another take in the grid (Down/Up key) → its first video frame, {len(frames)} selections"
         f"{' (' + str(figures['missed']) + ' not timed)' if figures['missed'] else ''}: p50 "
@@ -575,21 +594,40 @@ def report_select(figures: dict[str, Any]) -> None:
     )
     print(f"  of which key → player source set: p50 {percentile(sources, 0.5):.0f} ms, "
           f"p95 {percentile(sources, 0.95):.0f} ms")  # fmt: skip
+    return [figure("project_open.take_first_frame_p95", percentile(frames, 0.95), "ms", target="<150").line()]
 
 
-def report_scroll(figures: dict[str, Any]) -> None:
+def report_scroll(figures: dict[str, Any], idle: IdleWindow) -> list[str]:
     print(
         f"take grid of {figures['grid_takes']} takes ({figures['grid_size'][0]}×{figures['grid_size'][1]} px, "
-        f"{figures['scroll_px']:,} px to scroll), 5 ms PreciseTimer lateness (target p99 < 16 ms):"
+        f"{figures['scroll_px']:,} px to scroll), 5 ms PreciseTimer lateness (targets p99 < 16 ms, max < 50 ms); "
+        "an idle bare window's same timer over the same seconds in brackets:"
     )
-    for mode, words in (("wheel", "wheel notches"), ("glide", "40 px per 16 ms")):
-        for way, label in (("down", "down, posters read as they appear"), ("up", "back up, posters in memory")):
+    every: list[float] = []
+    for mode, words in (("wheel", "wheel notches"), ("glide", "40 px per 16 ms"), ("fresh", "wheel notches at once")):
+        for way, label in (("down", "down"), ("up", "back up, posters in memory")):
             run = figures[f"{mode}_{way}"]
             late = run["late"]
-            print(
-                f"  {words}, {label}: {run['steps']} steps in {run['seconds']:.2f} s, {len(late)} ticks: "
-                f"p50 {percentile(late, 0.5):.1f}, p99 {percentile(late, 0.99):.1f}, max {max(late):.1f} ms"
-            )
+            every += late
+            if mode == "fresh" and way == "down":
+                label = "down, as the shot opens (the worker still reading posters)"
+            elif way == "down":
+                label = "down, 0.3 s after the shot opened"
+            print(f"  {words}, {label}: {run['steps']} steps in {run['seconds']:.2f} s, {len(late)} ticks: "
+                  f"{spread(late)} [{spread(idle.lateness(*run['span']))}]")  # fmt: skip
+            for line in run.get("traced", []):
+                print("  " + line)
+    print(f"  show_shot() of the {figures['grid_takes']}-take shot (a click in the shot list, before its paint): "
+          f"{', '.join(f'{ms:.1f}' for ms in figures['show_shot_ms'])} ms")  # fmt: skip
+    fresh = figures["fresh_down"]
+    spans = [figures[f"{mode}_{way}"]["span"] for mode in ("wheel", "glide", "fresh") for way in ("down", "up")]
+    idle_all = [late for span in spans for late in idle.lateness(*span)]
+    name = "project_open.scroll" if WINDOW == [1280, 800] else f"project_open.scroll_{WINDOW[0]}x{WINDOW[1]}"
+    said, results = compare(name, every, idle_all, "  every pass together")
+    said_fresh, results_fresh = compare(f"{name}_fresh", fresh["late"], idle.lateness(*fresh["span"]),
+                                        "  as the shot opens")  # fmt: skip
+    print("\n".join(said + said_fresh))
+    return results + results_fresh
 
 
 if __name__ == "__main__":

@@ -1,13 +1,17 @@
-"""Times TaskStore on 10,000 tasks (the start-up load, one-row updates); prints figures, asserts nothing."""
+"""Times TaskStore on 10,000 tasks (the start-up load, one-row updates), each against `sum(range(10**6))` measured
+between the repetitions; prints figures, asserts nothing."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
-import timeit
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from figures import emit, figure, load_line
+from yardsticks import CpuYardstick
 
 from sora2_desktop.api import GenerationRequest, Mode
 from sora2_desktop.core.storage.task_store import TaskStore
@@ -47,6 +51,8 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
+    cpu = CpuYardstick()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "tasks.sqlite3"
         with TaskStore(path) as store:
@@ -56,17 +62,25 @@ def main() -> None:
         with TaskStore(path) as store:  # a fresh connection, as at start-up
             loads = []
             for _ in range(args.repeat):
+                cpu.sample(1)
                 began = time.perf_counter()
                 tasks = store.all()
                 loads.append(time.perf_counter() - began)
             print(f"all() -> {len(tasks):,} tasks: best {min(loads):.3f} s, worst {max(loads):.3f} s")
+            cpu.sample(1)
             began = time.perf_counter()
             for task in tasks[:500]:
                 store.update(task.with_(polls=task.polls + 1))
-            print(f"update(): {(time.perf_counter() - began) / 500 * 1000:.3f} ms per row")
-    # A yardstick for reading the figures across machines: about 10 ms on a 2023 laptop with Python 3.11.
-    reference = min(timeit.repeat("sum(range(10**6))", number=1, repeat=5))
-    print(f"reference sum(range(10**6)): {reference * 1000:.1f} ms")
+            update_ms = (time.perf_counter() - began) / 500 * 1000
+            cpu.sample(1)
+            print(f"update(): {update_ms:.3f} ms per row")
+    # The yardstick reads the figures across machines and loads: about 10 ms on a 2023 laptop with Python 3.11.
+    print(cpu.describe())
+    print(load_line(load_before))
+    emit(
+        figure("task_store.all", min(loads), "s", yardstick=cpu.yardstick()),
+        figure("task_store.update", update_ms, "ms", yardstick=cpu.yardstick()),
+    )
 
 
 if __name__ == "__main__":

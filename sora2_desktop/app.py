@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
-import sqlite3
 import sys
-import traceback
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from sora2_desktop import __version__
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
+    from PySide6.QtWidgets import QApplication
+
     from sora2_desktop.core.config.profile import Profile
+    from sora2_desktop.core.config.settings import AppSettings
     from sora2_desktop.core.runtime.single_instance import InstanceGuard
     from sora2_desktop.ui.window.main_window import MainWindow
+
+# What runs before the window's first paint imports only Qt, the profile, the settings and the start-up checks:
+# qasync (asyncio), the session, httpx, keyring and QtMultimedia come after it (benchmarks/cold_start.py).
 
 log = logging.getLogger("sora2_desktop")
 
@@ -74,30 +78,42 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test(args.profile)
     # qasync picks PyQt6 first when both are installed; this app is PySide6.
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync
-
-    from sora2_desktop.core.catalogue.refresh import models_url_problem
     from sora2_desktop.core.config.profile import Profile
     from sora2_desktop.core.config.settings import validate_api_base_url
-    from sora2_desktop.core.runtime.single_instance import Claim, InstanceGuard, InstanceLockError
-    from sora2_desktop.ui.window.startup_problem import Problem, ask
 
-    _application()
+    app, fusion = _application()
     if args.api_base and (problem := validate_api_base_url(args.api_base)):
         print(f"sora2-desktop: --api-base: {problem}", file=sys.stderr)
         return 2
     if args.models_url is None:
         args.models_url = os.environ.get(MODELS_URL_ENV)
-    if args.models_url and (problem := models_url_problem(args.models_url)):
-        print(f"sora2-desktop: --models-url: {problem}", file=sys.stderr)
-        return 2
+    if args.models_url:
+        from sora2_desktop.core.catalogue.refresh import models_url_problem
+
+        if problem := models_url_problem(args.models_url):
+            print(f"sora2-desktop: --models-url: {problem}", file=sys.stderr)
+            return 2
     profile = Profile.from_dir(args.profile) if args.profile else Profile.default()
     if (code := _prepare_profile(profile, verbose=args.verbose)) is not None:
         return code
+    try:
+        return _start(args, list(sys.argv[1:] if argv is None else argv), app, fusion, profile)
+    finally:
+        _open_log(profile, verbose=args.verbose)  # a start that ends before its window's paint logs to the file too
+
+
+def _start(args: argparse.Namespace, argv: list[str], app: QApplication, fusion: bool, profile: Profile) -> int:
+    """Take the profile (or hand the command line to the instance that has it), paint the window, check the history,
+    then run the loop until the window closes."""
+    from sora2_desktop.core.config.settings import AppSettings
+    from sora2_desktop.core.runtime.single_instance import Claim, InstanceGuard, InstanceLockError
+
     guard = InstanceGuard(profile.root)
     try:
-        claim = guard.claim(list(sys.argv[1:] if argv is None else argv))
+        claim = guard.claim(argv)
     except InstanceLockError as err:
+        from sora2_desktop.ui.window.startup_problem import Problem, ask  # the dialogs: imported when needed
+
         log.error("cannot lock the profile: %s", err)
         ask(Problem.PROFILE_FOLDER, folder=profile.root, detail=err)
         return EXIT_PROFILE_FOLDER
@@ -105,37 +121,49 @@ def main(argv: list[str] | None = None) -> int:
         log.info("Sora 2 Desktop already runs on profile %s; handed it the command line and leaving", profile.root)
         return 0
     if claim is Claim.NOT_ANSWERING:
+        from sora2_desktop.ui.window.startup_problem import Problem, ask
+
         log.error("another Sora 2 Desktop holds profile %s and does not answer", profile.root)
         ask(Problem.NOT_ANSWERING, folder=profile.root)
         return EXIT_NOT_ANSWERING
     try:
-        if (code := _check_history(profile)) is not None:
-            return code
-        return int(qasync.run(_run(args, profile, guard)) or 0)
+        settings = AppSettings(profile)
+        window = _first_paint(app, fusion, settings, args)
+        _open_log(profile, verbose=args.verbose)
+        try:
+            # After the paint: the check reads the whole file (a large history takes a while), and a problem's
+            # dialog shows over the window's frame.
+            if (code := _check_history(profile)) is not None:
+                return code
+            import qasync
+
+            return int(qasync.run(_run(args, profile, settings, guard, window)) or 0)
+        finally:
+            window.hide()  # closed already, unless the loop never ran
     finally:
         guard.release()
 
 
-def _application() -> object:
+def _application() -> tuple[QApplication, bool]:
+    """The application, and whether it was made here with the Fusion style (else it was there already: a test)."""
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    # Fusion from the start (theme.py's look is built on it), chosen by Qt itself: QApplication.setStyle() would
+    # hand Python a QStyle, whose type costs ~10 ms to make, before the window's first paint.
+    app = existing if isinstance(existing, QApplication) else QApplication([*sys.argv[:1], "-style", "fusion"])
     app.setApplicationName("Sora 2 Desktop")
     app.setOrganizationName("Sora2Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("sora2-desktop")
-    from sora2_desktop.ui.common.theme import apply_theme
-
-    apply_theme(app)  # the start-up problem dialogs come before the settings: they follow the OS
-    return app
+    # No look yet: the window's first paint takes the settings' (_first_paint), a start-up problem's dialog the
+    # full theme (startup_problem.ask).
+    return app, existing is None
 
 
 def _prepare_profile(profile: Profile, *, verbose: bool) -> int | None:
-    """Folders made and writable, logging to the profile, files private; or the dialog and an exit code."""
-    from sora2_desktop.core.runtime.logging_setup import setup_logging
-    from sora2_desktop.ui.window.startup_problem import Problem, ask
-
+    """Folders made and writable, files private, logging held for the log file (_open_log); or the dialog and an
+    exit code."""
     try:
         profile.ensure()
         folder = profile.unwritable_folder()
@@ -143,20 +171,58 @@ def _prepare_profile(profile: Profile, *, verbose: bool) -> int | None:
     except OSError as err:
         folder, detail = Path(err.filename or profile.root), err.strerror or str(err)
     if folder is not None:
+        from sora2_desktop.ui.window.startup_problem import Problem, ask
+
         # No log file without a folder: one line on stderr (basicConfig adds nothing if logging is set up).
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
         log.error("profile folder %s cannot be used: %s", folder, detail)
         ask(Problem.PROFILE_FOLDER, folder=folder, detail=detail)
         return EXIT_PROFILE_FOLDER
-    log_path = setup_logging(profile.logs_dir, verbose=verbose)
     profile.make_files_private()
-    log.info("Sora 2 Desktop %s starting; profile %s; log %s", __version__, profile.root, log_path)
+    root = logging.getLogger()
+    root.addHandler(_HeldLog())
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    log.info("Sora 2 Desktop %s starting; profile %s", __version__, profile.root)
     return None
+
+
+class _HeldLog(logging.Handler):
+    """What a start logs before its log file opens, right after the window's first paint (the file's handler costs
+    ~10 ms of imports the paint does not wait for); _open_log writes it there then."""
+
+    _sora2 = True  # one of ours: a second setup (tests run main() again) removes it like the others
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _open_log(profile: Profile, *, verbose: bool) -> None:
+    """The log file, with what was held for it; nothing when it is open already (or the profile was unusable)."""
+    from sora2_desktop.core.runtime.logging_setup import setup_logging
+
+    root = logging.getLogger()
+    held = next((handler for handler in root.handlers if isinstance(handler, _HeldLog)), None)
+    if held is None:
+        return
+    root.removeHandler(held)
+    path = setup_logging(profile.logs_dir, verbose=verbose)
+    profile.make_files_private()  # the log file just made, too
+    for record in held.records:
+        for handler in root.handlers:
+            if getattr(handler, "_sora2", False) and record.levelno >= handler.level:
+                handler.handle(record)
+    log.info("logging to %s", path)
 
 
 def _check_history(profile: Profile) -> int | None:
     """Open and check the task database before anything uses it; a problem gets the dialog and an exit code
     (None: start). A damaged file can be kept aside for a fresh one, if the person chooses so."""
+    import sqlite3
+
     from sora2_desktop.core.storage.database import (
         CorruptDatabaseError,
         NewerDatabaseError,
@@ -164,23 +230,28 @@ def _check_history(profile: Profile) -> int | None:
         check_database,
         set_aside,
     )
-    from sora2_desktop.ui.window.startup_problem import Choice, Problem, ask
 
     path = profile.database_path
     try:
         check_database(path)
         return None
     except NewerDatabaseError as err:
+        from sora2_desktop.ui.window.startup_problem import Problem, ask  # the dialogs: imported when needed
+
         log.error("%s: %s; refusing to open it", path, err)
         ask(Problem.NEWER_DATABASE, path=path, found=err.found, known=err.known)
         return EXIT_DATABASE
     except CorruptDatabaseError as err:
+        from sora2_desktop.ui.window.startup_problem import Choice, Problem, ask
+
         log.error("%s", err)
         kept_as = aside_path(path)
         if ask(Problem.CORRUPT_DATABASE, path=path, kept_as=kept_as.name) is not Choice.NEW_HISTORY:
             log.info("the person chose to quit; the damaged database is left as it is")
             return EXIT_DATABASE
     except (sqlite3.Error, OSError) as err:
+        from sora2_desktop.ui.window.startup_problem import Problem, ask
+
         log.error("cannot open the task database %s: %s", path, err)
         ask(Problem.DATABASE_UNUSABLE, path=path, detail=err)
         return EXIT_DATABASE
@@ -195,40 +266,86 @@ def _check_history(profile: Profile) -> int | None:
     return None
 
 
-async def _run(args: argparse.Namespace, profile: Profile, guard: InstanceGuard) -> int:
-    from PySide6.QtWidgets import QApplication
+def _first_paint(app: QApplication, fusion: bool, settings: AppSettings, args: argparse.Namespace) -> MainWindow:
+    """The window's frame, shown and painted before anything heavy is imported or made: the welcome page if the
+    keychain had no key at the last start, else a blank page that the work area (or, if no key answers after
+    all, the welcome page) replaces: a start with a stored key never shows the welcome page first."""
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
     from sora2_desktop.core.config.secrets import SecretStore
-    from sora2_desktop.core.config.settings import AppSettings
+    from sora2_desktop.ui.common.theme_palette import first_look
+    from sora2_desktop.ui.window.main_window import MainWindow
+    from sora2_desktop.ui.window.window_frame import FirstPage
+
+    first_look(app, settings.appearance, fusion=fusion)  # the person's colours now; install() adds the style
+    key_coming = args.demo or SecretStore().api_key_from_environment
+    page = FirstPage.WORK if key_coming else FirstPage(settings.first_page)
+    window = MainWindow(settings=settings, first_page=page)
+    painted = QEventLoop()
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if watched is window and event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, painted.quit)  # once this paint is on screen
+            return False
+
+    watch = Watch()
+    window.installEventFilter(watch)
+    # A window that is never exposed (a start minimised, a platform that paints late) does not hold the start up.
+    give_up = QTimer(singleShot=True, interval=500)
+    give_up.timeout.connect(painted.quit)
+    give_up.start()
+    window.show()
+    painted.exec()
+    give_up.stop()
+    window.removeEventFilter(watch)
+    return window
+
+
+async def _run(
+    args: argparse.Namespace, profile: Profile, settings: AppSettings, guard: InstanceGuard, window: MainWindow
+) -> int:
+    import asyncio
+
+    from sora2_desktop.core.config.secrets import SecretStore
+
+    secrets = SecretStore()
+    # The keychain can take a tenth of a second (or a desktop prompt): asked in a worker from now on, while the
+    # session and the window's parts are made here.
+    key = None if args.demo else asyncio.get_running_loop().run_in_executor(None, secrets.load_api_key)
+
+    from PySide6.QtWidgets import QApplication
+
     from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     from sora2_desktop.core.session import Session
     from sora2_desktop.ui.common.theme import install as install_theme
-    from sora2_desktop.ui.window.main_window import MainWindow
+    from sora2_desktop.ui.window.window_frame import FirstPage
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     collector = MainThreadGC(parent=app)
-    settings = AppSettings(profile)
     install_theme(app, settings)  # the person's appearance, now and whenever it or the OS changes
-    session = Session(profile, settings, SecretStore(), api_base_override=args.api_base)
+    session = Session(profile, settings, secrets, api_base_override=args.api_base)
+    if window.first_page is FirstPage.WORK:  # a connection is coming: its HTTP pool is made in a worker meanwhile
+        asyncio.get_running_loop().run_in_executor(None, session.prepare_connection)
     session.models.set_index_override(args.models_url)
-    window = MainWindow(session)
-    _install_excepthook(window)
     quit_requested = asyncio.Event()
     # Qt must not stop the loop by itself when the window closes: the session still has to close the database,
     # the HTTP pool and the stand-in, and qasync fails a run whose loop stops under it.
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(quit_requested.set)
-    window.show()
+    if not window.isVisible():  # closed while its frame painted
+        quit_requested.set()
+    window.attach(session)
+    _install_excepthook(window)
     # Second starts on this profile are answered from now on: there is a window to bring to the front.
     guard.activation_requested.connect(lambda forwarded: _bring_to_front(window, forwarded))
     guard.listen()
-    # Let the window paint before asking the keychain, which can take a tenth of a second (or a desktop prompt).
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0)  # the parts paint before the session connects
     if args.demo:
         window.activate(demo=True)
-    elif session.stored_key() is not None:
-        window.activate()
+    elif key is not None:
+        window.key_answered(await key)
     # After the first paint and after a demo start (which points it at the stand-in's index): in the background.
     session.models.refresh_if_due()
     await quit_requested.wait()
@@ -255,6 +372,8 @@ def _install_excepthook(window: object) -> None:
     from PySide6.QtWidgets import QMessageBox, QWidget
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        import traceback
+
         log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         if isinstance(window, QWidget) and window.isVisible():
             QMessageBox.warning(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import enum
 
-import httpx
-
 from sora2_desktop.api.request import is_loopback_host
 
 
@@ -30,7 +28,10 @@ def base_url_problem(url: str) -> BaseUrlProblem | None:
     if not text:
         return BaseUrlProblem.EMPTY
     # Parsed by httpx, which is what will connect: a second parser could read another host out of a crafted
-    # address (e.g. "http://127.0.0.1\@evil.example") than the one the key is then sent to.
+    # address (e.g. "http://127.0.0.1\@evil.example") than the one the key is then sent to. Imported here: the
+    # settings module names this rule, and the window's first paint should not wait for httpx.
+    import httpx
+
     try:
         parts = httpx.URL(text)
     except httpx.InvalidURL:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx  # status.py parses answers with this module and is imported long before anything is sent
 
 # The documented status answer is well under 4 KB; 1 MB leaves room for any honest answer and keeps a hostile
 # one from holding memory or blocking the loop (json.loads of 1 MB takes a few ms).
@@ -37,6 +38,8 @@ _WBITS = {"gzip": 16 + 15, "x-gzip": 16 + 15, "deflate": 15}
 async def read_capped(response: httpx.Response, cap: int = MAX_ANSWER_BYTES) -> bytes:
     """The decompressed body of a streamed response, or AnswerTooLarge as soon as it passes `cap` bytes
     (AnswerUndecodable for a broken or unknown content encoding)."""
+    import httpx
+
     try:
         content = response.content  # a transport that read the body already (a test's mock) handed it over
     except httpx.ResponseNotRead:

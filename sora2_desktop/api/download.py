@@ -11,9 +11,7 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import httpx
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sora2_desktop.api.errors import DownloadError, DownloadFault, RateLimitedError, parse_retry_after
 from sora2_desktop.api.headers import int_header
@@ -23,8 +21,12 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
 """Called with (bytes on disk so far, total size or None when the server does not say)."""
 
-OpenResponse = Callable[[Mapping[str, str]], AbstractAsyncContextManager[httpx.Response]]
-"""Opens a streamed GET of the result URL with these extra headers (the client adds auth, redirects)."""
+if TYPE_CHECKING:
+    # httpx is imported by stream_to_file: part_path's callers (file naming, at start-up) do not need it.
+    import httpx
+
+    OpenResponse = Callable[[Mapping[str, str]], AbstractAsyncContextManager[httpx.Response]]
+    """Opens a streamed GET of the result URL with these extra headers (the client adds auth, redirects)."""
 
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(?:(\d+)-(\d+)|\*)\s*/\s*(\d+|\*)\s*$", re.IGNORECASE)
 
@@ -51,6 +53,8 @@ async def stream_to_file(
     `.part` so the next try resumes) or RateLimitedError. Two downloads to the same `dest` at once are the
     caller's to prevent.
     """
+    import httpx
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = part_path(dest)
     try:

@@ -7,37 +7,42 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sora2_desktop.api import ApiKey, GenerationRequest
-from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.core.account.account import Account
 from sora2_desktop.core.catalogue.catalogue_service import CatalogueService
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.export.export_service import ExportService
-from sora2_desktop.core.images.host import ImageHost, image_host_for
-from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
+from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.core.images.url_guard import api_is_local
 from sora2_desktop.core.media.frame_service import FrameService
 from sora2_desktop.core.projects.project_service import ProjectService
 from sora2_desktop.core.prompts.library import PromptLibrary
+from sora2_desktop.core.results.download_memory import DownloadMemory
 from sora2_desktop.core.results.download_record import Download, DownloadState
-from sora2_desktop.core.results.downloader import ResultDownloader
 from sora2_desktop.core.results.export import export_copy
 from sora2_desktop.core.results.history_results import HistoryResults, posters_on_disk
-from sora2_desktop.core.results.poster_frames import PosterMaker
+from sora2_desktop.core.runtime.http_pool import HttpPool
 from sora2_desktop.core.runtime.logging_setup import register_secret
 from sora2_desktop.core.sheets.sheet_service import ContactSheetService
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.poll_timing import PollTiming
-from sora2_desktop.core.tasks.runner import TaskRunner
-from sora2_desktop.core.tasks.submission import SubmissionService, SubmitResult
 from sora2_desktop.core.tasks.task import Task
+
+if TYPE_CHECKING:  # imported where first used: httpx, the runner, the downloader and QtMultimedia wait for activate()
+    from sora2_desktop.api.client import ApixoClient
+    from sora2_desktop.core.images.host import ImageHost
+    from sora2_desktop.core.images.resolver import ImageResolver
+    from sora2_desktop.core.results.downloader import ResultDownloader
+    from sora2_desktop.core.results.poster_frames import PosterMaker
+    from sora2_desktop.core.tasks.runner import TaskRunner
+    from sora2_desktop.core.tasks.submission import SubmissionService, SubmitResult
 
 log = logging.getLogger(__name__)
 
@@ -93,34 +98,36 @@ class Session(QObject):
         self._checkpoints.timeout.connect(self._checkpoint)
         self._checkpoints.start()
         self._checkpoint_job: asyncio.Task[None] | None = None
-        self._http: httpx.AsyncClient | None = None
+        self._http = HttpPool()  # made ahead in a worker (prepare_connection) or with the first request
         self._images: ImageResolver | None = None
         self._client: ApixoClient | None = None
         self._runner: TaskRunner | None = None
         self._downloader: ResultDownloader | None = None
         self._submission: SubmissionService | None = None
-        # Every task's download records the views asked for, kept current by download_changed: a progress
-        # event costs no database read (local id → url index → record).
-        self._downloads: dict[int, dict[int, Download]] = {}
+        self._downloads = DownloadMemory()  # the records the views asked for, kept current by download_changed
         self.closed = False  # after aclose(): late timers (posters, notes) must not touch the closed store
-        # Parented to the session: Qt objects left to Python's cycle collector can be freed on a worker thread.
-        self._posters = PosterMaker(parent=self)
-        self._posters.poster_ready.connect(self._on_poster_ready)
+        self._posters: PosterMaker | None = None  # made with the first poster asked for (_poster_maker)
         self.demo = False
         self._sim: object | None = None
 
-    def _http_client(self) -> httpx.AsyncClient:
-        """One connection pool for the app's life (API, image checks, downloads); made on first use, since its
-        TLS set-up costs a tenth of a second that the first paint should not wait for."""
-        if self._http is None:
-            self._http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False)
-        return self._http
+    def prepare_connection(self) -> None:
+        """Make the HTTP pool on the calling thread (app.py: a worker, while the window's parts are built), so that
+        activate() does not spend ~0.1 s of the GUI thread importing httpx and building its TLS context (and the
+        client's module, whose regular expressions take a while to compile)."""
+        try:
+            import sora2_desktop.api.client  # noqa: F401
+
+            self._http.warm()
+        except Exception:  # made again where it is used, which reports the failure; nothing waits for this one
+            log.warning("the HTTP pool could not be made ahead", exc_info=True)
 
     def _image_resolver(self) -> ImageResolver:
         if self._images is None:
-            # Local image URLs only while the API is too (url_guard.py)
+            from sora2_desktop.core.images.resolver import ImageResolver
+
             local = lambda: api_is_local(self._client.base_url if self._client else self.api_base)  # noqa: E731
-            self._images = ImageResolver(self._http_client(), self._image_host, allow_local=local)
+            # Local image URLs only while the API is too (url_guard.py)
+            self._images = ImageResolver(self._http.client(), self._image_host, allow_local=local)
         return self._images
 
     # -- connecting -------------------------------------------------------------------------------------------
@@ -130,8 +137,12 @@ class Session(QObject):
         return self._runner is not None
 
     def stored_key(self) -> ApiKey | None:
-        key = self.secrets.load_api_key()
-        return key if key else None
+        return self.secrets.load_api_key() or None
+
+    @property
+    def history(self) -> Path:
+        """The database the views show (demo mode has its own): a view reloads when it changes."""
+        return Path(self._store.path)
 
     @property
     def api_base(self) -> str:
@@ -147,9 +158,9 @@ class Session(QObject):
         """True while the service refuses the key: nothing is sent until set_api_key()."""
         return self._runner is not None and self._runner.paused
 
-    def activate(self, *, demo: bool = False) -> None:
+    def activate(self, *, demo: bool = False, key: ApiKey | None = None) -> None:
         """Connect and resume every unfinished task (the ones crash recovery changed come by task_changed).
-        With `demo`, start the in-process stand-in first."""
+        With `demo`, start the in-process stand-in first; else use `key`, or the stored key read now."""
         if self._runner is not None:
             return
         timing = self._timing_override or PollTiming(
@@ -171,13 +182,18 @@ class Session(QObject):
             self._switch_store(demo_profile.database_path)
             downloads = lambda: demo_profile.downloads_dir  # noqa: E731
         else:
-            stored = self.stored_key()
+            stored = key or self.stored_key()
             if stored is None:
                 raise RuntimeError("activate() without a key and outside demo mode")
             base, key = self.api_base, stored
         register_secret(key.reveal())
         self.demo = demo
-        self._client = ApixoClient(base, key, http=self._http_client())
+        from sora2_desktop.api.client import ApixoClient
+        from sora2_desktop.core.results.downloader import ResultDownloader
+        from sora2_desktop.core.tasks.runner import TaskRunner
+        from sora2_desktop.core.tasks.submission import SubmissionService
+
+        self._client = ApixoClient(base, key, http=self._http.client())
         spec_for = lambda model_id: self.models.current().spec_for(model_id)  # noqa: E731 - at each request
         runner = self._runner = TaskRunner(self._store, self._client, timing, models=spec_for, parent=self)
         downloader = self._downloader = ResultDownloader(
@@ -248,6 +264,8 @@ class Session(QObject):
             self._runner.set_api_key_changed()
 
     def _image_host(self) -> ImageHost | None:
+        from sora2_desktop.core.images.host import image_host_for
+
         return image_host_for(self.settings, self.secrets.load_secret("s3_secret_access_key") or "", self._sim)
 
     # -- generating -------------------------------------------------------------------------------------------
@@ -298,7 +316,7 @@ class Session(QObject):
             self._runner.remove(task)
         else:
             self._store.remove(task.local_id)
-        self._downloads.pop(task.local_id, None)
+        self._downloads.forget(task.local_id)
 
     # -- the views' lists -------------------------------------------------------------------------------------
 
@@ -310,14 +328,8 @@ class Session(QObject):
         """The task's download records with live progress; read from the database once, then kept in memory."""
         if task.local_id is None:
             return []
-        known = self._downloads.get(task.local_id)
-        if known is None:
-            if self._downloader is not None:
-                records = self._downloader.downloads_for(task.local_id)
-            else:
-                records = self._store.downloads_for(task.local_id)
-            known = self._downloads[task.local_id] = {record.url_index: record for record in records}
-        return [known[index] for index in sorted(known)]
+        read = self._downloader.downloads_for if self._downloader is not None else self._store.downloads_for
+        return self._downloads.records(task.local_id, read)
 
     def local_video(self, task: Task) -> Path | None:
         """The first result file of `task` that is complete on disk, if any."""
@@ -331,16 +343,11 @@ class Session(QObject):
         posters still missing are made one at a time and arrive by `poster_ready`."""
         if self.closed:
             return HistoryResults({}, {})
-        for record in self._store.downloads_in(list(DownloadState)):
-            # A record already known is as new or newer (progress is not written per chunk): it stays.
-            self._downloads.setdefault(record.local_id, {}).setdefault(record.url_index, record)
-        by_task = {
-            local_id: [known[index] for index in sorted(known)] for local_id, known in self._downloads.items() if known
-        }
+        by_task = self._downloads.merge(self._store.downloads_in(list(DownloadState)))
         posters, missing = await asyncio.to_thread(posters_on_disk, by_task)
         if not self.closed:
             for local_id, video in missing.items():
-                self._posters.request(str(local_id), video)
+                self._poster_maker().request(str(local_id), video)
         return HistoryResults(by_task, posters)
 
     # -- results ----------------------------------------------------------------------------------------------
@@ -358,23 +365,29 @@ class Session(QObject):
     def _on_download_changed(self, record: Download) -> None:
         if self.closed:
             return
-        known = self._downloads.get(record.local_id)
-        if known is not None:
-            known[record.url_index] = record
+        self._downloads.note(record)
         self.download_changed.emit(record)
 
     def _make_poster(self, task: Task, path: Path) -> None:
         if task.local_id is not None:
-            self._posters.request(str(task.local_id), path)
+            self._poster_maker().request(str(task.local_id), path)
+
+    def _poster_maker(self) -> PosterMaker:
+        """Made at the first poster asked for (QtMultimedia); the session's child: never freed by a worker thread."""
+        if self._posters is None:
+            from sora2_desktop.core.results.poster_frames import PosterMaker
+
+            self._posters = PosterMaker(parent=self)
+            self._posters.poster_ready.connect(self._on_poster_ready)
+        return self._posters
 
     def _on_poster_ready(self, key: str, path: str) -> None:
         self.poster_ready.emit(int(key), path)
 
     def _checkpoint(self) -> None:
         if self._checkpoint_job is None or self._checkpoint_job.done():
-            self._checkpoint_job = asyncio.get_event_loop().create_task(
-                asyncio.to_thread(self._store.checkpoint_in_worker_thread)
-            )
+            checkpoint = asyncio.to_thread(self._store.checkpoint_in_worker_thread)
+            self._checkpoint_job = asyncio.get_event_loop().create_task(checkpoint)
 
     async def aclose(self) -> None:
         self.closed = True
@@ -383,6 +396,5 @@ class Session(QObject):
         if self._checkpoint_job is not None:
             await asyncio.gather(self._checkpoint_job, return_exceptions=True)
         await self._disconnect()
-        if self._http is not None:
-            await self._http.aclose()
+        await self._http.aclose()
         self._store.close()

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from sora2_desktop.api.model_spec import Price, SpecError, price_from_json
@@ -20,6 +20,9 @@ from sora2_desktop.core.catalogue.refresh import LIVE_MARK, RefreshError, fetch_
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.runtime.atomic_files import write_json_atomically
+
+if TYPE_CHECKING:
+    import httpx  # imported where the first refresh makes its client: the window's first paint does not wait for it
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ class RefreshReport:
 
 def plain_client() -> httpx.AsyncClient:
     """A client of its own for the public docs: no key, no cookies, nothing shared with the API's pool."""
+    import httpx
+
     return httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=10.0), follow_redirects=False)
 
 

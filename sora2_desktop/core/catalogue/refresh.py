@@ -10,14 +10,15 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from sora2_desktop.api.bounded_json import AnswerTooLarge, AnswerUndecodable, loads_bounded, read_capped
 from sora2_desktop.core.catalogue.catalogue import ModelCatalogue
 from sora2_desktop.core.catalogue.schema_reading import apply_schema
+
+if TYPE_CHECKING:
+    import httpx  # imported by the functions that fetch: app.py checks --models-url before the window paints
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ async def fetch_catalogue(
     """`base` with each offered model's published schema applied; its version gets "+live-YYYYMMDD" when
     anything changed. A model missing from the index, or whose schema cannot be read, keeps its base entry.
     Raises RefreshError when the index itself cannot be had."""
+    import httpx
+
     _check_url(index_url)
     index = await _get_json(http, index_url)
     entries = index.get("models") if isinstance(index, Mapping) else None
@@ -118,6 +121,8 @@ def _check_url(url: str) -> None:
 
 async def _get_json(http: httpx.AsyncClient, url: str) -> Any:
     """GET a public JSON document with no credentials, following a few redirects (each checked again)."""
+    import httpx
+
     for _ in range(MAX_REDIRECTS + 1):
         _check_url(url)
         request = http.build_request("GET", url, headers={"Accept": "application/json"})

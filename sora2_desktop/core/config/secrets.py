@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backend
-import keyring.backends.chainer
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
 from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.api import ApiKey
 from sora2_desktop.api.secret import InvalidApiKeyError, api_key_problem
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+# keyring is imported where a keychain is asked (_keyring()): importing it and finding its backend takes a tenth of
+# a second, which the window's first paint does not wait for (app.py reads the key in a worker after it).
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,19 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("SecretStore", text)
 
 
+def _keyring() -> keyring.backend.KeyringBackend:
+    """The backend keyring chose (found on the first call: that is the slow part)."""
+    import keyring
+
+    return keyring.get_keyring()
+
+
 def keychain_usable(backend: keyring.backend.KeyringBackend) -> bool:
     """False for the backends keyring falls back to without a system keychain: they fail or drop secrets."""
+    import keyring.backends.chainer
+    import keyring.backends.fail
+    import keyring.backends.null
+
     if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
         return False
     if isinstance(backend, keyring.backends.chainer.ChainerBackend):
@@ -61,7 +73,7 @@ class SecretStore:
     @property
     def persistent(self) -> bool:
         """True when saved secrets outlive this session (a working system keychain)."""
-        return not self._keychain_failed and keychain_usable(keyring.get_keyring())
+        return not self._keychain_failed and keychain_usable(_keyring())
 
     @property
     def api_key_from_environment(self) -> bool:
@@ -134,6 +146,8 @@ class SecretStore:
         backend = self._backend()
         if backend is None:
             return
+        import keyring.errors
+
         try:
             backend.delete_password(self._service, name)
         except keyring.errors.PasswordDeleteError:
@@ -145,7 +159,7 @@ class SecretStore:
         """The keychain to use, or None when this session runs on memory only."""
         if self._keychain_failed:
             return None
-        backend = keyring.get_keyring()
+        backend = _keyring()
         return backend if keychain_usable(backend) else None
 
     def _fall_back(self, action: str, error: Exception) -> None:

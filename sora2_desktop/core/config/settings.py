@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections.abc import Callable
@@ -10,7 +9,6 @@ from typing import Any, Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 
-from sora2_desktop.api.base_url import BaseUrlProblem, base_url_problem
 from sora2_desktop.core.config.profile import Profile
 
 log = logging.getLogger(__name__)
@@ -29,6 +27,9 @@ def _tr(text: str) -> str:
 
 def validate_api_base_url(url: str) -> str | None:
     """None when `url` may receive the API key (api.base_url's rule); otherwise the sentence that says why not."""
+    # Imported here: the api package (request models, errors) is not needed to paint the window at start-up.
+    from sora2_desktop.api.base_url import BaseUrlProblem, base_url_problem
+
     problem = base_url_problem(url)
     if problem is None:
         return None
@@ -97,6 +98,8 @@ def _as_text(value: object) -> str | None:
 
 def _as_json_object(value: object) -> dict[str, Any] | None:
     """A JSON object kept as text in the INI file; anything else reads as the default."""
+    import json  # here and below: settings are read before the window's first paint, which needs no JSON
+
     if isinstance(value, dict):
         return value
     if not isinstance(value, str):
@@ -106,6 +109,12 @@ def _as_json_object(value: object) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def _json_text(value: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(value)
 
 
 def _as_bytes(value: object) -> QByteArray | None:
@@ -195,12 +204,13 @@ class AppSettings(QObject):
     window_state = _Setting("window/state", QByteArray(), _as_bytes)
     # The window's splitters as left ({"main": [220, 804], …}), the activity table's columns, and the shot and
     # take on screen at close (0: none), so a restart opens where the person was; the project is ProjectService's.
-    splitter_sizes: _Setting[dict[str, Any]] = _Setting(
-        "window/splitters", {}, _as_json_object, lambda value: json.dumps(value)
-    )
+    splitter_sizes: _Setting[dict[str, Any]] = _Setting("window/splitters", {}, _as_json_object, _json_text)
     activity_columns = _Setting("window/activity_columns", QByteArray(), _as_bytes)
     current_shot_id = _Setting("window/current_shot", 0, _as_row_id)
     current_take_id = _Setting("window/current_take", 0, _as_row_id)
+    # The page a start paints before the keychain answers (ui/window/main_window.FirstPage): "welcome" when the
+    # last start found no key, "work" once a key was used; "" (not known yet) paints a blank page meanwhile.
+    first_page = _Setting("window/first_page", "", lambda v: v if v in ("", "welcome", "work") else None)
 
     def __init__(self, profile: Profile, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +273,8 @@ class AppSettings(QObject):
     @property
     def draft(self) -> dict[str, Any]:
         """The form as the person left it (prompt and every control); {} when there is none."""
+        import json
+
         text = _as_str(self.qsettings.value(_KEYS["draft"]))
         if not text:
             return {}
@@ -274,6 +286,8 @@ class AppSettings(QObject):
 
     @draft.setter
     def draft(self, data: dict[str, Any]) -> None:
+        import json
+
         self.store("draft", _KEYS["draft"], json.dumps(data, ensure_ascii=False))
 
     # Where the model catalogue is refreshed from ('' turns the refresh off; `--models-url` overrides it for a
@@ -281,9 +295,7 @@ class AppSettings(QObject):
     # ({"sora-2": {"per": "generation", "usd": 0.15}}: prices are in no answer of the service).
     models_url = _Setting("models/url", DEFAULT_MODELS_URL, _as_text)
     models_refreshed_at = _Setting("models/refreshed_at", 0.0, _seconds(0.0))
-    model_prices: _Setting[dict[str, Any]] = _Setting(
-        "models/prices", {}, _as_json_object, lambda value: json.dumps(value)
-    )
+    model_prices: _Setting[dict[str, Any]] = _Setting("models/prices", {}, _as_json_object, _json_text)
 
     # The window's look: "auto" follows the OS where it says light (dark otherwise), or "dark" / "light".
     appearance = _Setting("appearance", "auto", lambda v: v if v in APPEARANCES else None)
@@ -301,6 +313,4 @@ class AppSettings(QObject):
     export_formats = _Setting("export/formats", "fcpxml,xml,edl,csv,json", _as_text)
     export_marks = _Setting("export/marks", "circled", _as_text)
     export_link = _Setting("export/link", False, _as_bool)
-    export_folders: _Setting[dict[str, Any]] = _Setting(
-        "export/folders", {}, _as_json_object, lambda value: json.dumps(value)
-    )
+    export_folders: _Setting[dict[str, Any]] = _Setting("export/folders", {}, _as_json_object, _json_text)

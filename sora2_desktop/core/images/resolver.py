@@ -5,34 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from sora2_desktop.core.images.check import ImageRejected, check_image_url, check_local_image
 from sora2_desktop.core.images.host import NO_IMAGE_HOST_MESSAGE, ImageHost, ImageHostError
+from sora2_desktop.core.images.source import ImageProblem, ImageSource
 from sora2_desktop.core.images.url_guard import ImageUrlGuard, Resolver, system_resolver
 
 _REUSE_UPLOAD_S = 24 * 3600
-
-
-@dataclass(frozen=True)
-class ImageSource:
-    """One reference image as the person listed it: the picker's entries, the draft and the submission all
-    use this one type."""
-
-    source: str  # an absolute local path or an http(s) URL, as listed
-    is_local: bool
-
-
-class ImageProblem(Exception):
-    """One image could not be made ready; `source` says which, `reason` says why in words for a person."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(reason)
-        self.source = source
-        self.reason = reason
 
 
 class ImageResolver:

@@ -10,18 +10,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QImage
 
 from sora2_desktop.api.model_spec import ModelSpec
-from sora2_desktop.core.images.resolver import ImageResolver, ImageSource
-from sora2_desktop.core.media.frame_grab import grab_frame
 from sora2_desktop.core.media.probe import MediaProbeError, probe
 from sora2_desktop.core.media.start_frame import TargetFrame, fit_start_frame, target_frame
 from sora2_desktop.core.projects.model import Project, take_code
 from sora2_desktop.core.projects.take_files import safe_name
+
+if TYPE_CHECKING:
+    # Imported where a frame is grabbed or uploaded: QtMultimedia and httpx are not needed to open the window.
+    from sora2_desktop.core.images.resolver import ImageResolver
 
 FRAMES_FOLDER = "frames"
 PNG_SUFFIX = ".png"
@@ -65,6 +67,8 @@ class FrameService(QObject):
 
     async def grab(self, video: Path, at_ms: int | None) -> QImage:
         """The frame on screen at `at_ms` (None: the last frame), full size. FrameGrabError says why not."""
+        from sora2_desktop.core.media.frame_grab import grab_frame
+
         return await grab_frame(video, at_ms)
 
     async def last_frame(self, video: Path) -> tuple[int, Fraction] | None:
@@ -102,6 +106,8 @@ class FrameService(QObject):
         """Upload `image` now, as Generate would (the resolver keeps the address, so Generate reuses it): a missing
         image host or a refused upload shows at once, not at Generate. Returns the address; ImageProblem says
         why not."""
+        from sora2_desktop.core.images.source import ImageSource
+
         (url,) = await self._resolver().resolve([ImageSource(str(image), True)])
         return url
 

@@ -13,8 +13,7 @@ from urllib.parse import unquote, urlsplit
 from sora2_desktop.api.model_spec import IMAGE_TO_VIDEO, TEXT_TO_VIDEO, ModelSpec
 from sora2_desktop.api.request import is_http_url
 from sora2_desktop.core.catalogue.catalogue import ModelCatalogue
-from sora2_desktop.core.images.check import ImageRejected, check_local_image
-from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.core.projects.model import SHOT_CODE_STEP, Shot
 from sora2_desktop.core.projects.shot_codes import code_for, code_number
 from sora2_desktop.core.projects.shot_list_csv import IMAGE_SEPARATOR, SheetRow
@@ -231,6 +230,8 @@ def _takes(text: str, most: int, problems: dict[str, CellProblem], defaults: set
 def _images(text: str, folder: Path | None, problems: dict[str, CellProblem]) -> tuple[ImageSource, ...]:
     """Each image of the cell ("|" or a line break between several): an http(s) address as given, a file by its
     absolute path, checked as the image picker checks one (its content, its size)."""
+    from sora2_desktop.core.images.check import ImageRejected, check_local_image  # httpx: not at start-up
+
     found: list[ImageSource] = []
     for part in re.split(rf"[{re.escape(IMAGE_SEPARATOR)}\r\n]+", text):
         entry = part.strip()

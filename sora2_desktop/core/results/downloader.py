@@ -6,9 +6,9 @@ import asyncio
 import logging
 import math
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from sora2_desktop.core.results.download_faults import Fault, classify
 from sora2_desktop.core.results.download_pause import PauseGate
 from sora2_desktop.core.results.download_record import Download, DownloadProblem, DownloadState
 from sora2_desktop.core.results.download_recovery import recover_downloads, redownload_missing
+from sora2_desktop.core.results.download_saves import DownloadSaves, Key
+from sora2_desktop.core.results.download_saves import TaskRemoved as _TaskRemoved
 from sora2_desktop.core.results.expiry import expired, expires_at_for, has_expired, seconds_left
 from sora2_desktop.core.results.files import (
     ClaimedPaths,
@@ -40,7 +42,6 @@ from sora2_desktop.core.tasks.task import Task
 
 log = logging.getLogger(__name__)
 
-Key = tuple[int, int]  # (local id of the task, url index): one result file
 PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress signals a second per download: enough for a smooth bar
 MAX_RETRY_DELAY_S = 120.0  # whatever a server asks: the app tries again at least this often
 
@@ -49,11 +50,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _TaskRemoved(Exception):
-    """The task was deleted while its video was downloading: the record went with it (foreign key cascade)."""
-
-
-class ResultDownloader(QObject):
+class ResultDownloader(DownloadSaves, QObject):
     """One job per result file, at most `concurrency` fetching at once. Retryable faults back off and retry until
     the link expires; every change is written to the `downloads` table first, so a restart resumes the `.part`."""
 
@@ -178,12 +175,10 @@ class ResultDownloader(QObject):
                 path = chosen.get(index)
                 if path is None or path in self._claims:
                     path = choose_destination(*self.place(task, index), self._claims)
-                try:
-                    record = self._save(Download(task.local_id, index, url, path=path, expires_at=expires_at))
-                except _TaskRemoved:
-                    log.info("task %s was removed before its downloads began", task.local_id)
-                    return []
-            if record.state.is_pending:
+                record = Download(task.local_id, index, url, path=path, expires_at=expires_at)
+                # Written from the writer thread; the job starts by waiting for it (a removed task ends it there).
+                self._schedule(record, self._store.downloads.upsert_soon(record))
+            elif record.state.is_pending:
                 self._schedule(record)
             records.append(self._active.get((task.local_id, index), record))
         return records
@@ -215,18 +210,21 @@ class ResultDownloader(QObject):
 
     # -- one download -----------------------------------------------------------------------------------------
 
-    def _schedule(self, record: Download) -> None:
+    def _schedule(self, record: Download, written: Future[Download] | None = None) -> None:
+        """Run `record`'s download; `written`: its record is being stored, and the job waits for that first."""
         key = (record.local_id, record.url_index)
         if key in self._jobs or self._stopped:
-            return
+            return  # stored (or being stored) all the same: the next start takes it up
         self._active[key] = record
         if record.path is not None:
             self._claims.claim(record.path, key)
-        self._jobs[key] = asyncio.get_running_loop().create_task(self._run(key), name=f"download-{key}")
+        self._jobs[key] = asyncio.get_running_loop().create_task(self._run(key, written), name=f"download-{key}")
 
-    async def _run(self, key: Key) -> None:
+    async def _run(self, key: Key, written: Future[Download] | None = None) -> None:
         attempt = 0
         try:
+            if written is not None:
+                await self._stored(key, written)
             while True:
                 if self._gate.paused:  # waits, not fails: the `.part` stays, the record says why
                     self._park(key, self._gate.problem, str(self._gate.folder))
@@ -316,7 +314,7 @@ class ResultDownloader(QObject):
                 raise
         task = self._task(record)
         landed = dict(path=final, state=DownloadState.DONE, bytes_done=size, bytes_total=size)
-        done = self._save(self._active[key].with_(**landed, problem=None, problem_detail=None))
+        done = await self._save_soon(self._active[key].with_(**landed, problem=None, problem_detail=None))
         log.info("download %s landed as %s (%d bytes)", key, final.name, size)
         self.file_ready.emit(task, done.path)
 
@@ -338,63 +336,3 @@ class ResultDownloader(QObject):
                 self.download_changed.emit(record)
 
         return progress
-
-    # -- bookkeeping ------------------------------------------------------------------------------------------
-
-    def _give_up(self, key: Key, fault: Fault) -> None:
-        record = self._active[key]
-        # The file server answers 401/403/404/410 for a link past its 15 days; before that date they are a plain
-        # failure.
-        if fault.problem == DownloadProblem.GONE and has_expired(record.expires_at, self._now()):
-            self._save(expired(record), soft=True)
-        else:
-            self._fail(key, fault.problem, fault.detail)
-
-    def _fail(self, key: Key, problem: DownloadProblem, detail: str | None = None) -> None:
-        record = self._active[key]
-        done = unfinished_size(record.path) if record.path is not None else 0
-        failed = record.with_(state=DownloadState.FAILED, bytes_done=done, problem=problem, problem_detail=detail)
-        self._save(failed, soft=True)  # a database that cannot be written must not end the job unseen
-
-    def _park(self, key: Key, problem: DownloadProblem | None, detail: str | None) -> Download:
-        """Between tries: the record says how far it got and, in `problem`, why it waits."""
-        record = self._active[key]
-        done = unfinished_size(record.path) if record.path is not None else 0
-        state = DownloadState.DOWNLOADING if done else DownloadState.PENDING
-        changed = record.with_(state=state, bytes_done=done, problem=problem, problem_detail=detail)
-        return self._save(changed, soft=True)
-
-    def _park_quietly(self, key: Key) -> None:
-        record = self._active.get(key)
-        if record is None or not record.state.is_pending:
-            return
-        try:
-            self._park(key, record.problem, record.problem_detail)
-        except (sqlite3.Error, _TaskRemoved):
-            # Quitting with the store already closed: the `.part` on disk is what the next start resumes from.
-            log.debug("download %s: could not record where it stopped", key)
-
-    def _save(self, record: Download, *, soft: bool = False) -> Download:
-        """Write `record`, then tell. `soft`: a failed write (a full disk) is logged, the change still shown."""
-        if record.legacy_error is not None:
-            record = record.with_(legacy_error=None)  # an older version's words: what is written now is newer
-        try:
-            self._store.downloads.upsert(record)
-        except sqlite3.IntegrityError:
-            raise _TaskRemoved from None
-        except sqlite3.Error:
-            if not soft:
-                raise
-            log.warning("download %s: could not record its state", (record.local_id, record.url_index))
-        key = (record.local_id, record.url_index)
-        if key in self._active:
-            self._claims.move(key, self._active[key].path, record.path)
-            self._active[key] = record
-        self.download_changed.emit(record)
-        return record
-
-    def _task(self, record: Download) -> Task:
-        task = self._store.get(record.local_id)
-        if task is None:
-            raise _TaskRemoved
-        return task

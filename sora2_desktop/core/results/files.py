@@ -129,6 +129,11 @@ def sidecar_path(final: Path) -> Path:
     return final.with_suffix(SIDECAR_SUFFIX)
 
 
+def poster_path_for(video_path: str | Path) -> Path:
+    """`/lib/clip.mp4` -> `/lib/clip.poster.png`: the poster lives beside its video and goes where it goes."""
+    return Path(video_path).with_suffix(".poster.png")
+
+
 def unfinished_size(final: Path) -> int:
     """Bytes already fetched for `final` (its staging file or that file's `.part`); 0 when none."""
     for path in (staging_path(final), part_path(staging_path(final))):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sora2_desktop.core.results.download_record import Download, DownloadState
-from sora2_desktop.core.results.poster_frames import poster_path_for
+from sora2_desktop.core.results.files import poster_path_for  # not the poster maker's module: QtMultimedia
 
 
 @dataclass(frozen=True)

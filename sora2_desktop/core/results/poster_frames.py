@@ -8,10 +8,11 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 
+from sora2_desktop.core.results.files import poster_path_for
 from sora2_desktop.core.runtime.media_calls import post_unload
 
 log = logging.getLogger(__name__)
@@ -20,11 +21,6 @@ DEFAULT_POSTER_SIZE = QSize(160, 90)
 DEFAULT_TIMEOUT_MS = 10_000
 # The very first frame of a generated clip is often a fade from black; a second in shows what it is about.
 _POSTER_AT_MS = 1000
-
-
-def poster_path_for(video_path: str | Path) -> Path:
-    """`/lib/clip.mp4` -> `/lib/clip.poster.png`: the poster lives beside its video and goes where it goes."""
-    return Path(video_path).with_suffix(".poster.png")
 
 
 @dataclass(frozen=True)
@@ -133,10 +129,22 @@ class PosterMaker(QObject):
         self._timeout_ms = timeout_ms
         self._queue: deque[PosterRequest] = deque()
         self._job: _PosterJob | None = None
+        # The PNG is scaled, encoded and written by one pool thread (in order, so answers keep the requests'
+        # order): on a busy disk that write held the GUI thread for 60-160 ms (benchmarks/README.md). Created
+        # before the sink, so on teardown the pool waits for the work that emits to the sink.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._sink = _Written(self)
+        self._sink.written.connect(self._on_written)
+        self._writing: list[str] = []  # keys handed to the pool, oldest first
 
     def request(self, key: str, video_path: str | Path, poster_path: str | Path | None = None) -> None:
         """Queue a poster for `video_path`; a key already queued or in the works is not queued twice."""
-        if (self._job is not None and self._job.request.key == key) or any(r.key == key for r in self._queue):
+        if (
+            (self._job is not None and self._job.request.key == key)
+            or any(r.key == key for r in self._queue)
+            or key in self._writing
+        ):
             return
         target = Path(poster_path) if poster_path is not None else poster_path_for(video_path)
         self._queue.append(PosterRequest(key, Path(video_path), target))
@@ -144,8 +152,8 @@ class PosterMaker(QObject):
         QTimer.singleShot(0, self, self._start_next)
 
     def pending_count(self) -> int:
-        """Requests not yet answered, the one being worked on included."""
-        return len(self._queue) + (1 if self._job is not None else 0)
+        """Requests not yet answered, the one being worked on (or written) included."""
+        return len(self._queue) + (1 if self._job is not None else 0) + len(self._writing)
 
     @Slot()
     def _start_next(self) -> None:
@@ -162,30 +170,49 @@ class PosterMaker(QObject):
             return
         self._job = None
         job.deleteLater()
-        request = job.request
-        error = self._save(result, request.poster_path) if isinstance(result, QImage) else result
-        if error is None:
-            self.poster_ready.emit(request.key, str(request.poster_path))
-        else:
-            log.info("poster for %s failed: %s", request.key, error)
-            self.poster_failed.emit(request.key, error)
+        request, size, sink = job.request, QSize(self._max_size), self._sink
+        # A failure goes through the pool too, so every answer comes in the order asked.
+        self._writing.append(request.key)
+        self._pool.start(lambda: sink.written.emit(request, _write(result, size, request.poster_path)))
         QTimer.singleShot(0, self, self._start_next)
 
-    def _save(self, image: QImage, poster_path: Path) -> str | None:
-        """Scale down and write atomically; returns why it failed, or None. A 160x90 PNG writes in well under 1 ms."""
-        if image.width() > self._max_size.width() or image.height() > self._max_size.height():
-            image = image.scaled(
-                self._max_size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        # A reader never sees half a PNG: write beside the target, then rename over it in one step.
-        temporary = poster_path.with_name(poster_path.name + ".tmp")
-        try:
-            poster_path.parent.mkdir(parents=True, exist_ok=True)
-            # PySide 6.12 accepts the format only as str at run time, though its stubs say bytes.
-            if not image.save(str(temporary), "PNG"):  # type: ignore[call-overload]
-                return self.tr("Could not write {path}.").format(path=temporary)
-            os.replace(temporary, poster_path)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            return self.tr("Could not write {path}: {reason}").format(path=poster_path, reason=error.strerror or error)
-        return None
+    @Slot(object, object)
+    def _on_written(self, request: PosterRequest, outcome: tuple[str, str] | str | None) -> None:
+        if request.key in self._writing:
+            self._writing.remove(request.key)
+        if outcome is None:
+            self.poster_ready.emit(request.key, str(request.poster_path))
+            return
+        if isinstance(outcome, tuple):  # (path, the system's reason): worded here, on the GUI thread
+            path, reason = outcome
+            words = self.tr("Could not write {path}: {reason}") if reason else self.tr("Could not write {path}.")
+            outcome = words.format(path=path, reason=reason)
+        log.info("poster for %s failed: %s", request.key, outcome)
+        self.poster_failed.emit(request.key, outcome)
+
+
+class _Written(QObject):
+    # Emitted from the pool thread, delivered queued on the GUI thread.
+    written = Signal(object, object)  # PosterRequest, None | (path, reason) | the job's own words
+
+
+def _write(result: QImage | str, max_size: QSize, poster_path: Path) -> tuple[str, str] | str | None:
+    """In the pool thread (QImage, unlike QPixmap, may be used there): scale down and write atomically. None when
+    written; the job's words when it had no picture; (path, reason) when the file could not be written."""
+    if not isinstance(result, QImage):
+        return result
+    image = result
+    if image.width() > max_size.width() or image.height() > max_size.height():
+        image = image.scaled(max_size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    # A reader never sees half a PNG: write beside the target, then rename over it in one step.
+    temporary = poster_path.with_name(poster_path.name + ".tmp")
+    try:
+        poster_path.parent.mkdir(parents=True, exist_ok=True)
+        # PySide 6.12 accepts the format only as str at run time, though its stubs say bytes.
+        if not image.save(str(temporary), "PNG"):  # type: ignore[call-overload]
+            return (str(temporary), "")
+        os.replace(temporary, poster_path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        return (str(poster_path), str(error.strerror or error))
+    return None

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import hashlib
-import json
 import logging
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QByteArray, QCryptographicHash, QLockFile, QObject, Signal
+
+if TYPE_CHECKING:
+    # Imported by listen() and a hand-over: a start that takes the lock paints its window before it loads QtNetwork.
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,9 @@ class InstanceLockError(OSError):
 
 def server_name_for(profile_root: Path) -> str:
     """The local socket's name, the same for every start on one profile folder and different for another."""
-    digest = hashlib.sha256(str(profile_root.resolve()).encode("utf-8")).hexdigest()[:24]
+    # Qt's SHA-256 (the same digest as hashlib's): hashlib would load OpenSSL before the window's first paint.
+    path = QByteArray(str(profile_root.resolve()).encode("utf-8"))
+    digest = bytes(QCryptographicHash.hash(path, QCryptographicHash.Algorithm.Sha256).toHex().data()).decode()[:24]
     return f"sora2-desktop-{digest}"
 
 
@@ -87,6 +91,8 @@ class InstanceGuard(QObject):
     def listen(self) -> bool:
         """Start answering second starts; call it once the window exists. False (logged) if the socket cannot
         be made: the lock still keeps a second instance out, it then says that this one does not answer."""
+        from PySide6.QtNetwork import QLocalServer
+
         if not self.held:
             raise RuntimeError("listen() before claim() took the lock")
         server = QLocalServer(self)
@@ -140,6 +146,8 @@ class InstanceGuard(QObject):
 
 
 def _parse_message(line: bytes) -> list[str] | None:
+    import json  # here and in _hand_over: a start that takes the lock needs no JSON before its first paint
+
     with contextlib.suppress(ValueError):
         message = json.loads(line)
         args = message.get("args") if isinstance(message, dict) else None
@@ -150,6 +158,10 @@ def _parse_message(line: bytes) -> list[str] | None:
 
 def _hand_over(server_name: str, args: list[str], timeout_s: float) -> bool:
     """Send `args` to the running instance and wait for its "ok"; blocking (no event loop runs yet)."""
+    import json
+
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     deadline = time.monotonic() + timeout_s
 

@@ -24,7 +24,6 @@ from PySide6.QtGui import QImage, QPageSize
 from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.export.export_result import SHEET_FORMATS, ExportCancelled
 from sora2_desktop.core.export.selection import Selection, select_takes, take_mark
-from sora2_desktop.core.media.frame_grab import FrameGrabError, grab_frame
 from sora2_desktop.core.media.probe import MediaInfo, MediaProbeError, probe
 from sora2_desktop.core.projects.model import Shot, take_code
 from sora2_desktop.core.projects.project_service import ProjectService
@@ -172,6 +171,8 @@ class ContactSheetService(QObject):
         )
         if path is None:
             return _with(card, missing=words.no_file_words(), missing_detail=words.no_file_detail())
+        from sora2_desktop.core.media.frame_grab import FrameGrabError, grab_frame  # QtMultimedia: not at start-up
+
         try:
             frame = await grab_frame(path, _frame_at_ms(task, media))
         except FrameGrabError as error:

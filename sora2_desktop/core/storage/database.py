@@ -6,13 +6,17 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sora2_desktop.core.storage.migrations import MIGRATIONS, migrate, schema_version
+from sora2_desktop.core.storage.write_behind import WriteBehind
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,9 @@ class Database:
     so a crash loses nothing committed.
 
     Use it from the thread that opened it (the Qt/asyncio thread): writes are single rows in WAL mode with
-    synchronous=NORMAL, a fraction of a millisecond, and loads are one query."""
+    synchronous=NORMAL, a fraction of a millisecond, and loads are one query. A write on a busy disk can take far
+    longer, so the hot writes (the runner's poll answers) are `post()`ed to a writer thread (write_behind.py) and
+    awaited; a write on this connection first waits for what is posted, so writes keep their order."""
 
     def __init__(self, path: str | Path, migrations: Sequence[str] = MIGRATIONS) -> None:
         self.path = str(path)
@@ -74,6 +80,10 @@ class Database:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self.schema_version = migrate(self._db, migrations)
+            # Its own connection, opened on its thread at the first post (none for an in-memory database: a
+            # second connection to ":memory:" would be another database; posts run here instead).
+            pragmas = ("PRAGMA busy_timeout=5000", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
+            self._writer = WriteBehind(self.path, pragmas) if self.path != ":memory:" else None
         except sqlite3.DatabaseError as err:
             self._db.close()
             if is_corruption(err):
@@ -96,14 +106,42 @@ class Database:
             raise CorruptDatabaseError(self.path, "; ".join(str(row[0]) for row in rows[:3]))
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
+        if self._writer is not None and self._writer.busy and not _is_read(sql):
+            self._writer.drain()
         return self._db.execute(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> sqlite3.Cursor:
+        self._drain()
         return self._db.executemany(sql, rows)
+
+    def post(
+        self, sql: str, params: Sequence[object], then: Callable[[list[Any]], T], key: Hashable | None = None
+    ) -> Future[T]:
+        """Run a write on the writer thread, after every write before it; the Future holds `then(rows)`. A reader
+        on this connection sees it once the Future is done (await it before anything that depends on it, or
+        `drain_key(key)` before reading what it wrote)."""
+        if self._writer is not None:
+            return self._writer.post(sql, params, then, key)
+        done: Future[T] = Future()
+        try:
+            done.set_result(then(self._db.execute(sql, params).fetchall()))
+        except Exception as error:
+            done.set_exception(error)
+        return done
+
+    def drain_key(self, key: Hashable) -> None:
+        """Wait for the posted writes made with `key` (a reader that must see them)."""
+        if self._writer is not None:
+            self._writer.drain_key(key)
+
+    def _drain(self) -> None:
+        if self._writer is not None:
+            self._writer.drain()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside is written together or not at all."""
+        self._drain()
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -123,6 +161,8 @@ class Database:
         the commit that crosses 1,000 pages, on the GUI thread, and took up to 49 ms there
         (benchmarks/README.md)."""
         self._db.execute("PRAGMA wal_autocheckpoint=0")
+        if self._writer is not None:
+            self._writer.set_pragma("PRAGMA wal_autocheckpoint=0")
 
     def checkpoint_in_worker_thread(self) -> None:
         """Copy the WAL into the database file; call it off the GUI thread. Its own connection: sqlite3
@@ -138,10 +178,16 @@ class Database:
         if self._closed:
             return
         self._closed = True
+        if self._writer is not None:
+            self._writer.close()  # what is posted is written first
         try:
             self._db.execute("PRAGMA optimize")  # SQLite's advice: keeps the query planner's statistics fresh
         finally:
             self._db.close()
+
+
+def _is_read(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
 
 
 def check_database(path: str | Path, migrations: Sequence[str] = MIGRATIONS) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from datetime import datetime
 from typing import NamedTuple
 
@@ -37,6 +38,10 @@ class FinishedResult(NamedTuple):
     completed_at: datetime
 
 
+def _key(local_id: int) -> tuple[str, int]:
+    return ("downloads", local_id)
+
+
 class DownloadStore:
     """Reads and writes download records on the task store's connection (TaskStore.downloads); a record's task
     must exist (foreign key) and takes its records with it when removed."""
@@ -48,6 +53,12 @@ class DownloadStore:
         """Write one record, new or changed. Raises sqlite3.IntegrityError if its task no longer exists."""
         self._db.execute(_UPSERT, download_values(download))
         return download
+
+    def upsert_soon(self, download: Download) -> Future[Download]:
+        """`upsert` from the database's writer thread (Database.post), for a coroutine to await. Its Future raises
+        sqlite3.IntegrityError if the task no longer exists. `for_task` waits for it (the task's records as
+        written); the other reads do not."""
+        return self._db.post(_UPSERT, download_values(download), lambda rows: download, key=_key(download.local_id))
 
     def upsert_many(self, downloads: Sequence[Download]) -> int:
         """Write many records in one transaction (all or none); return how many were written.
@@ -61,6 +72,7 @@ class DownloadStore:
         return len(downloads)
 
     def for_task(self, local_id: int) -> list[Download]:
+        self._db.drain_key(_key(local_id))
         rows = self._db.execute(f"{_SELECT} WHERE task_row_id = ? ORDER BY url_index", (local_id,))
         return [download_from_row(row) for row in rows]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ _INSERT_TASK = f"INSERT INTO tasks ({', '.join(TASK_COLUMNS)}) VALUES ({', '.joi
 # store write them, so a stale copy of a task (the runner keeps its unfinished tasks in memory) can never undo a
 # person's pick or mark. RETURNING hands back what is stored, so the task written carries the person's review.
 _KEPT = [TASK_COLUMNS[1:].index(column) for column in REVIEW_COLUMNS]  # positions in task_values()
+_KEPT_SET = frozenset(_KEPT)
 _UPDATED_COLUMNS = [column for column in TASK_COLUMNS[1:] if column not in REVIEW_COLUMNS]
 _UPDATE_TASK = (
     f"UPDATE tasks SET {', '.join(f'{column} = ?' for column in _UPDATED_COLUMNS)} WHERE id = ? "
@@ -91,12 +93,31 @@ class TaskStore:
         assert cursor.lastrowid is not None
         return stored.with_(local_id=cursor.lastrowid)
 
+    def add_all(self, tasks: Sequence[Task]) -> list[Task]:
+        """`add` for the takes of one click, in one transaction: one commit (one disk write) instead of one each."""
+        with self._db.transaction():
+            return [self.add(task) for task in tasks]
+
     def update(self, task: Task) -> Task:
         """Write every field of a stored task but the review (REVIEW_COLUMNS: the person's alone); return it as
         stored, with the review as the database holds it."""
         if task.local_id is None:
             raise ValueError("task has no id yet; use add()")
         return self._update_row(task.with_(updated_at=_now()))
+
+    def update_soon(self, task: Task) -> Future[Task]:
+        """`update` from the database's writer thread (Database.post), for a coroutine to await: the GUI thread
+        goes on meanwhile. Writes keep their order with every other write; a read sees it once it is done."""
+        if task.local_id is None:
+            raise ValueError("task has no id yet; use add()")
+        stamped = task.with_(updated_at=_now())
+
+        def stored(rows: list[Any]) -> Task:
+            if not rows:
+                raise LookupError(f"no stored task with id {stamped.local_id}")
+            return stamped.with_(**review_from_row(rows[0]))
+
+        return self._db.post(_UPDATE_TASK, self._update_params(stamped), stored)
 
     def get(self, local_id: int) -> Task | None:
         rows = self._load(f"{_SELECT_TASKS} WHERE id = ?", (local_id,))
@@ -181,14 +202,15 @@ class TaskStore:
     # --- internals -----------------------------------------------------------------------------------
 
     def _update_row(self, task: Task) -> Task:
-        values = task_values(task)
-        kept = set(_KEPT)
-        row = self._db.execute(
-            _UPDATE_TASK, (*(value for index, value in enumerate(values) if index not in kept), task.local_id)
-        ).fetchone()
+        row = self._db.execute(_UPDATE_TASK, self._update_params(task)).fetchone()
         if row is None:
             raise LookupError(f"no stored task with id {task.local_id}")
         return task.with_(**review_from_row(row))
+
+    @staticmethod
+    def _update_params(task: Task) -> tuple[object, ...]:
+        values = task_values(task)
+        return (*(value for index, value in enumerate(values) if index not in _KEPT_SET), task.local_id)
 
     def _load(self, query: str, params: Sequence[object]) -> list[Task]:
         # Takes of one batch share their request: parse each distinct request once per load.

@@ -12,36 +12,23 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from sora2_desktop.api import (
-    ApiError,
-    AuthError,
-    GenerationRequest,
-    NotFoundError,
-    TaskState,
-    TaskStatus,
-)
+from sora2_desktop.api import GenerationRequest
 from sora2_desktop.api.client import ApixoClient
 from sora2_desktop.api.model_spec import ModelSpec
 from sora2_desktop.core.catalogue.catalogue import shipped_catalogue
 from sora2_desktop.core.projects.source_frame import SourceFrame
 from sora2_desktop.core.storage.task_store import TaskStore
-from sora2_desktop.core.tasks.backoff import Backoff, bounded_wait
+from sora2_desktop.core.tasks.backoff import Backoff
 from sora2_desktop.core.tasks.connection_state import ConnectionState, ConnectionTracker
 from sora2_desktop.core.tasks.poll_scheduler import PollScheduler
+from sora2_desktop.core.tasks.poll_steps import PollSteps
 from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.rate_limiter import RateLimiter
-from sora2_desktop.core.tasks.submit_steps import SubmitSteps, note_for
+from sora2_desktop.core.tasks.submit_steps import SubmitSteps, note_for  # noqa: F401 - note_for: tests import it here
 from sora2_desktop.core.tasks.task import Task, TaskNote, TaskPhase
 
 log = logging.getLogger(__name__)
 
-_PHASE_OF_STATE = {
-    TaskState.PENDING: TaskPhase.PENDING,
-    TaskState.PROCESSING: TaskPhase.PROCESSING,
-    TaskState.SUCCESS: TaskPhase.SUCCESS,
-    TaskState.FAILED: TaskPhase.FAILED,
-    TaskState.UNKNOWN: TaskPhase.UNKNOWN,
-}
 # Phases that hold one of the key's 1,000 running slots at the service.
 _OCCUPYING = (TaskPhase.SUBMITTING, TaskPhase.PENDING, TaskPhase.PROCESSING, TaskPhase.UNKNOWN)
 
@@ -55,7 +42,7 @@ def _now() -> datetime:
 FORGET_AFTER_S = 600.0
 
 
-class TaskRunner(SubmitSteps, QObject):
+class TaskRunner(SubmitSteps, PollSteps, QObject):
     """Writes every task before it is sent, submits, polls on the PollScheduler, retries what a retry can fix,
     and emits `task_changed` once per change so a model can update one row."""
 
@@ -177,9 +164,8 @@ class TaskRunner(SubmitSteps, QObject):
         `shot_id` they are takes of that shot, made from prompt version `version_id`, numbered from
         `first_take` (ProjectService.place_takes chose both), from the start frame `source_frame` if any."""
         batch_id = uuid.uuid4().hex[:12]
-        created = []
-        for number, request in enumerate(requests, start=first_take):
-            task = self._store.add(
+        created = self._store.add_all(  # one commit for the click's takes
+            [
                 Task(
                     request=request,
                     created_at=self._now(),
@@ -192,11 +178,13 @@ class TaskRunner(SubmitSteps, QObject):
                     take_number=None if shot_id is None else number,
                     source_frame=source_frame,
                 )
-            )
+                for number, request in enumerate(requests, start=first_take)
+            ]
+        )
+        for task in created:
             assert task.local_id is not None
             self._live[task.local_id] = task
             self._queue.append(task.local_id)
-            created.append(task)
             self.task_changed.emit(task)
         self._drain_queue()
         return [self._live.get(t.local_id, t) for t in created if t.local_id is not None]
@@ -228,7 +216,10 @@ class TaskRunner(SubmitSteps, QObject):
             if task is None or task.phase != TaskPhase.QUEUED:
                 continue
             free -= 1
-            self._save(task.with_(phase=TaskPhase.SUBMITTING, error_message=None, note=None, note_detail=None))
+            # Written (from the writer thread) and told by _submit before the request goes out: store, then send.
+            self._live[local_id] = task.with_(
+                phase=TaskPhase.SUBMITTING, error_message=None, note=None, note_detail=None
+            )
             self._spawn(self._submit(local_id))
         for local_id in self._queue:
             task = self._live.get(local_id)
@@ -239,104 +230,6 @@ class TaskRunner(SubmitSteps, QObject):
         job = asyncio.get_running_loop().create_task(coro)
         self._background.add(job)
         job.add_done_callback(self._background.discard)
-
-    # -- polling ----------------------------------------------------------------------------------------------
-
-    def _remaining_first_delay(self, task: Task) -> float:
-        if task.submitted_at is None:
-            return 0.0
-        elapsed = (self._now() - task.submitted_at).total_seconds()
-        return max(0.0, self.timing.first_delay(task.request) - elapsed)
-
-    async def _poll(self, local_id: int) -> None:
-        task = self._live.get(local_id)
-        if task is None or not task.phase.is_polled or task.task_id is None:
-            return
-        await self._limiter.acquire()
-        if self._scheduler.paused:
-            self._scheduler.schedule(local_id, 0.0)  # picked up again once the key is fixed
-            return
-        self.status_requests += 1
-        try:
-            status = await self._client.status(task.task_id, self._models(task.request.model))
-        except AuthError as err:
-            self._connection.failed(err)
-            self._scheduler.schedule(local_id, 0.0)
-            self._ask_for_key(err.user_message)
-            return
-        except NotFoundError:
-            self._not_found(local_id)
-            return
-        except ApiError as err:
-            self._connection.failed(err)
-            self._retry_poll(local_id, getattr(err, "retry_after", None), *note_for(err))
-            return
-        except Exception as exc:
-            self.unexpected_faults += 1
-            log.warning("task %s: status query failed unexpectedly (%s)", local_id, type(exc).__name__, exc_info=True)
-            self._retry_poll(local_id, None, TaskNote.UNEXPECTED_FAULT, type(exc).__name__)
-            return
-        self._connection.answered()
-        current = self._live.get(local_id)
-        if current is None:
-            return  # cancelled or removed while the query was on its way
-        self._attempts.pop(local_id, None)
-        self._not_found_since.pop(local_id, None)
-        self._apply_status(local_id, current, status)
-
-    def _retry_poll(self, local_id: int, retry_after: float | None, note: TaskNote, detail: str | None) -> None:
-        task = self._live.get(local_id)
-        if task is None:
-            return
-        attempt = self._attempts.get(local_id, 0) + 1
-        self._attempts[local_id] = attempt
-        wait = self._backoff.delay(attempt, retry_after) * self._retry_scale()
-        self._scheduler.schedule(local_id, bounded_wait(max(self.timing.interval(task.request), wait)))
-        self._emit_note(task, note, detail)
-
-    def _not_found(self, local_id: int) -> None:
-        """The service does not know the task: asked again, until that has lasted `forget_after_s`."""
-        task = self._live.get(local_id)
-        if task is None:
-            return
-        now = self._now()
-        since = self._not_found_since.setdefault(local_id, now)
-        limit = self._forget_after_s * self.timing.time_scale
-        waited = (now - since).total_seconds()
-        if waited < limit:
-            self._retry_poll(local_id, None, TaskNote.TASK_NOT_FOUND, None)
-            return
-        log.warning("task %s: the service has not known %s for %.0f s; given up", local_id, task.task_id, waited)
-        minutes = str(max(1, round(waited / 60)))
-        self._finish(task.with_(phase=TaskPhase.FAILED, note=TaskNote.TASK_FORGOTTEN, note_detail=minutes))
-
-    def _apply_status(self, local_id: int, task: Task, status: TaskStatus) -> None:
-        phase = _PHASE_OF_STATE[status.state]
-        updated = task.with_(
-            phase=phase,
-            raw_state=status.raw_state,
-            polls=task.polls + 1,
-            result_urls=status.result_urls or task.result_urls,
-            fail_code=status.fail_code,
-            fail_message=status.fail_message,
-            service_created_at=status.create_time or task.service_created_at,
-            completed_at=status.complete_time,
-            cost_time_ms=status.cost_time_ms,
-            error_message=None,
-            note=None,
-            note_detail=None,
-        )
-        if phase.is_final:
-            self._finish(updated)
-            if phase == TaskPhase.SUCCESS:
-                self.succeeded.emit(self._live_or(updated))
-            return
-        # Write only when something a person can see changed: a poll that learns nothing costs no disk write.
-        if (updated.phase, updated.raw_state, updated.note) != (task.phase, task.raw_state, task.note):
-            self._save(updated)
-        else:
-            self._live[local_id] = updated
-        self._scheduler.schedule(local_id, self.timing.interval(task.request))
 
     # -- bookkeeping ------------------------------------------------------------------------------------------
 

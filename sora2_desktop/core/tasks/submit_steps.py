@@ -81,6 +81,7 @@ class SubmitSteps:
         unexpected_faults: int
 
         def _save(self, task: Task) -> Task: ...
+        async def _save_soon(self, task: Task) -> Task | None: ...
         def _finish(self, task: Task) -> None: ...
         def _emit_note(self, task: Task, note: TaskNote, detail: str | None = None) -> None: ...
         def _ask_for_key(self, message: str) -> None: ...
@@ -92,10 +93,12 @@ class SubmitSteps:
 
         A submit on the wire is not interrupted (its answer may carry a taskId worth keeping); when the answer
         comes, the taskId is stored on the cancelled row and the task is not followed. Returns the cancelled
-        task, or None when it was not running here."""
-        task = self._live.pop(local_id, None)
-        if task is None:
+        task, or None when it was not running here (or its final answer is being written: the service finished
+        it, and that is what is kept)."""
+        task = self._live.get(local_id)
+        if task is None or task.phase.is_final:
             return None
+        del self._live[local_id]
         if local_id in self._queue:
             self._queue.remove(local_id)
         self._scheduler.cancel(local_id)
@@ -142,6 +145,9 @@ class SubmitSteps:
                 del self._wakes[local_id]
 
     async def _submit(self, local_id: int) -> None:
+        task = self._live.get(local_id)
+        if task is None or task.phase != TaskPhase.SUBMITTING or await self._save_soon(task) is None:
+            return  # cancelled or removed before its row said SUBMITTING: nothing was sent
         attempt = 0
         while True:
             await self._limiter.acquire()
@@ -176,7 +182,7 @@ class SubmitSteps:
                 self._sending.discard(local_id)
                 self._connection.answered()
                 if not self._settle_cancelled(local_id, task_id):
-                    self._accepted(local_id, task, task_id)
+                    await self._accepted(local_id, task, task_id)
                 return
             if retry_in is None:
                 return
@@ -237,10 +243,12 @@ class SubmitSteps:
                 self._save(row.with_(task_id=task_id, submitted_at=self._now()))
         return True
 
-    def _accepted(self, local_id: int, task: Task, task_id: str) -> None:
+    async def _accepted(self, local_id: int, task: Task, task_id: str) -> None:
         submitted = self._now()
-        task = self._save(
-            task.with_(phase=TaskPhase.PENDING, task_id=task_id, submitted_at=submitted, note=None, note_detail=None)
-        )
         log.info("task %s submitted as %s", local_id, task_id)
-        self._scheduler.schedule(local_id, self.timing.first_delay(task.request))
+        # The runner holds the taskId at once: a cancel while it is written keeps it on the cancelled row.
+        pending = task.with_(
+            phase=TaskPhase.PENDING, task_id=task_id, submitted_at=submitted, note=None, note_detail=None
+        )
+        if await self._save_soon(pending) is not None:
+            self._scheduler.schedule(local_id, self.timing.first_delay(pending.request))

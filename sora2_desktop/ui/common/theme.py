@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from sora2_desktop.core.config.settings import APPEARANCES, AppSettings
 from sora2_desktop.ui.common.indicator_ring import INDICATORS, indicator_palette
 from sora2_desktop.ui.common.palette import error_color, muted_text_color
+from sora2_desktop.ui.common.theme_palette import ACCENT as ACCENT  # the look's one accent, named here too
+from sora2_desktop.ui.common.theme_palette import Group, Role, build_palette, resolve_scheme
 
 log = logging.getLogger(__name__)
 
@@ -34,89 +36,10 @@ MARGIN = 12  # around a pane's or dialog's content
 SPACING = 8  # between the widgets of a layout
 TIGHT = 4  # between a control and what belongs to it (a field and its button, a label and its value)
 
-# The one accent: selection, focus frames, links, the default button. A calm blue that keeps white text readable
-# (contrast ≈ 5:1) on both palettes.
-ACCENT = "#3574c4"
-
-Role = QPalette.ColorRole
-Group = QPalette.ColorGroup
-
-# A dark grey base, not black: black makes the video edges vanish and tires the eyes between takes.
-_DARK: dict[QPalette.ColorRole, str] = {
-    Role.Window: "#2b2d31",
-    Role.WindowText: "#e4e6e9",
-    Role.Base: "#1f2124",  # fields and lists sit a step below the window
-    Role.AlternateBase: "#26282c",
-    Role.Text: "#e4e6e9",
-    Role.Button: "#383b40",
-    Role.ButtonText: "#e4e6e9",
-    Role.BrightText: "#ffffff",
-    Role.PlaceholderText: "#8c9199",
-    Role.ToolTipBase: "#3a3d42",
-    Role.ToolTipText: "#e4e6e9",
-    Role.Link: "#7ab0f5",
-    Role.LinkVisited: "#b39ddb",
-    # Fusion's bevels and frames.
-    Role.Light: "#4a4d53",
-    Role.Midlight: "#3d4045",
-    Role.Mid: "#232528",
-    Role.Dark: "#18191c",
-    Role.Shadow: "#0e0f10",
-}
-_DARK_DISABLED = {"text": "#80858c", "button": "#303237", "highlight": "#45484e"}
-
-_LIGHT: dict[QPalette.ColorRole, str] = {
-    Role.Window: "#eff0f1",
-    Role.WindowText: "#1d1f22",
-    Role.Base: "#ffffff",
-    Role.AlternateBase: "#f5f6f7",
-    Role.Text: "#1d1f22",
-    Role.Button: "#e4e5e7",
-    Role.ButtonText: "#1d1f22",
-    Role.BrightText: "#ffffff",
-    Role.PlaceholderText: "#7b8086",
-    Role.ToolTipBase: "#ffffff",
-    Role.ToolTipText: "#1d1f22",
-    Role.Link: "#1f5fb0",
-    Role.LinkVisited: "#6a3fb0",
-    Role.Light: "#ffffff",
-    Role.Midlight: "#f3f4f5",
-    Role.Mid: "#b9bcc0",
-    Role.Dark: "#9da1a6",
-    Role.Shadow: "#6b6f74",
-}
-_LIGHT_DISABLED = {"text": "#767a80", "button": "#e9eaec", "highlight": "#c9ccd0"}
-
 
 def os_color_scheme() -> Qt.ColorScheme:
     """What the OS says (Unknown where it says nothing); tests replace this function to play the OS."""
     return QGuiApplication.styleHints().colorScheme()
-
-
-def resolve_scheme(appearance: str, os_scheme: Qt.ColorScheme) -> Qt.ColorScheme:
-    """Dark unless the person chose light, or chose "auto" and the OS says light."""
-    if appearance == "light" or (appearance == "auto" and os_scheme == Qt.ColorScheme.Light):
-        return Qt.ColorScheme.Light
-    return Qt.ColorScheme.Dark
-
-
-def build_palette(scheme: Qt.ColorScheme) -> QPalette:
-    dark = scheme != Qt.ColorScheme.Light
-    colours, disabled = (_DARK, _DARK_DISABLED) if dark else (_LIGHT, _LIGHT_DISABLED)
-    palette = QPalette()
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    palette.setColor(Role.Highlight, QColor(ACCENT))
-    palette.setColor(Role.HighlightedText, QColor("#ffffff"))
-    palette.setColor(Role.Accent, QColor(ACCENT))
-    # Disabled text must stay readable (≥ 3:1 on the window): Fusion's default is too faint on dark grey.
-    for role in (Role.WindowText, Role.Text, Role.ButtonText, Role.PlaceholderText):
-        palette.setColor(Group.Disabled, role, QColor(disabled["text"]))
-    palette.setColor(Group.Disabled, Role.Button, QColor(disabled["button"]))
-    palette.setColor(Group.Disabled, Role.Highlight, QColor(disabled["highlight"]))
-    palette.setColor(Group.Disabled, Role.HighlightedText, QColor(disabled["text"]))
-    palette.setColor(Group.Disabled, Role.Accent, QColor(disabled["highlight"]))
-    return palette
 
 
 def apply_theme(app: QApplication, appearance: str = "auto") -> Qt.ColorScheme:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from sora2_desktop.api import GenerationRequest
 from sora2_desktop.api.refusal import refused_field
-from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.core.session import Session
 from sora2_desktop.core.tasks.failure_text import explain_failure
 from sora2_desktop.core.tasks.task import Task, TaskPhase

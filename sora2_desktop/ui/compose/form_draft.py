@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from sora2_desktop.api.model_spec import FRAME_PARAMS, LEGACY_MODEL, ModelSpec
 from sora2_desktop.api.request import GenerationRequest, Mode, RequestType
 from sora2_desktop.core.catalogue.catalogue import ModelCatalogue
-from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.ui.common.frame_words import frame_label
 
 _Choice = TypeVar("_Choice", bound=enum.Enum)

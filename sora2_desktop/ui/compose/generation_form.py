@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 from sora2_desktop.api.model_spec import FRAME_PARAMS, ModelSpec
 from sora2_desktop.api.request import FieldError, GenerationRequest, Mode, RequestType, image_count_errors
 from sora2_desktop.core.catalogue.catalogue import ModelCatalogue, shipped_catalogue
-from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.ui.common.field_errors import mark_invalid
 from sora2_desktop.ui.common.frame_words import param_label
 from sora2_desktop.ui.compose.delivery_rows import DeliveryRows

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sora2_desktop.core.images.check import ImageRejected, check_local_image
-from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
 from sora2_desktop.ui.common.palette import muted_palette
 from sora2_desktop.ui.compose.image_list_view import THUMBNAIL_SIZE, ImageListView, sources_from_mime
@@ -274,6 +273,8 @@ class ImagePicker(QWidget):
             return self.tr(
                 "“{0}” is neither an image file nor a web address starting with http:// or https://."
             ).format(text)
+        from sora2_desktop.core.images.check import ImageRejected, check_local_image  # httpx: not at start-up
+
         try:
             checked = check_local_image(path.absolute())
         except ImageRejected as rejected:

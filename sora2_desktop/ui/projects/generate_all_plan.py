@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from sora2_desktop.api.request import GenerationRequest, image_count_errors
 from sora2_desktop.core.account.estimate import Estimate
 from sora2_desktop.core.catalogue.catalogue import ModelCatalogue
-from sora2_desktop.core.images.resolver import ImageSource
+from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.core.projects.model import Shot
 from sora2_desktop.ui.common.money_text import usd, usd_estimate
 from sora2_desktop.ui.compose.delivery_rows import MAX_TAKES

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QScrollArea, QWidget
 
 from sora2_desktop.api.model_spec import IMAGE_TO_VIDEO
-from sora2_desktop.core.images.resolver import ImageProblem
+from sora2_desktop.core.images.source import ImageProblem
 from sora2_desktop.core.media.frame_grab import FrameGrabError
 from sora2_desktop.core.media.frame_service import PNG_SUFFIX, frame_stem
 from sora2_desktop.core.media.start_frame import StartFrameError

@@ -3,10 +3,14 @@ table's columns as the person left them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, QSize
-from PySide6.QtWidgets import QHeaderView, QSplitter, QWidget
+from typing import TYPE_CHECKING
 
-from sora2_desktop.core.config.settings import AppSettings
+from PySide6.QtCore import QByteArray, QRect, QSize
+
+if TYPE_CHECKING:  # the window's frame uses this module before its first paint, which needs none of these classes
+    from PySide6.QtWidgets import QHeaderView, QSplitter, QWidget
+
+    from sora2_desktop.core.config.settings import AppSettings
 
 # The smallest window the layout works in: fits a 1024×700 screen with its task bar and title bar.
 MINIMUM = QSize(960, 600)

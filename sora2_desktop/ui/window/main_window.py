@@ -1,54 +1,48 @@
-"""MainWindow: the compose form, the task list and the selected task side by side; layout, menus, dialogs, wiring."""
+"""MainWindow: the compose form, the task list and the selected task side by side; layout, menus, dialogs, wiring.
+
+A start paints the frame first — title, size, menu titles, status bar and the first page — from the settings
+alone; `attach(session)` then builds the parts (window_parts.py). This module imports only what the frame needs:
+the parts' modules (the form, the lists, QtMultimedia's player) are imported by attach, after that first paint."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer
 
-from sora2_desktop.core.projects.model import Shot
-from sora2_desktop.core.session import Session
-from sora2_desktop.core.tasks.connection_state import ConnectionState
-from sora2_desktop.core.tasks.task import Task, TaskPhase
-from sora2_desktop.ui.account.spend_view import SpendDialog
-from sora2_desktop.ui.common.app_icon import app_icon
-from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
 from sora2_desktop.ui.common.shortcuts import GROUP_GENERAL, Shortcut, register
-from sora2_desktop.ui.common.undo_bar import UndoBar
-from sora2_desktop.ui.compose.compose_controller import ComposeController
-from sora2_desktop.ui.compose.form_draft import from_draft, to_draft
-from sora2_desktop.ui.compose.form_pane import FormPane
-from sora2_desktop.ui.compose.generation_form import GenerationForm
-from sora2_desktop.ui.projects.shot_composer import ShotComposer
-from sora2_desktop.ui.projects.shot_panel import ShotPanel
-from sora2_desktop.ui.results.result_controller import ResultController
-from sora2_desktop.ui.results.result_pane import ResultPane
-from sora2_desktop.ui.settings.settings_dialog import SettingsDialog
-from sora2_desktop.ui.takes.take_strip import TakeStrip
-from sora2_desktop.ui.tasks.notifier import TaskNotifier
-from sora2_desktop.ui.tasks.table_model import TaskTableModel
-from sora2_desktop.ui.tasks.task_actions import TaskActions
-from sora2_desktop.ui.tasks.task_list import TaskListView
-from sora2_desktop.ui.tasks.task_wording import connection_words
-from sora2_desktop.ui.window.balance_label import BalanceLabel
-from sora2_desktop.ui.window.layout_memory import MINIMUM, LayoutMemory, fit_to_screen
-from sora2_desktop.ui.window.take_desk import TakeDesk
-from sora2_desktop.ui.window.welcome_panel import WelcomePanel
-from sora2_desktop.ui.window.window_menus import build_menus
+from sora2_desktop.ui.window.window_frame import FirstPage, WindowFrame
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+
+    from sora2_desktop.api import ApiKey
+    from sora2_desktop.core.config.settings import AppSettings
+    from sora2_desktop.core.projects.model import Shot
+    from sora2_desktop.core.session import Session
+    from sora2_desktop.core.tasks.connection_state import ConnectionState
+    from sora2_desktop.core.tasks.task import Task
+    from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
+    from sora2_desktop.ui.common.undo_bar import UndoBar
+    from sora2_desktop.ui.compose.compose_controller import ComposeController
+    from sora2_desktop.ui.compose.generation_form import GenerationForm
+    from sora2_desktop.ui.projects.shot_composer import ShotComposer
+    from sora2_desktop.ui.projects.shot_panel import ShotPanel
+    from sora2_desktop.ui.results.result_controller import ResultController
+    from sora2_desktop.ui.results.result_pane import ResultPane
+    from sora2_desktop.ui.takes.take_strip import TakeStrip
+    from sora2_desktop.ui.tasks.detail import TaskDetail
+    from sora2_desktop.ui.tasks.notifier import TaskNotifier
+    from sora2_desktop.ui.tasks.table_model import TaskTableModel
+    from sora2_desktop.ui.tasks.task_actions import TaskActions
+    from sora2_desktop.ui.tasks.task_list import TaskListView
+    from sora2_desktop.ui.window.balance_label import BalanceLabel
+    from sora2_desktop.ui.window.layout_memory import LayoutMemory
+    from sora2_desktop.ui.window.take_desk import TakeDesk
 
 log = logging.getLogger(__name__)
 
@@ -60,114 +54,78 @@ register(
 )
 
 
-class MainWindow(QMainWindow):
-    # Made by window_menus.build_menus (tests and the wiring reach them by these names).
+class MainWindow(WindowFrame):
+    # The parts, made by window_parts.build_parts; the actions, by window_menus.build_menus.
+    session: Session
+    form: GenerationForm
+    model: TaskTableModel
+    task_list: TaskListView
+    results: ResultPane
+    detail: TaskDetail
+    shots: ShotPanel
+    shot_composer: ShotComposer
+    take_strip: TakeStrip
+    compose: ComposeController
+    task_actions: TaskActions
+    result_control: ResultController
+    take_desk: TakeDesk
+    undo_bar: UndoBar
+    activity: QWidget
+    lower_tabs: QTabWidget
+    top: QSplitter
+    work: QSplitter
+    splitter: QSplitter
+    layout_memory: LayoutMemory
+    notifier: TaskNotifier
+    balance_label: BalanceLabel
+    draft_timer: QTimer
+    tick_timer: QTimer
     settings_action: QAction
     enter_key_action: QAction
     generate_action: QAction
     spend_action: QAction
     shortcut_sheet: SheetOpener
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        # Over 60 lines on purpose: the window's parts are made and laid out in the order they appear on screen.
-        super().__init__(parent)
-        self.session = session
+    def __init__(
+        self,
+        session: Session | None = None,
+        parent: QWidget | None = None,
+        *,
+        settings: AppSettings | None = None,
+        first_page: FirstPage = FirstPage.WELCOME,
+    ) -> None:
+        """`MainWindow(session)`: the whole window at once. `MainWindow(settings=…, first_page=…)`: the frame only
+        (app.py shows and paints it), until `attach(session)`."""
+        frame_settings = session.settings if session is not None else settings
+        assert frame_settings is not None, "MainWindow needs a session or the settings"
+        super().__init__(frame_settings, first_page, parent)
+        self._attached = False
         self._jobs: set[asyncio.Task[None]] = set()
         self._shown_take: int | None = None  # the take in the player (kept across a restart)
-        self.setWindowTitle(self.tr("Sora 2 Desktop"))
-        self.setMinimumSize(MINIMUM)  # the size itself: stored, or fitted to the screen (_restore)
+        self._shown_history: object = None  # which history the activity shows (demo mode has its own)
+        if session is not None:
+            self.attach(session)
 
-        self.form = GenerationForm()
-        self.form.prompt_editor.set_library(session.prompts)  # saved prompts beside the craft terms
-        self.model = TaskTableModel(parent=self)
-        self.task_list = TaskListView(self.model)
-        self.results = ResultPane()
-        self.detail = self.results.detail
-        self.shots = ShotPanel(session)
-        self.shot_composer = ShotComposer(session.projects, self.form, self.shots.current_project, self)
-        self.take_strip = TakeStrip(session, self, is_playing=self._is_playing)
-        self.compose = ComposeController(session, self.form, self, shot_id=self.shot_composer.shot_id_for_generate)
-        self.task_actions = TaskActions(session, self.form, self.model, self)
-        self.result_control = ResultController(session, self.model, self.results, self)
-        self.welcome = WelcomePanel()
-        self.take_desk = TakeDesk(self)  # review keys in the player, Compare, a take's settings back to its shot
+    def attach(self, session: Session) -> None:
+        """Build the parts into the frame, fill them from the session and show the page it calls for."""
+        from sora2_desktop.ui.window.window_parts import build_parts  # the heavy imports: after the first paint
 
-        form_pane = FormPane(self.form)  # the fields scroll; the Generate row under them stays in view
-        form_pane.setMinimumWidth(380)
-        self.undo_bar = UndoBar()
-        # Activity: every task in flight across projects, with today's filters and search.
-        self.activity = QWidget()
-        list_layout = QVBoxLayout(self.activity)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.addWidget(self.task_list, 1)
-        list_layout.addWidget(self.undo_bar)
-        self.lower_tabs = QTabWidget()
-        self.lower_tabs.setDocumentMode(True)
-        self.lower_tabs.addTab(self.take_strip, self.tr("Takes"))
-        self.lower_tabs.addTab(self.activity, self.tr("Activity"))
-        # As in an editor's window: the shots (the bin) on the left; the shot's composer beside its takes above
-        # the player, which gets the width of both. Every part keeps its minimum at 1024×700.
-        self.top = QSplitter(Qt.Orientation.Horizontal)
-        self.top.addWidget(form_pane)
-        self.top.addWidget(self.lower_tabs)
-        self.top.setSizes([2, 3])  # weights: the splitter shares what it has out in this ratio
-        self.work = QSplitter(Qt.Orientation.Vertical)
-        self.work.addWidget(self.top)
-        self.work.addWidget(self.results)
-        self.work.setSizes([3, 2])  # the composer shows its Generate button at 1024×700
-        self.shots.setMinimumWidth(180)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.shots)
-        self.splitter.addWidget(self.work)
-        self.splitter.setStretchFactor(0, 0)  # a wider window widens the work, not the list
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 1200])
-        for splitter in (self.splitter, self.top, self.work):
-            splitter.setChildrenCollapsible(False)  # no pane vanishes by a drag to the edge
-        self.layout_memory = LayoutMemory(
-            session.settings,
-            {"main": self.splitter, "top": self.top, "work": self.work},
-            self.task_list.table.horizontalHeader(),
-        )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.welcome)
-        self.stack.addWidget(self.splitter)
-        self.setCentralWidget(self.stack)
-
-        self.setWindowIcon(app_icon())
-        self.notifier = TaskNotifier(self, lambda: session.settings.notifications_enabled, self.windowIcon())
-        self.connection_label = QLabel()
-        self.statusBar().addPermanentWidget(self.connection_label)
-        self.balance_label = BalanceLabel(session.account)  # the key's balance; a click shows the spend
-        self.balance_label.clicked.connect(self.open_spend)
-        self.statusBar().addPermanentWidget(self.balance_label)
-        # The way out of demo mode, visible while in it.
-        self.enter_key_button = QPushButton(self.tr("Enter your API key…"))
-        self.enter_key_button.setFlat(True)
-        self.enter_key_button.clicked.connect(lambda: self.open_settings("account"))
-        self.enter_key_button.hide()
-        self.statusBar().addPermanentWidget(self.enter_key_button)
-        self._draft_timer = QTimer(self, singleShot=True, interval=400)
-        self._draft_timer.timeout.connect(self._save_draft)
-        self._tick_timer = QTimer(self, interval=1000)
-        self._tick_timer.timeout.connect(self.model.tick)
-        self._tick_timer.start()
-        self._build_menus()
+        self.session = session
+        self._settings = session.settings  # one settings object from now on (app.py passes the frame's)
+        build_parts(self, session)
+        self._attached = True
         self._wire()
-
         self._restore()
-        self.model.set_tasks(session.tasks())
+        self._load_history()
         self._restore_place()
         self._show_page()
 
     # -- construction -----------------------------------------------------------------------------------------
 
-    def _build_menus(self) -> None:
-        build_menus(self)
-
     def _wire(self) -> None:
         status = self.statusBar()
-        self.form.draft_changed.connect(self._draft_timer.start)
+        self.draft_timer.timeout.connect(self._save_draft)
+        self.form.draft_changed.connect(self.draft_timer.start)
         self.compose.status_message.connect(status.showMessage)
         self.task_list.current_task_changed.connect(self.result_control.show_task)
         self.results.status_message.connect(lambda text: status.showMessage(text, 5000))
@@ -205,19 +163,19 @@ class MainWindow(QMainWindow):
         self.task_list.current_task_changed.connect(self._note_take)
 
     def _restore(self) -> None:
+        from sora2_desktop.ui.compose.form_draft import from_draft
+
         s = self.session.settings
-        geometry, state = s.window_geometry, s.window_state
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            fit_to_screen(self)  # first start: as large as the screen allows, not over its edges
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
         self.layout_memory.restore()
         draft = s.draft
         if draft:
             self.form.set_values(from_draft(draft))
         self.results.restore_audio(s.player_volume, s.player_muted)
+
+    def _load_history(self) -> None:
+        """The activity's tasks, from the history the session has open (demo mode has its own)."""
+        self._shown_history = self.session.history
+        self.model.set_tasks(self.session.tasks())
 
     def _restore_place(self) -> None:
         """The project (ProjectService keeps it), shot and take on screen when the window last closed."""
@@ -229,25 +187,48 @@ class MainWindow(QMainWindow):
 
     # -- connection -------------------------------------------------------------------------------------------
 
-    def activate(self, *, demo: bool = False) -> None:
+    def activate(self, *, demo: bool = False, key: ApiKey | None = None) -> None:
         try:
-            self.session.activate(demo=demo)
+            self.session.activate(demo=demo, key=key)
         except Exception as err:  # a port that cannot be bound, a database that cannot be opened
             log.exception("could not start the session")
+            self._first_page = FirstPage.WELCOME
+            self._show_page()
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(self, self.tr("Could not start"), str(err))
+
+    def key_answered(self, key: ApiKey | None) -> None:
+        """The keychain's answer at start (read in a worker): connect with the key, or show the welcome page; the
+        next start paints that page first."""
+        if key is not None:
+            self.activate(key=key)
+            return
+        self._first_page = FirstPage.WELCOME
+        self.session.settings.first_page = FirstPage.WELCOME.value
+        self._show_page()
 
     def _on_activated(self) -> None:
         self.model.time_scale = self.session.time_scale
-        # Demo mode and the real service keep separate histories: show the one just connected.
-        self.task_actions.removals.commit_all()
-        self.model.set_tasks(self.session.tasks())
-        self.shots.reload()  # demo mode keeps its own projects, like its own history
+        if not self.session.demo:
+            self.session.settings.first_page = FirstPage.WORK.value
+        if self.session.history != self._shown_history:
+            # Demo mode and the real service keep separate histories: show the one just connected.
+            self.task_actions.removals.commit_all()
+            self._load_history()
+            self.shots.reload()  # demo mode keeps its own projects, like its own history
         self._show_page()
         # Notes and posters for the history come after the window's first paint (a zero timer would run before).
         QTimer.singleShot(200, self.result_control.load_result_marks)
 
     def _show_page(self) -> None:
-        self.stack.setCurrentWidget(self.splitter if self.session.active else self.welcome)
+        from sora2_desktop.core.tasks.connection_state import ConnectionState
+        from sora2_desktop.ui.tasks.task_wording import connection_words
+
+        if self.session.active or self._first_page is FirstPage.WORK:
+            self.stack.setCurrentWidget(self.splitter)  # before it connects, if a key (or --demo) is coming
+        else:
+            self.stack.setCurrentWidget(self.welcome if self._first_page is FirstPage.WELCOME else self.blank)
         if self.session.active:
             where = (
                 self.tr("Demo mode — a local stand-in of the service, nothing is charged")
@@ -262,6 +243,8 @@ class MainWindow(QMainWindow):
 
     def _on_task_changed(self, task: Task) -> None:
         """The model first: the views that follow (result pane, tray) read the batch from it."""
+        from sora2_desktop.core.tasks.task import TaskPhase  # here: this module is imported before the first paint
+
         if self.task_actions.removals.note_change(task):
             return  # removed a moment ago (undoable): kept current out of sight
         row = self.model.row_of(task.local_id) if task.local_id is not None else None
@@ -277,6 +260,8 @@ class MainWindow(QMainWindow):
         self.take_strip.show_shot(shot.id if shot is not None else None)
 
     def _show_take(self, task: object) -> None:
+        from sora2_desktop.core.tasks.task import Task
+
         if isinstance(task, Task):
             self._note_take(task)
             self.result_control.show_task(task)
@@ -286,10 +271,9 @@ class MainWindow(QMainWindow):
         self._show_take(task)
         self.results.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _is_playing(self) -> bool:
-        return self.results.player.media_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
-
     def _note_take(self, task: object) -> None:
+        from sora2_desktop.core.tasks.task import Task
+
         if isinstance(task, Task) and task.local_id is not None:
             self._shown_take = task.local_id
 
@@ -313,6 +297,8 @@ class MainWindow(QMainWindow):
             self.undo_bar.dismiss()
 
     def _on_connection_changed(self, state: ConnectionState) -> None:
+        from sora2_desktop.ui.tasks.task_wording import connection_words
+
         if self.session.demo:
             return  # the stand-in is in this process: "Demo mode" says all
         self.connection_label.setText(connection_words(state, self.session.api_base))
@@ -324,6 +310,8 @@ class MainWindow(QMainWindow):
     # -- dialogs ----------------------------------------------------------------------------------------------
 
     def open_settings(self, tab: str | None = None, message: str | None = None) -> None:
+        from sora2_desktop.ui.settings.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(
             self.session.settings, self.session.secrets, self, initial_tab=tab, models=self.session.models
         )
@@ -346,6 +334,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("API key updated."), 5000)
 
     def open_spend(self) -> None:
+        from sora2_desktop.ui.account.spend_view import SpendDialog
+
         summary = self.session.account.spend(self.session.tasks())
         dialog = SpendDialog(summary, self, demo=self.session.demo)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -354,6 +344,8 @@ class MainWindow(QMainWindow):
     # -- plumbing ---------------------------------------------------------------------------------------------
 
     def _save_draft(self) -> None:
+        from sora2_desktop.ui.compose.form_draft import to_draft
+
         self.session.settings.draft = to_draft(self.form.values())
 
     def _spawn_leave_demo(self) -> None:
@@ -362,20 +354,21 @@ class MainWindow(QMainWindow):
             self.activate()
             self.statusBar().showMessage(self.tr("Demo mode ended: connected with your API key."), 8000)
 
+        import asyncio
+
         job = asyncio.get_event_loop().create_task(leave())
         self._jobs.add(job)
         job.add_done_callback(self._jobs.discard)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A closed window decodes nothing: FFmpeg's threads must end before the player object is collected.
-        self.results.player.clear()
-        self.task_actions.removals.commit_all()  # what waits for its undo window is forgotten now
-        self._save_draft()
-        self.shot_composer.save_now()
-        self.layout_memory.save()
-        current = self.shots.current_shot()
-        self.session.settings.current_shot_id = current.id if current is not None else 0
-        self.session.settings.current_take_id = self._shown_take or 0
-        self.session.settings.window_geometry = self.saveGeometry()
-        self.session.settings.window_state = self.saveState()
-        super().closeEvent(event)
+        if self._attached:  # else closed while its frame painted: nothing but the frame to keep
+            # A closed window decodes nothing: FFmpeg's threads must end before the player object is collected.
+            self.results.player.clear()
+            self.task_actions.removals.commit_all()  # what waits for its undo window is forgotten now
+            self._save_draft()
+            self.shot_composer.save_now()
+            self.layout_memory.save()
+            current = self.shots.current_shot()
+            self._settings.current_shot_id = current.id if current is not None else 0
+            self._settings.current_take_id = self._shown_take or 0
+        super().closeEvent(event)  # the frame keeps its geometry

@@ -116,6 +116,14 @@ runner: Callable[[QMessageBox, dict[object, Choice]], Choice] = _exec
 
 def ask(problem: Problem, **facts: object) -> Choice:
     """Show the problem and wait for the person's choice (Quit unless the problem offers another way)."""
+    from PySide6.QtWidgets import QApplication
+
+    from sora2_desktop.ui.common.theme import apply_theme
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        # In the app's full look: until now a start makes do with Fusion and the palette (theme_palette.first_look).
+        apply_theme(app)
     box, choices = build_dialog(problem, {name: str(value) for name, value in facts.items()})
     try:
         return runner(box, choices)

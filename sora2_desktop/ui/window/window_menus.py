@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox
 
 from sora2_desktop import __version__
 from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def build_menus(window: MainWindow) -> None:
     bar = window.menuBar()
-    file_menu = bar.addMenu(window.tr("&File"))
+    file_menu = _menu(bar, window.tr("&File"))
     file_menu.addActions(window.shots.project_actions)
     export_selects = _action(
         window, window.tr("E&xport selects…"), QKeySequence(EXPORT_SELECTS_KEYS), lambda: open_export_dialog(window)
@@ -51,7 +51,7 @@ def build_menus(window: MainWindow) -> None:
     file_menu.addSeparator()
     file_menu.addAction(_action(window, window.tr("&Quit"), QKeySequence.StandardKey.Quit, window.close))
 
-    edit_menu = bar.addMenu(window.tr("&Edit"))
+    edit_menu = _menu(bar, window.tr("&Edit"))
     editor = window.form.prompt_editor.editor()
     # The editor handles these keys itself while it has the focus; the menu entries show and reach them.
     undo = _action(window, window.tr("&Undo"), QKeySequence.StandardKey.Undo, editor.undo)
@@ -66,7 +66,7 @@ def build_menus(window: MainWindow) -> None:
     edit_menu.addSeparator()
     edit_menu.addMenu(window.form.prompt_editor.craft_menu())
 
-    gen_menu = bar.addMenu(window.tr("&Generate"))
+    gen_menu = _menu(bar, window.tr("&Generate"))
     window.generate_action = _action(
         window, window.tr("&Generate"), QKeySequence("Ctrl+Return"), window.compose.generate
     )
@@ -82,7 +82,7 @@ def build_menus(window: MainWindow) -> None:
         _action(window, window.tr("&Search tasks"), QKeySequence.StandardKey.Find, window.focus_activity_search)
     )
 
-    shot_menu = bar.addMenu(window.tr("&Shot"))
+    shot_menu = _menu(bar, window.tr("&Shot"))
     shot_menu.addActions(window.shots.shot_actions)
     shot_sheet = _action(
         window,
@@ -95,10 +95,10 @@ def build_menus(window: MainWindow) -> None:
     shot_menu.addAction(shot_sheet)
     window.shots.add_context_actions([shot_sheet, export_selects])
 
-    window.take_desk.fill_menu(bar.addMenu(window.tr("Ta&ke")))
+    window.take_desk.fill_menu(_menu(bar, window.tr("Ta&ke")))
 
     tasks = window.task_list
-    task_menu = bar.addMenu(window.tr("&Task"))
+    task_menu = _menu(bar, window.tr("&Task"))
     task_menu.addActions([tasks.copy_task_id_action, tasks.copy_prompt_action])
     task_menu.addSeparator()
     task_menu.addActions([tasks.load_action, tasks.rerun_action, tasks.rerun_longer_action])
@@ -106,7 +106,7 @@ def build_menus(window: MainWindow) -> None:
     task_menu.addActions([tasks.cancel_action, tasks.retry_action, tasks.remove_action])
 
     r = window.results
-    video_menu = bar.addMenu(window.tr("&Video"))
+    video_menu = _menu(bar, window.tr("&Video"))
     video_menu.addActions([r.reveal_action, r.open_action, r.export_action])
     video_menu.addSeparator()
     video_menu.addActions([r.copy_path_action, r.copy_url_action, r.redownload_action, r.compare_action])
@@ -114,17 +114,27 @@ def build_menus(window: MainWindow) -> None:
     video_menu.addActions(window.take_desk.frames.actions())  # save, copy and use frames (results/frame_actions)
 
     window.spend_action = _action(window, window.tr("&Spend…"), None, window.open_spend)
-    view_menu = bar.addMenu(window.tr("&View"))
+    view_menu = _menu(bar, window.tr("&View"))
     view_menu.addAction(_action(window, window.tr("S&hot list"), QKeySequence("Ctrl+1"), window.shots.focus_list))
     view_menu.addAction(_action(window, window.tr("&Takes"), QKeySequence("Ctrl+2"), window.focus_takes))
     view_menu.addAction(_action(window, window.tr("&Activity"), QKeySequence("Ctrl+3"), window.focus_activity))
     view_menu.addSeparator()
     view_menu.addAction(window.spend_action)
-    help_menu = bar.addMenu(window.tr("&Help"))
+    help_menu = _menu(bar, window.tr("&Help"))
     window.shortcut_sheet = SheetOpener(window)  # F1, and ? where it would type nothing
     help_menu.addAction(window.shortcut_sheet.action)
     help_menu.addAction(_action(window, window.tr("Open &log folder"), None, lambda: _open_log_folder(window)))
     help_menu.addAction(_action(window, window.tr("&About Sora 2 Desktop"), None, lambda: _about(window)))
+
+
+def _menu(bar: QMenuBar, title: str) -> QMenu:
+    """The menu of that title the window's frame made (window_frame.MENU_TITLES, painted before the parts exist),
+    or a new one at the end."""
+    for action in bar.actions():
+        menu = action.menu()
+        if action.text() == title and isinstance(menu, QMenu):
+            return menu
+    return bar.addMenu(title)
 
 
 def _action(

@@ -200,6 +200,23 @@ def test_finished_task_lands_byte_identical_with_readable_name_and_sidecar(rig_r
     rig_run(scenario)
 
 
+def test_a_landed_files_record_is_written_from_the_writer_thread(rig_run: Any) -> None:
+    async def scenario(rig: Rig) -> None:
+        task = await rig.finished_task()
+        downloader = rig.downloader()
+        ready, changes = collect(downloader)
+        on_gui_connection: list[Download] = []
+        real_upsert = rig.store.downloads.upsert
+        rig.store.downloads.upsert = lambda record: on_gui_connection.append(record) or real_upsert(record)  # type: ignore[method-assign, func-returns-value]
+        downloader.enqueue(task)
+        await wait_until(landed(ready), what="the video")
+        assert DownloadState.DONE not in [record.state for record in on_gui_connection]
+        assert rig.record(task).state == DownloadState.DONE  # written, and read back by the GUI's connection
+        assert changes[-1].state == DownloadState.DONE  # told once written
+
+    rig_run(scenario)
+
+
 def test_download_cut_in_the_middle_resumes_with_range(rig_run: Any) -> None:
     async def scenario(rig: Rig) -> None:
         task = await rig.finished_task()
@@ -478,13 +495,18 @@ def test_an_old_history_without_download_records_is_expired_in_bulk_at_start(rig
             )
         recent = await rig.finished_task()
         one_by_one: list[Download] = []
-        write_one = rig.store.downloads.upsert
+        write_one, post_one = rig.store.downloads.upsert, rig.store.downloads.upsert_soon
 
         def counted(record: Download) -> Download:  # the single-row write: a record that was not bulk-written
             one_by_one.append(record)
             return write_one(record)
 
+        def counted_soon(record: Download) -> Any:  # the same, from the writer thread
+            one_by_one.append(record)
+            return post_one(record)
+
         rig.store.downloads.upsert = counted  # type: ignore[method-assign]
+        rig.store.downloads.upsert_soon = counted_soon  # type: ignore[method-assign]
         downloader = rig.downloader()
         ready, _ = collect(downloader)
 

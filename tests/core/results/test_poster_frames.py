@@ -1,4 +1,5 @@
-"""PosterMaker: a PNG of the right size from the demo clip, a clean failure for a non-video, one decoder at a time."""
+"""PosterMaker: a PNG of the right size from the demo clip, a clean failure for a non-video, one decoder at a time,
+the PNG written off the GUI thread."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
 
+from sora2_desktop.core.results import poster_frames
 from sora2_desktop.core.results.poster_frames import PosterMaker, poster_path_for
 from sora2_desktop.resources import resource_path
 from tests.helpers.qt_messages import expects_broken_media_warning
@@ -104,3 +107,21 @@ def test_stuck_request_times_out(qtbot: QtBot, tmp_path: Path) -> None:
     with qtbot.waitSignal(maker.poster_failed, timeout=10_000) as blocker:
         maker.request("slow", DEMO_CLIP, tmp_path / "slow.png")
     assert "within" in blocker.args[1]
+
+
+def test_the_png_is_scaled_and_written_off_the_gui_thread(
+    qtbot: QtBot, maker: PosterMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writers: list[int] = []
+    real_write = poster_frames._write
+
+    def noted(*args: object) -> object:
+        writers.append(threading.get_ident())
+        return real_write(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(poster_frames, "_write", noted)
+    target = tmp_path / "demo.poster.png"
+    with qtbot.waitSignal(maker.poster_ready, timeout=15_000):
+        maker.request("task-1", DEMO_CLIP, target)
+    assert writers and threading.get_ident() not in writers  # a busy disk holds a pool thread, not the window
+    assert QImage(str(target)).width() == 160
