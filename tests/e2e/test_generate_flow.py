@@ -52,6 +52,8 @@ def test_text_to_video_goes_pending_processing_success(
         local_id = app.row_task().local_id
         assert local_id is not None
         await wait_until(lambda: app.stored(local_id).phase == TaskPhase.SUCCESS, what="success")
+        # The views hear of a change on the next turn of the loop (coalesced per frame), after the store has it.
+        await wait_until(lambda: app.phases[local_id][-1:] == [TaskPhase.SUCCESS], what="the table told of success")
         phases = app.phases[local_id]
         assert phases[-3:] == [TaskPhase.PENDING, TaskPhase.PROCESSING, TaskPhase.SUCCESS], phases
         done = app.stored(local_id)
