@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -36,6 +35,7 @@ from sora2_desktop.core.projects.take_files import safe_name
 from sora2_desktop.core.sheets.sheet_service import SheetProgress, SheetsCancelled, SheetStage
 from sora2_desktop.ui.common.field_errors import ErrorLabel, mark_invalid
 from sora2_desktop.ui.common.folder_field import typed_folder
+from sora2_desktop.ui.common.work_dialog import WorkDialog
 from sora2_desktop.ui.export.export_options import MARK_PRESETS
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def open_contact_sheet_dialog(window: MainWindow, *, shot_only: bool) -> None:
     dialog.show()
 
 
-class ContactSheetDialog(QDialog):
+class ContactSheetDialog(WorkDialog):
     """Not modal: reviewing goes on while frames are read. Closing it while it runs cancels the sheet (nothing
     of it stays); it closes once the page under way is done."""
 
@@ -72,8 +72,6 @@ class ContactSheetDialog(QDialog):
         self._project = project
         self._shot = shot
         self._cancel = threading.Event()
-        self._busy = False
-        self._close_when_done = False
         self._job: asyncio.Task[None] | None = None
         self.files: dict[str, list[Path]] = {}
         self.setWindowTitle(self.tr("Contact sheet — {0}").format(project.name))
@@ -163,10 +161,6 @@ class ContactSheetDialog(QDialog):
         layout.addWidget(self.bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-
-    @property
-    def running(self) -> bool:
-        return self._busy
 
     # -- what the person chose --------------------------------------------------------------------------------
 
@@ -269,8 +263,7 @@ class ContactSheetDialog(QDialog):
         if self.files:  # what the person most likely wants next: Enter opens the sheet
             self.open_button.setDefault(True)
             self.open_button.setFocus()
-        if self._close_when_done:
-            self.close()
+        self._close_if_asked()
 
     # -- afterwards -------------------------------------------------------------------------------------------
 
@@ -322,18 +315,3 @@ class ContactSheetDialog(QDialog):
         self.close_button.setText(self.tr("Cancel") if running else self.tr("Close"))
         if running:
             self.bar.setRange(0, 0)
-
-    def reject(self) -> None:
-        """Escape, Close and the title bar's close all come here (QDialog's closeEvent calls it)."""
-        if self.running:
-            self._close_when_done = True
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.running:
-            self.reject()
-            event.ignore()
-            return
-        super().closeEvent(event)

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
@@ -27,6 +26,7 @@ from sora2_desktop.core.export.export_wording import report_lines, result_text, 
 from sora2_desktop.core.projects.model import Project, Shot
 from sora2_desktop.core.results.download_wording import size_text
 from sora2_desktop.ui.common.shortcuts import GROUP_PROJECTS, Shortcut, register
+from sora2_desktop.ui.common.work_dialog import WorkDialog
 from sora2_desktop.ui.export.export_options import ExportOptions
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def open_export_dialog(window: MainWindow) -> None:
     dialog.show()
 
 
-class ExportDialog(QDialog):
+class ExportDialog(WorkDialog):
     """Not modal: the person goes on reviewing while the files copy. Closing it while it runs cancels the
     export; it closes once the file under way is removed."""
 
@@ -60,9 +60,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self._session = session
         self._job: asyncio.Task[None] | None = None
-        self._busy = False  # from Export until the summary shows (the job is still finishing when it does)
         self._cancel = threading.Event()
-        self._close_when_done = False
         self.last_result: ExportResult | None = None
         self.setWindowTitle(self.tr("Export selects — {0}").format(project.name))
         self.options = ExportOptions(session.settings, project, session.projects.shots(project.id), current, self)
@@ -101,10 +99,6 @@ class ExportDialog(QDialog):
         self._show_state(running=False)
         self.update_count()
         self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
-
-    @property
-    def running(self) -> bool:
-        return self._busy
 
     def update_count(self) -> None:
         if self._session.closed:
@@ -175,8 +169,7 @@ class ExportDialog(QDialog):
         self.summary.show()
         self.show_button.setVisible(self.last_result is not None and bool(self.last_result.takes))
         self.update_count()
-        if self._close_when_done:
-            self.close()
+        self._close_if_asked()
 
     def _on_progress(self, progress: ExportProgress) -> None:
         if self._cancel.is_set():
@@ -209,19 +202,3 @@ class ExportDialog(QDialog):
         self.close_button.setText(self.tr("Cancel") if running else self.tr("Close"))
         if running:
             self.bar.setRange(0, 0)
-
-    def reject(self) -> None:
-        """Escape, Close and the title bar's close all come here (QDialog's closeEvent calls it). While an export
-        runs, the copy stops at its next chunk and removes its half file; the dialog closes when that is done."""
-        if self.running:
-            self._close_when_done = True
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.running:
-            self.reject()
-            event.ignore()
-            return
-        super().closeEvent(event)
