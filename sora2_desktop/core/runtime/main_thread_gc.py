@@ -14,9 +14,10 @@ from PySide6.QtCore import QObject, QTimer
 # A full pass walks every object the app holds; with the window's Qt wrappers that took 36-40 ms on an idle
 # machine and 60-120 ms with 1,000 tasks in flight, a frame or several lost each time (benchmarks/README.md). What
 # exists once the start-up has settled (modules, the window, the session) lives as long as the app, so it is
-# frozen (gc.freeze): later full passes walk only what came after (~1 ms for tens of thousands of objects). The
-# young generations are collected first; a full pass is not (it is the stall being avoided): a full pass there
-# found nothing to free after the window was built, so what the freeze could keep from being freed is small.
+# frozen (gc.freeze): later full passes walk only what came after (~1 ms for tens of thousands of objects). Only
+# the youngest generation is collected first (what came since the last check): an older one held the window's
+# parts and took 25-30 ms, and a full pass is the stall being avoided. A full pass at that point found nothing to
+# free once the window was built, so what the freeze can keep from being freed is small, and it happens once.
 FREEZE_AFTER_S = 5.0
 # Checked often, so each pass has little to walk: with 1,000 tasks in flight a pass every 500 ms found enough new
 # objects to take 10-12 ms.
@@ -45,7 +46,7 @@ class MainThreadGC(QObject):
         start-up has settled, freeze what it left."""
         if self._freeze_at is not None and time.monotonic() >= self._freeze_at:
             self._freeze_at = None
-            gc.collect(1)  # the start-up's young garbage goes first: frozen, a cycle would never be freed
+            gc.collect(0)  # the newest garbage goes first: frozen, a cycle would never be freed
             gc.freeze()
             self.frozen = True
             return

@@ -120,7 +120,9 @@ class Database:
         """Run a write on the writer thread, after every write before it; the Future holds `then(rows)`. A reader
         on this connection sees it once the Future is done (await it before anything that depends on it, or
         `drain_key(key)` before reading what it wrote)."""
-        if self._writer is not None:
+        # Inside this connection's transaction the writer would wait for its lock while this thread waits for the
+        # writer: written here instead, in order (the writer was drained when the transaction began).
+        if self._writer is not None and not self._db.in_transaction:
             return self._writer.post(sql, params, then, key)
         done: Future[T] = Future()
         try:

@@ -1,4 +1,4 @@
-"""MainThreadGC: collects on the GUI thread only; once the start-up has settled, its young garbage is collected and
+"""MainThreadGC: collects on the GUI thread only; once the start-up has settled, its newest garbage is collected and
 what is left is frozen (later full passes skip it), and stopping gives everything back to Python's own collector."""
 
 from __future__ import annotations

@@ -116,3 +116,16 @@ def test_the_takes_of_one_click_are_added_together(store: TaskStore) -> None:
     added = store.add_all([full_task().with_(local_id=None, take_number=n) for n in (1, 2, 3)])
     assert [t.take_number for t in added] == [1, 2, 3]
     assert all(t.local_id is not None and store.get(t.local_id) is not None for t in added)
+
+
+def test_a_post_inside_a_transaction_is_written_there_without_waiting_on_itself(tmp_path: Path) -> None:
+    database = Database(tmp_path / "tasks.sqlite3")
+    database.execute("CREATE TABLE t (x INTEGER)")
+    with database.transaction():
+        database.execute("INSERT INTO t VALUES (1)")
+        # The writer thread would wait for this transaction's lock, and the next write here for the writer.
+        posted = database.post("UPDATE t SET x = 2", (), lambda rows: None)
+        assert posted.done()
+        database.execute("UPDATE t SET x = x + 1")
+    assert database.execute("SELECT x FROM t").fetchone()[0] == 3
+    database.close()
