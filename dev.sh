@@ -12,8 +12,9 @@ SYSTEM_PACKAGES=(
   libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxrender1 libx11-xcb1 libpulse0
   fonts-dejavu-core xvfb xauth xdotool imagemagick
-  # For the packaging tests: a real keychain on a private D-Bus, the .desktop checker, the bundle's tools.
-  dbus-daemon gnome-keyring desktop-file-utils binutils
+  # For the packaging tests: a real keychain on a private D-Bus, the .desktop checker, the bundle's tools, and
+  # rpmbuild/rpm2cpio (rpm) and cpio for the .rpm.
+  dbus-daemon gnome-keyring desktop-file-utils binutils rpm cpio
 )
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
@@ -39,7 +40,8 @@ setup_venv() {
     || { log "Python 3.11-3.13 is required (found $(python3 --version))"; exit 1; }
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   # Reinstall only when the dependency list changed: a second start is instant.
-  local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+  local stamp
+  stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
   if [ ! -e "$stamp" ]; then
     log "installing Python packages into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip

@@ -1,5 +1,7 @@
-"""Cold start of the real app against a bare QMainWindow, both from a fresh interpreter: to the window's first paint,
-and to the full window usable (its parts built, the page its start calls for shown, the event loop free again).
+"""Cold start of the real app against a bare QMainWindow, both from a fresh interpreter: to the window's first paint;
+to the window usable (the shot list and the composer built, with the model catalogue's choices and Generate; the page
+its start calls for shown; the event loop free again); and to the window complete (every later stage built: the
+activity, the player, the takes, the menus — window_stages.py), so that nothing is left out of sight.
 
 Kinds, each a fresh process on a fresh copy of its profile, interleaved with the bare window (median of --runs):
   welcome  a profile started once before without a key: the welcome page
@@ -10,7 +12,8 @@ Kinds, each a fresh process on a fresh copy of its profile, interleaved with the
 Every process runs the same head (HEAD below): QMainWindow.paintEvent is wrapped before any window exists, so the
 first paint of any main window is timed without an application-wide event filter (a filter costs a Python call per
 event, thousands of them for the app's window, few for the bare one); from then a 1 ms timer sees when the window is
-usable. The app starts as its entry points start it: `sora2_desktop.app` imported, then Qt, then `main()`.
+usable, then complete. The app starts as its entry points start it: `sora2_desktop.app` imported, then Qt, then
+`main()`.
 """
 
 from __future__ import annotations
@@ -52,22 +55,40 @@ QMainWindow.paintEvent = paint_event
 def usable(window):
     if mode == "bare":
         return "painted" in seen
-    if getattr(window, "take_strip", None) is None:  # the parts are not built yet
+    # The composer (its form is filled from the model catalogue as it is made, Generate under it) and the shot list.
+    if getattr(window, "compose", None) is None or getattr(window, "shots", None) is None:
         return False
     page = window.stack.currentWidget()
     return page is (window.welcome if mode in ("welcome", "first") else window.splitter)
 
+def complete(window):
+    if mode == "bare":
+        return "painted" in seen
+    stages = getattr(window, "stages", None)
+    return stages is not None and stages.complete and getattr(window, "take_strip", None) is not None
+
+def seen_now(name, window):
+    # This check runs in a turn of the loop, so the loop is free; the window is painted again here (a paint it may
+    # have had already: the figure errs on the slow side) so that what was just built is on screen too.
+    window.repaint()
+    seen[name] = time.time()
+
 def watch():
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
-    if "usable" not in seen and windows and usable(windows[0]):
-        seen["usable"] = True
-        QTimer.singleShot(0, lambda: seen.setdefault("usable_at", time.time()))  # after the paints it posted
+    if "usable_at" not in seen and windows and usable(windows[0]):
+        seen_now("usable_at", windows[0])
+    if "complete_at" not in seen and windows and complete(windows[0]):
+        seen_now("complete_at", windows[0])
+        durations = getattr(windows[0], "stages", None).durations if mode != "bare" else {"": 0.0}
+        seen["longest"] = max(durations.items(), key=lambda item: item[1])
     session = getattr(windows[0], "session", None) if windows else None
     if mode in ("demo", "key") and session is not None and session.active:
         seen.setdefault("connected", time.time())
-    done = "usable_at" in seen and (mode not in ("demo", "key") or "connected" in seen)
+    done = "usable_at" in seen and "complete_at" in seen and (mode not in ("demo", "key") or "connected" in seen)
     if done and "painted" in seen:
-        print("TIMES", repr(seen["painted"]), repr(seen["usable_at"]), repr(seen.get("connected", 0.0)), flush=True)
+        times = (seen["painted"], seen["usable_at"], seen["complete_at"], seen.get("connected", 0.0))
+        stage = seen["longest"][0].replace(" ", "") or "-"  # one word on the line
+        print("TIMES", *(repr(t) for t in times), seen["longest"][1], stage, flush=True)
         ticker.stop()
         for window in QApplication.topLevelWidgets():
             window.close()  # the app quits on its last window closing, after closing its session
@@ -133,9 +154,11 @@ def make_profiles(root: Path) -> dict[str, Path]:
     return made
 
 
-def start_once(mode: str, profiles: dict[str, Path], scratch: Path, bytecode: str) -> tuple[float, float, float]:
-    """Seconds from spawning the interpreter to the first paint's end, to the window usable, and (demo, key) to the
-    session connected."""
+def start_once(
+    mode: str, profiles: dict[str, Path], scratch: Path, bytecode: str
+) -> tuple[float, float, float, float, tuple[float, str]]:
+    """Seconds from spawning the interpreter to the first paint's end, to the window usable, to the window complete,
+    and (demo, key) to the session connected; and the longest of the window's stages (seconds, name)."""
     env = {k: v for k, v in os.environ.items() if k not in ("APIXO_API_KEY", "PYTHONDONTWRITEBYTECODE")}
     env.update(QT_API="pyside6", PYTHONPYCACHEPREFIX=bytecode, SORA2_MODELS_URL="")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -152,8 +175,9 @@ def start_once(mode: str, profiles: dict[str, Path], scratch: Path, bytecode: st
         )
     for line in done.stdout.splitlines():
         if line.startswith("TIMES "):
-            painted, usable, connected = (float(v) for v in line.split()[1:])
-            return painted - spawned, usable - spawned, (connected - spawned) if connected else float("nan")
+            painted, usable, complete, connected, longest = (float(v) for v in line.split()[1:6])
+            online = (connected - spawned) if connected else float("nan")
+            return painted - spawned, usable - spawned, complete - spawned, online, (longest, line.split()[6])
     raise RuntimeError(f"{mode}: no TIMES line (exit {done.returncode}):\n{done.stderr[-3000:]}")
 
 
@@ -166,7 +190,9 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     paint: dict[str, list[float]] = {kind: [] for kind in kinds}
     usable: dict[str, list[float]] = {kind: [] for kind in kinds}
+    whole: dict[str, list[float]] = {kind: [] for kind in kinds}
     connected: dict[str, list[float]] = {kind: [] for kind in kinds}
+    longest: dict[str, list[tuple[float, str]]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as bytecode, tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         (scratch / "bench_keyring.py").write_text(KEYRING, encoding="utf-8")
@@ -175,28 +201,42 @@ def main() -> None:
             start_once(kind, profiles, scratch, bytecode)  # writes the bytecode, warms the OS file cache alike
         for _ in range(args.runs):
             for kind in kinds:
-                first, ready, online = start_once(kind, profiles, scratch, bytecode)
+                first, ready, done, online, stage = start_once(kind, profiles, scratch, bytecode)
+                longest[kind].append(stage)
                 paint[kind].append(first)
                 usable[kind].append(ready)
+                whole[kind].append(done)
                 connected[kind].append(online)
     bare = statistics.median(paint["bare"])
     print(f"cold start, {args.runs} fresh processes of each kind, interleaved (median, then every run):")
-    print(f"  {'kind':8} {'first paint':>12} {'ratio':>7}   {'usable':>8} {'ratio':>7}   runs (first paint / usable)")
+    print(
+        f"  {'kind':8} {'first paint':>12} {'ratio':>7}   {'usable':>8} {'ratio':>7}   {'complete':>8} {'ratio':>7}"
+        "   runs (first paint / usable / complete)"
+    )
     figures = []
     for kind in kinds:
-        first, ready = statistics.median(paint[kind]), statistics.median(usable[kind])
-        runs = " ".join(f"{a:.3f}/{b:.3f}" for a, b in zip(paint[kind], usable[kind], strict=True))
-        print(f"  {kind:8} {first:10.3f} s {first / bare:6.2f}x   {ready:6.3f} s {ready / bare:6.2f}x   [{runs}]")
+        first, ready, done = (statistics.median(times[kind]) for times in (paint, usable, whole))
+        each = zip(paint[kind], usable[kind], whole[kind], strict=True)
+        runs = " ".join(f"{a:.3f}/{b:.3f}/{c:.3f}" for a, b, c in each)
+        print(
+            f"  {kind:8} {first:10.3f} s {first / bare:6.2f}x   {ready:6.3f} s {ready / bare:6.2f}x"
+            f"   {done:6.3f} s {done / bare:6.2f}x   [{runs}]"
+        )
         if kind != "bare":
             yardstick = ("bare_window", bare, "s")
             figures.append(figure(f"cold_start.{kind}", first, "s", yardstick=yardstick, target="<=1.5x"))
             name = "cold_start.usable" if kind == "key" else f"cold_start.usable_{kind}"
             figures.append(figure(name, ready, "s", yardstick=yardstick, target="<=2x"))
+            # No target: the later stages' sum, printed so that moving work out of "usable" hides nothing.
+            figures.append(figure(f"cold_start.complete_{kind}", done, "s", yardstick=yardstick))
     for kind in kinds:
         if kind in ("demo", "key"):
             online = statistics.median(connected[kind])
             print(f"  {kind}: session connected after {online:.3f} s median ({online / bare:.2f}x bare)")
-    print("  targets: first paint <= 1.5x bare, usable <= 2x bare")
+    for kind in args.kinds:
+        each = ", ".join(f"{seconds * 1000:.0f} ms {name}" for seconds, name in longest[kind])
+        print(f"  {kind}: the longest stage of each run (a turn of the loop; no frame over 50 ms): {each}")
+    print("  targets: first paint <= 1.5x bare, usable <= 2x bare (complete: no target, shown so nothing hides)")
     print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     emit(*figures)
 

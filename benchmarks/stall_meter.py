@@ -182,6 +182,25 @@ class IdleWindow:
         return [late for at, late in self.ticks if start <= at < end]
 
 
+def own_stalls(
+    ticks: list[tuple[float, float]],
+    idle: list[tuple[float, float]],
+    over_ms: float = TARGET_MAX_MS,
+    calm_ms: float = 10.0,
+) -> list[float]:
+    """The app's ticks later than `over_ms` while the idle window's timer, over the same moment, was never later
+    than `calm_ms`: stalls of the app's own, not of a machine whose other jobs took both processes' cores."""
+    own = []
+    for at, late in ticks:
+        if late <= over_ms:
+            continue
+        began = at - (late + TICK_MS) / 1000
+        beside = [gap for t, gap in idle if t >= began and t - (gap + TICK_MS) / 1000 <= at]
+        if max(beside, default=0.0) <= calm_ms:
+            own.append(late)
+    return own
+
+
 def compare(name: str, late: list[float], idle: list[float], label: str) -> tuple[list[str], list[str]]:
     """Two lines for a person (the figures against the targets, and against the idle window over the same
     seconds), and the RESULT lines for run_all.py (printed last). The ratio is printed, but the figure held against

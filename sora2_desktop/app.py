@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sora2_desktop import __version__
+from sora2_desktop.build_info import VersionAction
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -53,9 +54,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--self-test",
         action="store_true",
         help="start offscreen, build the main window, decode a frame of the demo clip, ask which keychain answers;"
-        " print one line and exit (0 when all works)",
+        " print the app's line and the player's and exit (0 all works, 1 broken, 3 no media support here)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=VersionAction, help="print the version, commit, Qt and PySide6 and exit")
     return parser.parse_args(argv)
 
 
@@ -129,10 +130,9 @@ def _start(args: argparse.Namespace, argv: list[str], app: QApplication, fusion:
     try:
         settings = AppSettings(profile)
         window = _first_paint(app, fusion, settings, args)
-        _open_log(profile, verbose=args.verbose)
         try:
             # After the paint: the check reads the whole file (a large history takes a while), and a problem's
-            # dialog shows over the window's frame.
+            # dialog shows over the window's frame. The log file opens once the shot list and composer are up.
             if (code := _check_history(profile)) is not None:
                 return code
             import qasync
@@ -308,26 +308,27 @@ async def _run(
     import asyncio
 
     from sora2_desktop.core.config.secrets import SecretStore
+    from sora2_desktop.ui.window.window_frame import FirstPage
 
     secrets = SecretStore()
-    # The keychain can take a tenth of a second (or a desktop prompt): asked in a worker from now on, while the
-    # session and the window's parts are made here.
-    key = None if args.demo else asyncio.get_running_loop().run_in_executor(None, secrets.load_api_key)
+    loop = asyncio.get_running_loop()
+    # The keychain can take a tenth of a second (or a desktop prompt): asked in a worker. At once when the page
+    # waits for its answer (a first start); else after the shot list and the composer are on screen, since its
+    # imports would take the interpreter from them meanwhile.
+    asked_now = not args.demo and window.first_page is FirstPage.UNDECIDED
+    key = loop.run_in_executor(None, secrets.load_api_key) if asked_now else None
 
     from PySide6.QtWidgets import QApplication
 
     from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     from sora2_desktop.core.session import Session
     from sora2_desktop.ui.common.theme import install as install_theme
-    from sora2_desktop.ui.window.window_frame import FirstPage
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     collector = MainThreadGC(parent=app)
     install_theme(app, settings)  # the person's appearance, now and whenever it or the OS changes
     session = Session(profile, settings, secrets, api_base_override=args.api_base)
-    if window.first_page is FirstPage.WORK:  # a connection is coming: its HTTP pool is made in a worker meanwhile
-        asyncio.get_running_loop().run_in_executor(None, session.prepare_connection)
     session.models.set_index_override(args.models_url)
     quit_requested = asyncio.Event()
     # Qt must not stop the loop by itself when the window closes: the session still has to close the database,
@@ -336,19 +337,26 @@ async def _run(
     app.lastWindowClosed.connect(quit_requested.set)
     if not window.isVisible():  # closed while its frame painted
         quit_requested.set()
-    window.attach(session)
+    window.attach(session, staged=True)  # the shot list and the composer now; the rest a stage per turn
     _install_excepthook(window)
     # Second starts on this profile are answered from now on: there is a window to bring to the front.
     guard.activation_requested.connect(lambda forwarded: _bring_to_front(window, forwarded))
     guard.listen()
-    await asyncio.sleep(0)  # the parts paint before the session connects
+    await asyncio.sleep(0)  # they paint before anything else here
+    _open_log(profile, verbose=args.verbose)
+    if key is None and not args.demo:
+        key = loop.run_in_executor(None, secrets.load_api_key)
+    if window.first_page is FirstPage.WORK:  # a connection is coming: its HTTP pool is made in a worker meanwhile
+        loop.run_in_executor(None, session.prepare_connection)
+    # Either connects once the window is whole (MainWindow.activate).
     if args.demo:
         window.activate(demo=True)
     elif key is not None:
         window.key_answered(await key)
-    # After the first paint and after a demo start (which points it at the stand-in's index): in the background.
-    session.models.refresh_if_due()
+    # After a demo start, which points it at the stand-in's index: in the background.
+    window.stages.when_complete(session.models.refresh_if_due)
     await quit_requested.wait()
+    window.stages.stop()  # a window closed while it was being built: nothing more is built for it
     await session.aclose()
     collector.stop()
     return 0

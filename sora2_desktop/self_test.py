@@ -1,14 +1,19 @@
 """`sora2-desktop --self-test`: proves that a build works on this machine, with no screen and no person.
 
 It starts Qt offscreen (unless QT_QPA_PLATFORM says otherwise), builds the real main window on a throw-away
-profile (or the one given), decodes one frame of the bundled demo clip through QtMultimedia, and asks keyring which
-keychain backend answers, without reading or writing any secret. It prints ONE line and returns 0 when all is well:
+profile (or the one given), asks keyring which keychain backend answers (without reading or writing any secret),
+and decodes one frame of the bundled demo clip through QtMultimedia. It prints TWO lines, the app's and the
+player's, because a packaging run must tell "the app is broken" from "this machine lacks media support":
 
-    self-test ok: window=ok frame=640x360 keychain=SecretService timelines=fcpxml+xml+edl qt=6.11.3 multimedia=ffmpeg
+    self-test ok: window=ok keychain=SecretService timelines=fcpxml+xml+edl qt=6.11.3
+    self-test player: ok frame=640x360 multimedia=ffmpeg
 
-or `self-test FAILED: ...` (the same fields, the failed ones saying why) and returns 1. A missing keychain is not a
-failure (the app then keeps the key for the session only): it reports `keychain=none`. The same line is written to
-`self-test.txt` in the profile folder, because a windowed Windows executable has no stdout to read it from.
+The app line says `self-test FAILED: ...` (the same fields, the failed ones saying why) when a check fails; the
+player line says `self-test player: unavailable: <what is missing - what to do>` when Qt has no media backend
+here, or `self-test player: FAILED: ...` when it has one and still cannot decode. Exit code: 0 all well, 1 the app
+(or a working backend) failed, 3 the app is fine but this machine cannot play video. A missing keychain is not a
+failure (the app then keeps the key for the session only): it reports `keychain=none`. Both lines are written to
+`self-test.txt` in the profile folder, because a windowed Windows executable has no stdout to read them from.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from pathlib import Path
 
 FRAME_TIMEOUT_S = 10.0
 REPORT_FILE_NAME = "self-test.txt"
-_FIELD_ORDER = ("window", "frame", "keychain", "timelines", "qt", "multimedia", "error")
+_FIELD_ORDER = ("window", "keychain", "timelines", "qt", "error")
+EXIT_OK, EXIT_BROKEN, EXIT_NO_MEDIA = 0, 1, 3
 # The OpenTimelineIO adapter behind each timeline format the export writes (found through entry points and plugin
 # manifests, which a bundle can lose without any import failing).
 _TIMELINE_ADAPTERS = {"fcpxml": "fcpx_xml", "xml": "fcp_xml", "edl": "cmx_3600"}
@@ -34,10 +40,11 @@ class CheckFailed(Exception):
 
 
 def run(profile_dir: Path | None = None) -> int:
-    """Runs every check; prints the one-line report; returns the process exit code (0 ok, 1 failed)."""
+    """Runs every check; prints the two report lines; returns the process exit code (EXIT_*)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_API", "pyside6")  # qasync picks PyQt6 first when both are installed
     fields: dict[str, str] = {}
+    player: list[str] = ["FAILED: not reached"]  # the player line's text, set by the player's check
     ok = True
     report_dir: Path | None = None
     with tempfile.TemporaryDirectory(prefix="sora2-self-test-") as scratch:
@@ -46,21 +53,24 @@ def run(profile_dir: Path | None = None) -> int:
             from PySide6 import QtCore
 
             fields["qt"] = QtCore.qVersion()
-            ok = _run_checks(root, fields)
+            ok = _run_checks(root, fields, player)
             report_dir = root if profile_dir is not None else None
         except Exception as exc:  # anything that escapes the checks: a missing module in a bundle, a Qt abort
             ok = False
             fields["error"] = _describe(exc)
     ordered = sorted(fields.items(), key=lambda kv: _FIELD_ORDER.index(kv[0]) if kv[0] in _FIELD_ORDER else 99)
     line = ("self-test ok: " if ok else "self-test FAILED: ") + " ".join(f"{k}={v}" for k, v in ordered)
-    _print(line)
+    player_line = f"self-test player: {player[0]}"
+    _print(line + "\n" + player_line)
     if report_dir is not None:
         with contextlib.suppress(OSError):
-            (report_dir / REPORT_FILE_NAME).write_text(line + "\n", encoding="utf-8")
-    return 0 if ok else 1
+            (report_dir / REPORT_FILE_NAME).write_text(line + "\n" + player_line + "\n", encoding="utf-8")
+    if not ok or player[0].startswith("FAILED"):
+        return EXIT_BROKEN
+    return EXIT_NO_MEDIA if player[0].startswith("unavailable") else EXIT_OK
 
 
-def _run_checks(root: Path, fields: dict[str, str]) -> bool:
+def _run_checks(root: Path, fields: dict[str, str], player: list[str]) -> bool:
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -70,10 +80,10 @@ def _run_checks(root: Path, fields: dict[str, str]) -> bool:
     app.setOrganizationName("Sora2Desktop")
     app.setDesktopFileName("sora2-desktop")
     # The same loop the app runs on (qasync), so the window is built exactly as at a normal start.
-    return bool(qasync.run(_checks(root, fields)))
+    return bool(qasync.run(_checks(root, fields, player)))
 
 
-async def _checks(root: Path, fields: dict[str, str]) -> bool:
+async def _checks(root: Path, fields: dict[str, str], player: list[str]) -> bool:
     from sora2_desktop.core.config.profile import Profile
     from sora2_desktop.core.config.secrets import SecretStore
     from sora2_desktop.core.config.settings import AppSettings
@@ -98,14 +108,9 @@ async def _checks(root: Path, fields: dict[str, str]) -> bool:
             window.show()
             await asyncio.sleep(0.2)  # let the loop lay out and paint the window
             record("window", lambda: _check_window(window))
-            try:
-                fields["frame"] = await _decode_one_frame()
-            except Exception as exc:
-                ok = False
-                fields["frame"] = f"FAILED({_describe(exc)})"
             record("keychain", _keychain_backend)
             record("timelines", _timeline_adapters)
-            fields["multimedia"] = _multimedia_backend()
+            player[0] = await _check_player()
         finally:
             window.close()
             window.deleteLater()
@@ -127,6 +132,21 @@ def _check_window(window: object) -> str:
     if picture.isNull() or picture.width() < 100:
         raise CheckFailed("main window did not render")
     return "ok"
+
+
+async def _check_player() -> str:
+    """The player line's text: `ok frame=WxH multimedia=…`, `unavailable: …` (no backend on this machine), or
+    `FAILED: …` (a backend answers, yet the bundled clip does not decode: the build is at fault)."""
+    from sora2_desktop.core.media import playback_support
+
+    support = playback_support.current()
+    if not support.available:
+        return f"unavailable: {support.summary()}"
+    try:
+        frame = await _decode_one_frame()
+    except Exception as exc:
+        return f"FAILED: frame=FAILED({_describe(exc)}) multimedia={support.backend}"
+    return f"ok frame={frame} multimedia={playback_support.backend_name()}"
 
 
 async def _decode_one_frame() -> str:
@@ -205,55 +225,6 @@ def _backend_name(backend: object) -> str:
     return module.rsplit(".", 1)[-1] if module.startswith("keyring.backends.") else type(backend).__name__
 
 
-def _multimedia_backend() -> str:
-    """Which QtMultimedia backend plays video: the plugin actually loaded where the OS tells (Linux), else the one
-    Qt picks (QT_MEDIA_BACKEND, or ffmpeg when its plugin is present, as Qt 6.5+ prefers it)."""
-    loaded = _loaded_media_plugins()
-    if loaded:
-        return "+".join(loaded)
-    override = os.environ.get("QT_MEDIA_BACKEND")
-    if override:
-        return override
-    available = _available_media_plugins()
-    if "ffmpeg" in available:
-        return "ffmpeg"
-    return "+".join(available) or "none"
-
-
-def _plugin_backend(file_name: str) -> str | None:
-    stem = file_name.split(".", 1)[0]
-    stem = stem.removeprefix("lib")
-    return stem.removesuffix("mediaplugin") if stem.endswith("mediaplugin") else None
-
-
-def _loaded_media_plugins() -> list[str]:
-    maps = Path("/proc/self/maps")
-    try:
-        text = maps.read_text(errors="replace")
-    except OSError:
-        return []
-    found: list[str] = []
-    for line in text.splitlines():
-        name = _plugin_backend(line.rsplit("/", 1)[-1]) if "/multimedia/" in line else None
-        if name and name not in found:
-            found.append(name)
-    return found
-
-
-def _available_media_plugins() -> list[str]:
-    from PySide6.QtCore import QCoreApplication
-
-    found: list[str] = []
-    for folder in QCoreApplication.libraryPaths():
-        media = Path(folder) / "multimedia"
-        if media.is_dir():
-            for entry in sorted(media.iterdir()):
-                name = _plugin_backend(entry.name)
-                if name and name not in found:
-                    found.append(name)
-    return found
-
-
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip().replace("\n", " ")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -271,4 +242,7 @@ def _print(line: str) -> None:
         except (OSError, AttributeError):
             stream = None
     if stream is not None:
-        print(line, file=stream, flush=True)
+        try:
+            print(line, file=stream, flush=True)
+        except UnicodeEncodeError:  # a redirected Windows stdout is cp1252; the system's words may not fit it
+            print(line.encode("ascii", "backslashreplace").decode("ascii"), file=stream, flush=True)

@@ -3,6 +3,10 @@
 ;        packaging\windows\sora2-desktop.iss
 ; packaging\windows\build_windows.ps1 does exactly that after building the bundle.
 ;
+; Signing: with /DSignToolName=<name> and ISCC's /S<name>=<signtool command ... $f>, Inno signs the setup AND the
+; uninstaller it embeds (SignedUninstaller; a signtool run after ISCC could reach the setup only). Without it the
+; output says so in its name: Sora2Desktop-<version>-unsigned-Setup.exe.
+;
 ; Per-user by default: no administrator rights, installs to %LOCALAPPDATA%\Programs\Sora 2 Desktop, a Start-menu
 ; entry for this user, an uninstaller in Settings > Apps. An administrator may still choose "for all users" in the
 ; first dialog (or /ALLUSERS on the command line). The user's profile (settings, history, downloads, logs) lives in
@@ -16,6 +20,11 @@
 #endif
 #ifndef OutputDir
   #define OutputDir "..\..\build\windows"
+#endif
+#ifdef SignToolName
+  #define SetupBaseName "Sora2Desktop-" + AppVersion + "-Setup"
+#else
+  #define SetupBaseName "Sora2Desktop-" + AppVersion + "-unsigned-Setup"
 #endif
 #define AppName "Sora 2 Desktop"
 #define AppExe "sora2-desktop.exe"
@@ -39,7 +48,11 @@ UninstallDisplayName={#AppName}
 UninstallDisplayIcon={app}\{#AppExe}
 SetupIconFile=..\..\resources\icons\sora2-desktop.ico
 OutputDir={#OutputDir}
-OutputBaseFilename=Sora2Desktop-{#AppVersion}-Setup
+OutputBaseFilename={#SetupBaseName}
+#ifdef SignToolName
+SignTool={#SignToolName}
+SignedUninstaller=yes
+#endif
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern

@@ -17,10 +17,8 @@ from sora2_desktop.core.catalogue.catalogue_service import CatalogueService
 from sora2_desktop.core.config.profile import Profile
 from sora2_desktop.core.config.secrets import SecretStore
 from sora2_desktop.core.config.settings import AppSettings
-from sora2_desktop.core.export.export_service import ExportService
 from sora2_desktop.core.images.source import ImageSource
 from sora2_desktop.core.images.url_guard import api_is_local
-from sora2_desktop.core.media.frame_service import FrameService
 from sora2_desktop.core.projects.project_service import ProjectService
 from sora2_desktop.core.prompts.library import PromptLibrary
 from sora2_desktop.core.results.download_memory import DownloadMemory
@@ -28,8 +26,7 @@ from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.results.export import export_copy
 from sora2_desktop.core.results.history_results import HistoryResults, posters_on_disk
 from sora2_desktop.core.runtime.http_pool import HttpPool
-from sora2_desktop.core.runtime.logging_setup import register_secret
-from sora2_desktop.core.sheets.sheet_service import ContactSheetService
+from sora2_desktop.core.session_services import LaterServices
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.connection_state import ConnectionState
 from sora2_desktop.core.tasks.poll_timing import PollTiming
@@ -51,7 +48,7 @@ DEMO_SPEED = 10.0
 DEMO_KEY = "demo-key"
 
 
-class Session(QObject):
+class Session(QObject, LaterServices):
     """Built once at start-up; `activate()` connects it (to the service with a key, or to the stand-in).
 
     The window calls its operations and listens to its signals; the parts behind them (store, runner,
@@ -87,13 +84,11 @@ class Session(QObject):
         self.account = Account(self.models, parent=self)  # the key's balance and what a click costs
         self.account.follow(self.tasks_submitted, self.task_changed)
         self.prompts = PromptLibrary.in_folder(profile.root, parent=self)  # saved prompts, craft terms
-        self.frames = FrameService(lambda: profile.root / ("demo" if self.demo else ""), self._image_resolver, self)
         self._store = TaskStore(profile.database_path)
         self._store.stop_automatic_checkpoints()  # the session checkpoints from a worker thread (_checkpoint)
         # Projects → shots → takes, in whichever database is current (demo mode has its own).
         self.projects = ProjectService(lambda: self._store, self.task_changed.emit, parent=self)
-        self.sheets = ContactSheetService(self.projects, self.local_video, self)  # contact sheets (PDF, PNG)
-        self.exports = ExportService(self.projects, self.local_video, self.sheets, self)
+        # frames, sheets and exports: made when first asked for (session_services.py)
         self._checkpoints = QTimer(self, interval=30_000)
         self._checkpoints.timeout.connect(self._checkpoint)
         self._checkpoints.start()
@@ -186,6 +181,8 @@ class Session(QObject):
             if stored is None:
                 raise RuntimeError("activate() without a key and outside demo mode")
             base, key = self.api_base, stored
+        from sora2_desktop.core.runtime.logging_setup import register_secret  # after the window's first stage
+
         register_secret(key.reveal())
         self.demo = demo
         from sora2_desktop.api.client import ApixoClient
@@ -257,6 +254,8 @@ class Session(QObject):
         """The person saved a new key in Settings: use it from the next request on."""
         if key is None or self.demo:
             return
+        from sora2_desktop.core.runtime.logging_setup import register_secret
+
         register_secret(key.reveal())
         if self._client is not None:
             self._client.api_key = key

@@ -110,6 +110,12 @@ def test_takes_are_stored_announced_and_followed(make_session: Callable[..., Ses
         await wait_until(
             lambda: all(stored(session, t.local_id).phase == TaskPhase.SUCCESS for t in result.tasks), what="success"
         )
+        # The views hear of a change on the loop's next turn, after the store has it.
+        wanted = {t.local_id for t in result.tasks}
+        await wait_until(
+            lambda: wanted <= {t.local_id for t in heard.tasks if t.phase == TaskPhase.SUCCESS},
+            what="the views hear of success",
+        )
         return result.tasks
 
     tasks = run_async(scenario())
@@ -268,7 +274,9 @@ def test_a_review_mark_reaches_the_views_and_survives_the_runners_next_write(
         session.projects.set_mark(take.local_id or 0, TakeMark.CIRCLED)  # while it is still being made
         assert [(t.local_id, t.mark) for t in heard.tasks] == [(take.local_id, TakeMark.CIRCLED)]
         await wait_until(lambda: stored(session, take.local_id).phase == TaskPhase.SUCCESS, what="success")
-        assert heard.tasks[-1].phase == TaskPhase.SUCCESS and heard.tasks[-1].mark == TakeMark.CIRCLED
+        # The views hear of a change on the loop's next turn, after the store has it (a loaded run read it first).
+        await wait_until(lambda: heard.tasks[-1].phase == TaskPhase.SUCCESS, what="the views hear of success")
+        assert heard.tasks[-1].mark == TakeMark.CIRCLED
         return take
 
     take = run_async(scenario())

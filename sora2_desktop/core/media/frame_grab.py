@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaMetaData, QMediaPlayer, QVideoFrame, QVideoSink
 
+from sora2_desktop.core.media import playback_support
 from sora2_desktop.core.media.probe import MediaProbeError, probe
 from sora2_desktop.core.runtime.media_calls import post_unload
 
@@ -158,6 +159,9 @@ async def grab_frame(path: Path, at_ms: int | None, *, timeout_ms: int = 10_000)
     """A full-resolution frame of the local video at `path`: the frame on screen at `at_ms` (clamped into the clip),
     or the last frame when `at_ms` is None. Call it on the GUI thread's qasync loop; FrameGrabError says why not."""
     path = Path(path)
+    support = playback_support.current()
+    if not support.available:
+        raise FrameGrabError(_tr("Video playback is not available on this computer: {why}").format(why=support.problem))
     if not await asyncio.to_thread(path.is_file):
         raise FrameGrabError(_tr("There is no video file at {path}.").format(path=path))
     # The boxes give the exact rate and the video's own length (the player's length is the longest track's, and a

@@ -215,10 +215,17 @@ class ResultDownloader(DownloadSaves, QObject):
         key = (record.local_id, record.url_index)
         if key in self._jobs or self._stopped:
             return  # stored (or being stored) all the same: the next start takes it up
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # A success heard after the loop stopped (the app quitting; the views hear of a change a turn late): the
+            # record is stored, and the next start takes it up, as for a download stopped at exit.
+            log.info("download %s: no event loop running, left for the next start", key)
+            return
         self._active[key] = record
         if record.path is not None:
             self._claims.claim(record.path, key)
-        self._jobs[key] = asyncio.get_running_loop().create_task(self._run(key, written), name=f"download-{key}")
+        self._jobs[key] = loop.create_task(self._run(key, written), name=f"download-{key}")
 
     async def _run(self, key: Key, written: Future[Download] | None = None) -> None:
         attempt = 0

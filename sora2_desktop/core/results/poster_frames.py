@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 from collections import deque
@@ -9,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 
+from sora2_desktop.core.media import playback_support
 from sora2_desktop.core.results.files import poster_path_for
 from sora2_desktop.core.runtime.media_calls import post_unload
 
@@ -31,13 +32,13 @@ class PosterRequest:
 
 
 class _PosterJob(QObject):
-    """One video opened by its own player and sink; says `done` once, with the grabbed QImage or an error text.
+    """One video opened by its own player and sink; says `done` once, with the grabbed frame or an error text.
 
     A fresh job per request means a late frame from the previous file can never become this file's poster:
     deleting the job drops anything still queued for it.
     """
 
-    done = Signal(object)  # QImage on success, str (why not) on failure
+    done = Signal(object)  # QVideoFrame on success, str (why not) on failure
 
     def __init__(self, request: PosterRequest, timeout_ms: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +57,10 @@ class _PosterJob(QObject):
         self._timeout.timeout.connect(self._on_timeout)
 
     def start(self) -> None:
+        support = playback_support.current()
+        if not support.available:  # the player here would be Qt's inert stand-in: say why, never wait it out
+            self._finish(self.tr("Video playback is not available: {why}").format(why=support.problem))
+            return
         if not self.request.video_path.is_file():
             self._finish(self.tr("There is no video file at {path}.").format(path=self.request.video_path))
             return
@@ -92,11 +97,10 @@ class _PosterJob(QObject):
 
     @Slot(QVideoFrame)
     def _on_frame(self, frame: QVideoFrame) -> None:
-        if self._finished or not frame.isValid():
-            return
-        image = frame.toImage()
-        if not image.isNull():
-            self._finish(image)
+        # Made an image in the pool thread (_write): toImage() waits for the decoder's buffer and, with the
+        # machine busy, held the GUI thread 80 ms and more (benchmarks/README.md).
+        if not self._finished and frame.isValid():
+            self._finish(QVideoFrame(frame))
 
     @Slot()
     def _on_timeout(self) -> None:
@@ -104,7 +108,7 @@ class _PosterJob(QObject):
             self.tr("No frame arrived within {seconds} s.").format(seconds=round(self._timeout.interval() / 1000))
         )
 
-    def _finish(self, result: QImage | str) -> None:
+    def _finish(self, result: QVideoFrame | str) -> None:
         if self._finished:
             return
         self.stop()
@@ -164,7 +168,7 @@ class PosterMaker(QObject):
         self._job.start()
 
     @Slot(object)
-    def _on_job_done(self, result: QImage | str) -> None:
+    def _on_job_done(self, result: QVideoFrame | str) -> None:
         job = self._job
         if job is None:
             return
@@ -177,12 +181,14 @@ class PosterMaker(QObject):
         QTimer.singleShot(0, self, self._start_next)
 
     @Slot(object, object)
-    def _on_written(self, request: PosterRequest, outcome: tuple[str, str] | str | None) -> None:
+    def _on_written(self, request: PosterRequest, outcome: tuple[str, str] | str | _Unreadable | None) -> None:
         if request.key in self._writing:
             self._writing.remove(request.key)
         if outcome is None:
             self.poster_ready.emit(request.key, str(request.poster_path))
             return
+        if outcome is _Unreadable.FRAME:
+            outcome = self.tr("The video's frame could not be read.")
         if isinstance(outcome, tuple):  # (path, the system's reason): worded here, on the GUI thread
             path, reason = outcome
             words = self.tr("Could not write {path}: {reason}") if reason else self.tr("Could not write {path}.")
@@ -196,12 +202,19 @@ class _Written(QObject):
     written = Signal(object, object)  # PosterRequest, None | (path, reason) | the job's own words
 
 
-def _write(result: QImage | str, max_size: QSize, poster_path: Path) -> tuple[str, str] | str | None:
-    """In the pool thread (QImage, unlike QPixmap, may be used there): scale down and write atomically. None when
-    written; the job's words when it had no picture; (path, reason) when the file could not be written."""
-    if not isinstance(result, QImage):
+class _Unreadable(enum.Enum):
+    FRAME = "the decoded frame did not convert to an image"  # worded on the GUI thread
+
+
+def _write(result: QVideoFrame | str, max_size: QSize, poster_path: Path) -> tuple[str, str] | str | _Unreadable | None:
+    """In the pool thread (QVideoFrame and QImage, unlike QPixmap, may be used there): the frame made an image,
+    scaled down and written atomically. None when written; the job's words when it had no picture; (path, reason)
+    when the file could not be written."""
+    if not isinstance(result, QVideoFrame):
         return result
-    image = result
+    image = result.toImage()
+    if image.isNull():
+        return _Unreadable.FRAME
     if image.width() > max_size.width() or image.height() > max_size.height():
         image = image.scaled(max_size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
     # A reader never sees half a PNG: write beside the target, then rename over it in one step.

@@ -3,11 +3,16 @@ that in a worker thread: importing httpx and building its TLS context take ~0.1 
 
 from __future__ import annotations
 
+import importlib
 import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import httpx
+
+# What httpcore imports at the first connection, not when httpx is imported: 37-49 ms of whichever thread makes the
+# first request, the GUI thread's unless a worker imported them ahead (benchmarks/README.md).
+FIRST_REQUEST_MODULES = ("httpcore._backends.anyio", "anyio._backends._asyncio", "sniffio")
 
 
 class HttpPool:
@@ -25,8 +30,11 @@ class HttpPool:
             return self._client
 
     def warm(self) -> None:
-        """Make the pool now, on the calling (worker) thread, so the GUI thread's first request finds it made."""
+        """Make the pool now, on the calling (worker) thread, and import what its first request would, so the
+        GUI thread's first request finds both done."""
         self.client()
+        for name in FIRST_REQUEST_MODULES:
+            importlib.import_module(name)
 
     async def aclose(self) -> None:
         with self._lock:

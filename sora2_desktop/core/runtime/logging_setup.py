@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import queue
 import re
 import sys
+import threading
 from pathlib import Path
 
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s'\"]+")
@@ -50,6 +52,71 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class BackgroundFileHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log file, written by a thread of its own. A record costs the GUI thread a stat or two, a
+    write and a flush: each waits for the disk when it is busy (another program copying footage), and with
+    1,000 tasks in flight the app logs thousands of lines. The caller's thread filters (the secrets) and formats
+    the line; the writer only writes (records formatted on it crashed a later QMessageBox() in the test suite,
+    likely PySide's import hook, which formatting reaches, run off the GUI thread). `flush()` returns once every
+    line before it is written."""
+
+    def __init__(self, path: Path, **kwargs: object) -> None:
+        super().__init__(path, **kwargs)  # type: ignore[arg-type]
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        # The stream's own lock, not the handler's: logging.shutdown() holds that one while it flushes (waits for
+        # the writer), and a writer that needed it too would never finish.
+        self._stream_lock = threading.Lock()
+        self._writer = threading.Thread(target=self._write, name="log-writer", daemon=True)
+        self._writer.start()
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        # Without the handler's lock: filtering and queueing are safe from any thread, and no caller waits there.
+        accepted = bool(self.filter(record))
+        if accepted:
+            self.emit(record)
+        return accepted
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._lines.put(self.format(record) + self.terminator)
+        except Exception:
+            self.handleError(record)
+
+    def flush(self) -> None:
+        if threading.current_thread() is not self._writer:
+            self._lines.join()
+        with self._stream_lock:
+            if self.stream is not None:
+                self.stream.flush()
+
+    def close(self) -> None:
+        if self._writer.is_alive():
+            self._lines.put(None)
+            self._writer.join()
+        super().close()
+
+    def _write(self) -> None:
+        while (line := self._lines.get()) is not None:
+            try:
+                with self._stream_lock:
+                    self._write_line(line)
+            except OSError:  # a full disk or a vanished folder: the line is lost, the app goes on
+                pass
+            finally:
+                self._lines.task_done()
+        self._lines.task_done()
+
+    def _write_line(self, line: str) -> None:
+        if self.stream is None:
+            self.stream = self._open()
+        if self.maxBytes > 0:
+            self.stream.seek(0, 2)  # the end: tell() after a seek is the file's size
+            if self.stream.tell() + len(line) >= self.maxBytes:
+                self.doRollover()
+        self.stream.write(line)
+        self.stream.flush()
+
+
 def setup_logging(logs_dir: Path, *, verbose: bool = False) -> Path:
     """Logs to `logs_dir/sora2-desktop.log` (5 × 1 MB) and to stderr; returns the file's path."""
     logs_dir.mkdir(parents=True, exist_ok=True)
@@ -60,7 +127,7 @@ def setup_logging(logs_dir: Path, *, verbose: bool = False) -> Path:
             root.removeHandler(handler)
             handler.close()
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    file_handler = BackgroundFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     stream_handler = logging.StreamHandler(sys.stderr)
     stream_handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
     handlers: list[logging.Handler] = [file_handler, stream_handler]

@@ -51,6 +51,7 @@ class ShotListModel(QAbstractListModel):
         self._takes_of = takes_of
         self._shots: list[Shot] = []
         self._counts: dict[int, tuple[int, int]] = {}
+        self._marks: dict[int, dict[int | None, TakeMark | None]] = {}  # per counted shot: its takes' marks
 
     # -- public ------------------------------------------------------------------------------------------------
 
@@ -61,6 +62,7 @@ class ShotListModel(QAbstractListModel):
         shots = list(shots)
         if fresh:
             self._counts.clear()
+            self._marks.clear()
         if not fresh and [shot.id for shot in shots] == [shot.id for shot in self._shots]:
             self._shots = shots
             if shots:
@@ -79,9 +81,20 @@ class ShotListModel(QAbstractListModel):
     def row_of(self, shot_id: int) -> int | None:
         return next((row for row, shot in enumerate(self._shots) if shot.id == shot_id), None)
 
+    def take_changed(self, task: Task) -> None:
+        """A take changed. Its shot is counted again only when the counts may differ (a take not counted yet, or
+        its mark): with a shot's takes in flight, every poll answer tells one, and a recount reads them all."""
+        shot_id = task.shot_id
+        if shot_id is None:
+            return
+        marks = self._marks.get(shot_id)
+        if marks is None or task.local_id not in marks or marks[task.local_id] != task.mark:
+            self.forget_takes(shot_id)
+
     def forget_takes(self, shot_id: int) -> None:
         """A take of `shot_id` came, went or was marked: count again when next drawn."""
         self._counts.pop(shot_id, None)
+        self._marks.pop(shot_id, None)
         row = self.row_of(shot_id)
         if row is not None:
             self.dataChanged.emit(self.index(row), self.index(row))
@@ -91,7 +104,8 @@ class ShotListModel(QAbstractListModel):
         known = self._counts.get(shot_id)
         if known is None:
             takes = self._takes_of(shot_id)
-            circled = sum(1 for take in takes if getattr(take, "mark", None) == TakeMark.CIRCLED)
+            self._marks[shot_id] = {take.local_id: take.mark for take in takes}
+            circled = sum(1 for take in takes if take.mark == TakeMark.CIRCLED)
             known = self._counts[shot_id] = (len(takes), circled)
         return known
 

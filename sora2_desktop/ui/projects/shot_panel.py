@@ -333,9 +333,7 @@ class ShotPanel(QWidget):
             self._load_shots(project_id)
 
     def _on_task_changed(self, task: Task) -> None:
-        shot_id = getattr(task, "shot_id", None)
-        if isinstance(shot_id, int):
-            self.model.forget_takes(shot_id)
+        self.model.take_changed(task)
 
     def _move_to(self, shot_id: int, position: int) -> None:
         self._projects.move_shot(shot_id, position)

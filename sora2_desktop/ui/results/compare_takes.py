@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sora2_desktop.core.media import playback_support
 from sora2_desktop.core.runtime.media_calls import post_unload
 from sora2_desktop.core.tasks.task import Task
 from sora2_desktop.ui.results.video_player import format_clock
@@ -108,6 +109,12 @@ class CompareTakesDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        self.unavailable_label: QLabel | None = None
+        if not (support := playback_support.current()).available:  # Qt's players here are inert stand-ins
+            text = self.tr("Video can't play on this computer, but takes can still be picked. {remedy}")
+            self.unavailable_label = QLabel(text.format(remedy=support.remedy().text))
+            self.unavailable_label.setWordWrap(True)
+            layout.addWidget(self.unavailable_label)
         layout.addLayout(grid, 1)
         layout.addLayout(transport)
         self.versions: VersionCompare | None = None

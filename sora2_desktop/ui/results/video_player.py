@@ -12,6 +12,8 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QtAudio, QVideoSink
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
+from sora2_desktop.core.media import playback_support
+from sora2_desktop.core.media.playback_support import PlaybackSupport
 from sora2_desktop.core.runtime.media_calls import post_play, post_source, post_unload
 from sora2_desktop.ui.common.palette import muted_palette
 from sora2_desktop.ui.common.time_text import format_clock
@@ -19,6 +21,7 @@ from sora2_desktop.ui.results.in_out import InOut
 from sora2_desktop.ui.results.playback_errors import playback_error_text
 from sora2_desktop.ui.results.player_bar import PlayerBar
 from sora2_desktop.ui.results.player_keys import install_player_keys
+from sora2_desktop.ui.results.player_unavailable import PlayerUnavailable
 from sora2_desktop.ui.results.timecode import FALLBACK_FPS, frame_count, timecode, timecode_at
 from sora2_desktop.ui.results.transport import Transport
 
@@ -47,9 +50,11 @@ class VideoPlayer(QWidget):
     volume_changed = Signal(float)
     muted_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, support: PlaybackSupport | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("videoPlayer")
+        self.support = support or playback_support.current()
+        # Without a backend Qt's players are inert stand-ins: kept, so every caller still has one to talk to.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.media_player = QMediaPlayer(self)
         self._audio = QAudioOutput(self)
@@ -74,6 +79,10 @@ class VideoPlayer(QWidget):
         self._surface = QStackedWidget()
         self._surface.addWidget(self._message)
         self._surface.addWidget(self._video)
+        self.unavailable: PlayerUnavailable | None = None
+        if not self.support.available:
+            self.unavailable = PlayerUnavailable(self.support)
+            self._surface.addWidget(self.unavailable)
         self._surface.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.bar = PlayerBar()
         layout = QVBoxLayout(self)
@@ -81,6 +90,7 @@ class VideoPlayer(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self._surface, 1)
         layout.addWidget(self.bar)
+        self.bar.setHidden(self.unavailable is not None)  # nothing it could control
         self._connect_bar()
         self.media_player.positionChanged.connect(self._on_position)
         self.media_player.durationChanged.connect(self._on_duration)
@@ -114,6 +124,9 @@ class VideoPlayer(QWidget):
         """Play a local file; anything else (an http, file-less, tcp:// or ftp:// address) is refused with a
         message: only files the app saved reach the media player. False when refused."""
         url = as_url(source)
+        if self.unavailable is not None and url.isLocalFile():
+            self.unavailable.set_file(Path(url.toLocalFile()))  # for the system's player, from the panel
+            return True
         if not url.isLocalFile():
             post_unload(self.media_player)
             self._show_message(self.tr("Only saved videos play here; this address is not opened."))
@@ -286,6 +299,8 @@ class VideoPlayer(QWidget):
 
     def message_text(self) -> str:
         """What the surface says instead of a picture ("No video selected", an error), or "" while it plays."""
+        if self.unavailable is not None:
+            return self.unavailable.headline.text()
         return self._message.text() if self._surface.currentWidget() is self._message else ""
 
     def _has_video(self) -> bool:
@@ -353,7 +368,9 @@ class VideoPlayer(QWidget):
 
     def _show_message(self, text: str) -> None:
         self._message.setText(text)
-        self._surface.setCurrentWidget(self._message)
+        if self.unavailable is not None:
+            self.unavailable.set_file(None, text)
+        self._surface.setCurrentWidget(self._message if self.unavailable is None else self.unavailable)
         self.bar.set_controls_enabled(False)
         # A failed file can leave the last good file's duration in the player; the bar must not show it.
         self.seek_slider.setRange(0, 0)

@@ -31,12 +31,13 @@ def first_geometry(available: QRect) -> QRect:
 
 
 class LayoutMemory:
-    """Named splitters and the table header, saved to and restored from AppSettings."""
+    """Named splitters and the activity table's header, saved to and restored from AppSettings. The header joins
+    when the activity is built (window_parts.py): until then its stored state is kept as it was."""
 
-    def __init__(self, settings: AppSettings, splitters: dict[str, QSplitter], header: QHeaderView) -> None:
+    def __init__(self, settings: AppSettings, splitters: dict[str, QSplitter]) -> None:
         self._settings = settings
         self._splitters = splitters
-        self._header = header
+        self._header: QHeaderView | None = None
 
     def restore(self) -> None:
         sizes = self._settings.splitter_sizes
@@ -45,13 +46,17 @@ class LayoutMemory:
             # A count that no longer matches (a pane added since) would squeeze a pane to nothing: keep defaults.
             if isinstance(stored, list) and len(stored) == splitter.count() and all(_size(v) for v in stored):
                 splitter.setSizes([int(v) for v in stored])
+
+    def restore_columns(self, header: QHeaderView) -> None:
+        self._header = header
         columns = self._settings.activity_columns
         if isinstance(columns, QByteArray) and not columns.isEmpty():
-            self._header.restoreState(columns)
+            header.restoreState(columns)
 
     def save(self) -> None:
         self._settings.splitter_sizes = {name: splitter.sizes() for name, splitter in self._splitters.items()}
-        self._settings.activity_columns = self._header.saveState()
+        if self._header is not None:
+            self._settings.activity_columns = self._header.saveState()
 
 
 def _size(value: object) -> bool:

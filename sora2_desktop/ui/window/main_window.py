@@ -1,8 +1,9 @@
 """MainWindow: the compose form, the task list and the selected task side by side; layout, menus, dialogs, wiring.
 
 A start paints the frame first — title, size, menu titles, status bar and the first page — from the settings
-alone; `attach(session)` then builds the parts (window_parts.py). This module imports only what the frame needs:
-the parts' modules (the form, the lists, QtMultimedia's player) are imported by attach, after that first paint."""
+alone; `attach(session)` then builds the shot list and the composer, and the rest in stages (window_parts.py,
+window_stages.py). This module imports only what the frame needs: the parts' modules (the form, the lists,
+QtMultimedia's player) are imported by their stages, after that first paint."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from sora2_desktop.ui.window.balance_label import BalanceLabel
     from sora2_desktop.ui.window.layout_memory import LayoutMemory
     from sora2_desktop.ui.window.take_desk import TakeDesk
+    from sora2_desktop.ui.window.window_stages import WindowStages
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,8 @@ register(
 
 
 class MainWindow(WindowFrame):
-    # The parts, made by window_parts.build_parts; the actions, by window_menus.build_menus.
+    # The parts, made by window_parts (the later ones in `stages`); the actions, by window_menus.build_menus.
+    stages: WindowStages
     session: Session
     form: GenerationForm
     model: TaskTableModel
@@ -70,7 +73,9 @@ class MainWindow(WindowFrame):
     result_control: ResultController
     take_desk: TakeDesk
     undo_bar: UndoBar
-    activity: QWidget
+    activity: QWidget  # the Activity tab's page; the task list is put in it with its stage
+    takes_place: QWidget
+    player_place: QWidget
     lower_tabs: QTabWidget
     top: QSplitter
     work: QSplitter
@@ -106,45 +111,32 @@ class MainWindow(WindowFrame):
         if session is not None:
             self.attach(session)
 
-    def attach(self, session: Session) -> None:
-        """Build the parts into the frame, fill them from the session and show the page it calls for."""
-        from sora2_desktop.ui.window.window_parts import build_parts  # the heavy imports: after the first paint
+    def attach(self, session: Session, *, staged: bool = False) -> None:
+        """Build the shot list and the composer into the frame, fill them from the session and show the page it
+        calls for; then the rest: at once, or `staged` a stage per turn of the event loop (app.py)."""
+        from sora2_desktop.ui.window.window_parts import build_work, later_stages  # after the first paint
 
         self.session = session
         self._settings = session.settings  # one settings object from now on (app.py passes the frame's)
-        build_parts(self, session)
+        build_work(self, session)
         self._attached = True
         self._wire()
         self._restore()
-        self._load_history()
-        self._restore_place()
+        self.stages = later_stages(self, session)
+        self.shots.reload(select=session.settings.current_shot_id or None)  # the project and shot last on screen
         self._show_page()
+        if staged:
+            self.stages.start()
+        else:
+            self.stages.finish()
 
-    # -- construction -----------------------------------------------------------------------------------------
+    # -- construction: each stage wires its part in when it is built ------------------------------------------
 
     def _wire(self) -> None:
         status = self.statusBar()
         self.draft_timer.timeout.connect(self._save_draft)
         self.form.draft_changed.connect(self.draft_timer.start)
         self.compose.status_message.connect(status.showMessage)
-        self.task_list.current_task_changed.connect(self.result_control.show_task)
-        self.results.status_message.connect(lambda text: status.showMessage(text, 5000))
-        self.result_control.status_message.connect(lambda text: status.showMessage(text, 8000))
-        self.task_list.status_message.connect(lambda text: status.showMessage(text, 5000))
-        self.task_list.load_requested.connect(self.task_actions.load)
-        self.task_list.rerun_requested.connect(self.task_actions.rerun)
-        self.task_list.remove_requested.connect(self.task_actions.remove)
-        self.task_list.cancel_requested.connect(self.task_actions.cancel)
-        self.task_list.retry_requested.connect(self.task_actions.retry_now)
-        self.task_list.undo_remove_requested.connect(self.task_actions.undo_remove)
-        self.detail.cancel_requested.connect(self.session.cancel)
-        self.detail.retry_requested.connect(self.session.retry_now)
-        removals = self.task_actions.removals
-        removals.changed.connect(self._on_removals_changed)
-        self.undo_bar.undo_clicked.connect(self.task_actions.undo_remove)
-        # The person's volume and mute survive a restart.
-        self.results.volume_changed.connect(lambda volume: setattr(self.session.settings, "player_volume", volume))
-        self.results.muted_changed.connect(lambda muted: setattr(self.session.settings, "player_muted", muted))
         self.welcome.demo_requested.connect(lambda: self.activate(demo=True))
         self.welcome.enter_key_requested.connect(lambda: self.open_settings("account"))
         self.session.activated.connect(self._on_activated)
@@ -152,42 +144,31 @@ class MainWindow(WindowFrame):
         self.session.auth_required.connect(self._on_auth_required)
         self.session.connection_changed.connect(self._on_connection_changed)
         self.session.models.news.connect(lambda text: status.showMessage(text, 20_000))  # once per refresh
-        self.notifier.task_activated.connect(self.task_list.select_task)
         self.shots.shot_selected.connect(self._on_shot_selected)
         self.shots.shot_created.connect(lambda _shot: self.form.prompt_editor.focus_editor())
         self.shots.status_message.connect(lambda text: status.showMessage(text, 5000))
-        self.take_strip.take_selected.connect(self._show_take)
-        self.take_strip.take_activated.connect(self._play_take)
-        self.take_desk.compare.status_message.connect(lambda text: status.showMessage(text, 5000))
-        self.take_strip.review.status_message.connect(lambda text: status.showMessage(text, 5000))
-        self.task_list.current_task_changed.connect(self._note_take)
 
     def _restore(self) -> None:
         from sora2_desktop.ui.compose.form_draft import from_draft
 
-        s = self.session.settings
         self.layout_memory.restore()
-        draft = s.draft
+        draft = self.session.settings.draft
         if draft:
             self.form.set_values(from_draft(draft))
-        self.results.restore_audio(s.player_volume, s.player_muted)
 
-    def _load_history(self) -> None:
+    def load_history(self) -> None:
         """The activity's tasks, from the history the session has open (demo mode has its own)."""
         self._shown_history = self.session.history
         self.model.set_tasks(self.session.tasks())
 
-    def _restore_place(self) -> None:
-        """The project (ProjectService keeps it), shot and take on screen when the window last closed."""
-        settings = self.session.settings
-        self.shots.reload(select=settings.current_shot_id or None)
-        take = settings.current_take_id
-        if take and not self.take_strip.select_take(take):
-            self.task_list.select_task(take)  # a take of no shot on screen: from the activity
-
     # -- connection -------------------------------------------------------------------------------------------
 
     def activate(self, *, demo: bool = False, key: ApiKey | None = None) -> None:
+        """Connect the session; while the window is still being built, right after its last stage (what answers
+        the connection, the activity and the player, is there then)."""
+        if not self.stages.complete:
+            self.stages.when_complete(lambda: self.activate(demo=demo, key=key))
+            return
         try:
             self.session.activate(demo=demo, key=key)
         except Exception as err:  # a port that cannot be bound, a database that cannot be opened
@@ -215,7 +196,7 @@ class MainWindow(WindowFrame):
         if self.session.history != self._shown_history:
             # Demo mode and the real service keep separate histories: show the one just connected.
             self.task_actions.removals.commit_all()
-            self._load_history()
+            self.load_history()
             self.shots.reload()  # demo mode keeps its own projects, like its own history
         self._show_page()
         # Notes and posters for the history come after the window's first paint (a zero timer would run before).
@@ -257,39 +238,43 @@ class MainWindow(WindowFrame):
 
     def _on_shot_selected(self, shot: Shot | None) -> None:
         self.shot_composer.show_shot(shot)
-        self.take_strip.show_shot(shot.id if shot is not None else None)
+        if self.stages.built("takes"):  # else its stage shows the shot on screen then
+            self.take_strip.show_shot(shot.id if shot is not None else None)
 
-    def _show_take(self, task: object) -> None:
+    def show_take(self, task: object) -> None:
         from sora2_desktop.core.tasks.task import Task
 
         if isinstance(task, Task):
-            self._note_take(task)
+            self.note_take(task)
             self.result_control.show_task(task)
 
-    def _play_take(self, task: object) -> None:
+    def play_take(self, task: object) -> None:
         """A take chosen with Enter or a double click: shown, and the keys go to the player."""
-        self._show_take(task)
+        self.show_take(task)
         self.results.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _note_take(self, task: object) -> None:
+    def note_take(self, task: object) -> None:
         from sora2_desktop.core.tasks.task import Task
 
         if isinstance(task, Task) and task.local_id is not None:
             self._shown_take = task.local_id
 
     def focus_takes(self) -> None:
+        self.stages.ensure("takes")
         self.lower_tabs.setCurrentWidget(self.take_strip)
         self.take_strip.focus_takes()
 
     def focus_activity(self) -> None:
+        self.stages.ensure("activity")
         self.lower_tabs.setCurrentWidget(self.activity)
         self.task_list.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_activity_search(self) -> None:
+        self.stages.ensure("activity")
         self.lower_tabs.setCurrentWidget(self.activity)
         self.task_list.focus_search()
 
-    def _on_removals_changed(self, text: str) -> None:
+    def on_removals_changed(self, text: str) -> None:
         self.task_list.undo_remove_action.setEnabled(bool(text))
         if text:
             self.undo_bar.show_message(text)
@@ -362,13 +347,18 @@ class MainWindow(WindowFrame):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._attached:  # else closed while its frame painted: nothing but the frame to keep
-            # A closed window decodes nothing: FFmpeg's threads must end before the player object is collected.
-            self.results.player.clear()
-            self.task_actions.removals.commit_all()  # what waits for its undo window is forgotten now
+            stages = self.stages
+            if stages.built("player"):
+                # A closed window decodes nothing: FFmpeg's threads must end before the player object is collected.
+                self.results.player.clear()
+            if stages.built("activity"):
+                self.task_actions.removals.commit_all()  # what waits for its undo window is forgotten now
+            stages.stop()  # nothing more is built for a closed window
             self._save_draft()
             self.shot_composer.save_now()
             self.layout_memory.save()
             current = self.shots.current_shot()
             self._settings.current_shot_id = current.id if current is not None else 0
-            self._settings.current_take_id = self._shown_take or 0
+            if stages.built("takes"):  # else the take last on screen is still the stored one
+                self._settings.current_take_id = self._shown_take or 0
         super().closeEvent(event)  # the frame keeps its geometry

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox
+from PySide6.QtWidgets import QMenu, QMenuBar
 
-from sora2_desktop import __version__
 from sora2_desktop.ui.common.shortcut_sheet import SheetOpener
 from sora2_desktop.ui.export.contact_sheet_dialog import open_contact_sheet_dialog
 from sora2_desktop.ui.export.export_dialog import EXPORT_SELECTS_KEYS, open_export_dialog
@@ -154,10 +153,9 @@ def _open_log_folder(window: MainWindow) -> None:
 
 
 def _about(window: MainWindow) -> None:
-    QMessageBox.about(
-        window,
-        window.tr("About Sora 2 Desktop"),
-        window.tr("<b>Sora 2 Desktop</b> {0}<br>Generate videos with OpenAI's Sora 2 through the APIXO API.").format(
-            __version__
-        ),
-    )
+    from sora2_desktop.ui.window.about_dialog import AboutDialog  # made when asked for, not at start-up
+
+    dialog = AboutDialog(window)
+    dialog.setObjectName("aboutDialog")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()

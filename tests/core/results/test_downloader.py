@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import re
@@ -433,6 +434,30 @@ def test_start_picks_up_a_success_that_never_got_its_download_records(rig_run: A
         downloader.start()
         await wait_until(landed(ready), what="the video")
         assert ready[0][0].local_id == task.local_id and ready[0][1].read_bytes() == rig.clip(task)
+
+    rig_run(scenario)
+
+
+def test_a_success_heard_when_no_loop_runs_is_stored_for_the_next_start(rig_run: Any) -> None:
+    """The views hear of a change a loop turn late: at quit the loop may be gone by then. The record is kept, not
+    lost to a RuntimeError, and the next start fetches it."""
+
+    async def scenario(rig: Rig) -> None:
+        task = await rig.finished_task()
+        quitting = rig.downloader()
+        loop = asyncio.get_running_loop()
+        asyncio._set_running_loop(None)  # as on the GUI thread once qasync's loop has stopped
+        try:
+            (record,) = quitting.enqueue(task)
+        finally:
+            asyncio._set_running_loop(loop)
+        await wait_until(lambda: len(rig.store.downloads.for_task(record.local_id)) == 1, what="the stored record")
+        assert rig.record(task).state.is_pending and not rig.cdn_gets()
+        restarted = rig.downloader()
+        ready, _ = collect(restarted)
+        restarted.start()
+        await wait_until(landed(ready), what="the video")
+        assert ready[0][1] == record.path and ready[0][1].read_bytes() == rig.clip(task)
 
     rig_run(scenario)
 

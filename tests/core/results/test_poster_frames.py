@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
-from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 from pytestqt.qtbot import QtBot
 
 from sora2_desktop.core.results import poster_frames
@@ -109,14 +109,16 @@ def test_stuck_request_times_out(qtbot: QtBot, tmp_path: Path) -> None:
     assert "within" in blocker.args[1]
 
 
-def test_the_png_is_scaled_and_written_off_the_gui_thread(
+def test_the_frame_is_made_an_image_scaled_and_written_off_the_gui_thread(
     qtbot: QtBot, maker: PosterMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writers: list[int] = []
+    handed: list[object] = []
     real_write = poster_frames._write
 
     def noted(*args: object) -> object:
         writers.append(threading.get_ident())
+        handed.append(args[0])
         return real_write(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(poster_frames, "_write", noted)
@@ -124,4 +126,17 @@ def test_the_png_is_scaled_and_written_off_the_gui_thread(
     with qtbot.waitSignal(maker.poster_ready, timeout=15_000):
         maker.request("task-1", DEMO_CLIP, target)
     assert writers and threading.get_ident() not in writers  # a busy disk holds a pool thread, not the window
+    # The frame itself, not an image: its conversion (toImage waits for the decoder) is the pool's too.
+    assert [type(what) for what in handed] == [QVideoFrame]
     assert QImage(str(target)).width() == 160
+
+
+def test_a_frame_that_does_not_convert_fails_in_words(qtbot: QtBot, maker: PosterMaker, tmp_path: Path) -> None:
+    assert poster_frames._write(QVideoFrame(), QSize(160, 90), tmp_path / "x.png") is poster_frames._Unreadable.FRAME
+    maker._job = None
+    with qtbot.waitSignal(maker.poster_failed, timeout=5_000) as blocker:
+        maker._writing.append("k")
+        maker._sink.written.emit(poster_frames.PosterRequest("k", tmp_path / "v.mp4", tmp_path / "x.png"),
+                                 poster_frames._Unreadable.FRAME)  # fmt: skip
+    assert blocker.args == ["k", "The video's frame could not be read."]
+    assert not (tmp_path / "x.png").exists() and maker.pending_count() == 0

@@ -6,9 +6,11 @@ import importlib.util
 import io
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +183,82 @@ def test_a_traceback_already_formatted_by_another_handler_is_cleaned_too(app_log
     written = app_log.written()
     assert "ValueError" in written["file"]
     assert_hidden(written, secret)
+
+
+class _WatchedStream:
+    """The log file's stream, noting which thread writes to it."""
+
+    def __init__(self, stream: Any, writers: list[str]) -> None:
+        self._stream = stream
+        self._writers = writers
+
+    def write(self, text: str) -> int:
+        self._writers.append(threading.current_thread().name)
+        return int(self._stream.write(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def test_the_log_file_is_written_by_its_own_thread_never_the_callers(app_log: AppLog) -> None:
+    (file_handler,) = [h for h in app_log.handlers if isinstance(h, logging.FileHandler)]
+    writers: list[str] = []
+    file_handler.stream = _WatchedStream(file_handler.stream, writers)  # type: ignore[assignment]
+    for number in range(50):
+        app_log.logger.info("task %d submitted", number)
+    text = app_log.written()["file"]  # flush() returns once every record before it is on disk
+    assert all(f"task {number} submitted" in text for number in range(50))
+    assert len(writers) >= 50 and set(writers) == {"log-writer"}
+    assert threading.current_thread().name not in writers
+
+
+class _StuckStream(_WatchedStream):
+    """A disk that holds the first write until let go."""
+
+    def __init__(self, stream: Any, writers: list[str]) -> None:
+        super().__init__(stream, writers)
+        self.writing = threading.Event()
+        self.let_go = threading.Event()
+
+    def write(self, text: str) -> int:
+        if not self.writing.is_set():
+            self.writing.set()
+            self.let_go.wait()
+        return super().write(text)
+
+
+def test_a_log_call_does_not_wait_for_a_write_the_disk_holds(app_log: AppLog) -> None:
+    (file_handler,) = [h for h in app_log.handlers if isinstance(h, logging.FileHandler)]
+    stuck = _StuckStream(file_handler.stream, [])
+    file_handler.stream = stuck  # type: ignore[assignment]
+    app_log.logger.info("first, held by the disk")
+    assert stuck.writing.wait(30)  # the writer is inside the write now, with the handler's lock
+    logged = threading.Event()
+    caller = threading.Thread(target=lambda: (app_log.logger.info("second, from the GUI thread"), logged.set()))
+    caller.start()
+    returned = logged.wait(30)  # a caller that needed the writer's lock would wait until the disk let go
+    stuck.let_go.set()
+    caller.join()
+    assert returned
+    text = app_log.written()["file"]
+    assert text.index("first, held by the disk") < text.index("second, from the GUI thread")
+
+
+def test_a_flush_under_the_handlers_lock_still_returns(app_log: AppLog) -> None:
+    """logging.shutdown() at exit flushes each handler while holding its lock: the writer must not need it."""
+    (file_handler,) = [h for h in app_log.handlers if isinstance(h, logging.FileHandler)]
+    flushed = threading.Event()
+
+    def shutdown_like() -> None:
+        file_handler.acquire()
+        try:
+            app_log.logger.info("the last line before exit")
+            file_handler.flush()
+        finally:
+            file_handler.release()
+        flushed.set()
+
+    caller = threading.Thread(target=shutdown_like, daemon=True)
+    caller.start()
+    assert flushed.wait(30)  # a writer waiting for the handler's lock would never let flush() return
+    assert "the last line before exit" in app_log.path.read_text(encoding="utf-8")

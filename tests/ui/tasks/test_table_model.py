@@ -137,20 +137,29 @@ def test_remove_keeps_every_remaining_id_mapped(model: TaskTableModel) -> None:
     assert model.row_of(11) == 0 and model.row_of(1) == 9
 
 
-def test_tick_touches_only_clock_columns_of_unfinished_rows(model: TaskTableModel) -> None:
+def test_tick_is_one_signal_over_the_clock_columns_of_the_unfinished_rows_span(model: TaskTableModel) -> None:
     phases = [TaskPhase.PROCESSING, TaskPhase.PENDING, TaskPhase.SUCCESS, TaskPhase.QUEUED, TaskPhase.FAILED]
     model.set_tasks([make_task(10 - i, phase) for i, phase in enumerate(phases)])
     changes = record_changes(model)
     model.tick()
-    touched = {row for first, last, _c1, _c2 in changes for row in range(first, last + 1)}
-    assert touched == {0, 1, 3}
-    assert all((c1, c2) == (M.COL_ELAPSED, M.COL_PROGRESS) for *_rows, c1, c2 in changes)
-    assert (0, 1, M.COL_ELAPSED, M.COL_PROGRESS) in changes  # neighbouring rows share one signal
-    changes.clear()
+    # Rows 0, 1 and 3 run: one signal for all, however finished rows interleave (not one per run of rows).
+    assert changes == [(0, 3, M.COL_ELAPSED, M.COL_PROGRESS)]
     model.upsert(make_task(10, TaskPhase.SUCCESS))
     changes.clear()
     model.tick()
-    assert {row for first, last, *_ in changes for row in range(first, last + 1)} == {1, 3}
+    assert changes == [(1, 3, M.COL_ELAPSED, M.COL_PROGRESS)]
+    for local_id in (9, 7):
+        model.upsert(make_task(local_id, TaskPhase.SUCCESS))
+    changes.clear()
+    model.tick()
+    assert changes == []  # nothing runs: nothing to tell
+
+
+def test_tick_with_running_rows_spread_among_finished_ones_is_still_one_signal(model: TaskTableModel) -> None:
+    model.set_tasks([make_task(1000 - i, TaskPhase.PROCESSING if i % 2 else TaskPhase.SUCCESS) for i in range(1000)])
+    changes = record_changes(model)
+    model.tick()
+    assert changes == [(1, 999, M.COL_ELAPSED, M.COL_PROGRESS)]
 
 
 def test_display_text_for_settings_state_and_clocks(model: TaskTableModel) -> None:
