@@ -13,8 +13,6 @@ from sora2_desktop import __version__
 from sora2_desktop.build_info import VersionAction
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from PySide6.QtWidgets import QApplication
 
     from sora2_desktop.core.config.profile import Profile
@@ -79,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test(args.profile)
     # qasync picks PyQt6 first when both are installed; this app is PySide6.
     os.environ.setdefault("QT_API", "pyside6")
+    from sora2_desktop.pyside_scan import quicken_pyside_scan
+
+    quicken_pyside_scan()  # it imports Qt: PySide6 scans every module imported after it, now cheaply
     from sora2_desktop.core.config.profile import Profile
     from sora2_desktop.core.config.settings import validate_api_base_url
 
@@ -323,6 +324,7 @@ async def _run(
     from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     from sora2_desktop.core.session import Session
     from sora2_desktop.ui.common.theme import install as install_theme
+    from sora2_desktop.ui.window.error_hook import install_excepthook
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -338,11 +340,11 @@ async def _run(
     if not window.isVisible():  # closed while its frame painted
         quit_requested.set()
     window.attach(session, staged=True)  # the shot list and the composer now; the rest a stage per turn
-    _install_excepthook(window)
-    # Second starts on this profile are answered from now on: there is a window to bring to the front.
+    install_excepthook(window)
+    await asyncio.sleep(0)  # they paint before anything else here
+    # Second starts on this profile are answered from now on (they ask again until then): QtNetwork's import waits.
     guard.activation_requested.connect(lambda forwarded: _bring_to_front(window, forwarded))
     guard.listen()
-    await asyncio.sleep(0)  # they paint before anything else here
     _open_log(profile, verbose=args.verbose)
     if key is None and not args.demo:
         key = loop.run_in_executor(None, secrets.load_api_key)
@@ -373,26 +375,6 @@ def _bring_to_front(window: MainWindow, forwarded: list[str]) -> None:
     if "--demo" in forwarded and not window.session.active:
         log.info("the second start asked for demo mode; switching to it")
         window.activate(demo=True)
-
-
-def _install_excepthook(window: object) -> None:
-    """An uncaught error is logged with its traceback and told to the person, instead of silently vanishing."""
-    from PySide6.QtWidgets import QMessageBox, QWidget
-
-    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        import traceback
-
-        log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
-        if isinstance(window, QWidget) and window.isVisible():
-            QMessageBox.warning(
-                window,
-                window.tr("Unexpected error"),
-                window.tr("Something went wrong: {0}\n\nDetails are in the log (Help → Open log folder).").format(
-                    value
-                ),
-            )
-
-    sys.excepthook = hook
 
 
 if __name__ == "__main__":

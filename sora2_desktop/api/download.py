@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sora2_desktop.api.errors import DownloadError, DownloadFault, RateLimitedError, parse_retry_after
 from sora2_desktop.api.headers import int_header
+from sora2_desktop.api.part_writer import PartWriter
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int | None], None]
-"""Called with (bytes on disk so far, total size or None when the server does not say)."""
+"""Called with (bytes received so far, total size or None when the server does not say); each is in the `.part`
+file, or queued for it and written before the download returns or raises."""
 
 if TYPE_CHECKING:
     # httpx is imported by stream_to_file: part_path's callers (file naming, at start-up) do not need it.
@@ -167,9 +169,10 @@ async def _write_body(
     done = offset
     if progress is not None:
         progress(done, total)
-    # Chunks are written as they arrive (no re-chunking buffer), so bytes received before a cut are kept for
-    # the resume. Each write lands in the page cache (well under a millisecond), so it stays on the loop;
-    # the slow part, fsync, runs in a worker thread in _commit.
+    # Chunks are handed to the downloads' writer thread (part_writer.py) as they arrive (no re-chunking buffer)
+    # and every one is written before this returns or raises, so bytes received before a cut are kept for the
+    # resume. A write into the page cache is well under a millisecond, until the kernel makes the writer wait for
+    # a busy disk: that wait is no frame's (issue 13). The fsync runs in a worker thread in _commit.
     # The raw body, inflated here (not by httpx) and held by name: when a write, `progress` (a full disk, the
     # size cap) or a broken gzip stream raises, the response and then the body's generators are closed here,
     # while the loop runs. Dropped mid-stream, the garbage collector would close them, and it cannot await
@@ -180,12 +183,20 @@ async def _write_body(
         inflater, chunks = _inflater(response.headers.get("content-encoding", "")), response.aiter_raw()
     try:
         with _open_part(part, "ab" if append else "wb") as file:
-            async for raw in chunks:
-                for chunk in _inflated(inflater, raw):
-                    file.write(chunk)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
+            writer = PartWriter(file)
+            try:
+                async for raw in chunks:
+                    for chunk in _inflated(inflater, raw):
+                        await writer.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
+                await writer.flush()
+            except BaseException:
+                await _keep_received(writer)
+                raise
+            finally:
+                writer.close()
     except BaseException:  # a cancel too: the generators must not be left to the garbage collector
         try:
             await response.aclose()
@@ -193,6 +204,13 @@ async def _write_body(
             await chunks.aclose()  # type: ignore[attr-defined]
         raise
     return done - offset
+
+
+async def _keep_received(writer: PartWriter) -> None:
+    """What was received before a cut or a cancel goes into the `.part` all the same (a resume asks from its end);
+    a failed write there is already on its way up as the error, or is the lesser one."""
+    with contextlib.suppress(Exception):
+        await writer.flush()
 
 
 _INFLATE_STEP = 1024 * 1024  # inflate at most this much at a time: a gzip bomb meets the size cap step by step

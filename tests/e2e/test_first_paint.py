@@ -32,6 +32,13 @@ AFTER_THE_FIRST_PAINT = (
     "sora2_desktop.core.session",
     "sora2_desktop.ui.window.window_parts",
 )
+# Made on first use, after the window is usable (its shot list and composer up): the answer to second starts
+# (QtNetwork), the spend summary and the API's errors (with email's date parsing) the balance needs only once read.
+AFTER_USABLE = (
+    "PySide6.QtNetwork",
+    "email.utils",
+    "sora2_desktop.core.account.spend",
+)
 # Installed with the test extras (Flask brings click; httpx imports its command line when click is there).
 TEST_ONLY = ("pytest", "_pytest", "pytestqt", "moto", "flask", "werkzeug", "click", "pygments", "rich", "boto3")
 KEY = "probe-key-0123456789"
@@ -117,3 +124,16 @@ def test_demo_mode_paints_the_frame_and_then_the_work_area(tmp_path: Path) -> No
     report = start(profile_started_before(tmp_path / "profile", "welcome"), "--demo")
     assert report["pages"] == ["blank", "splitter"] and report["active"]
     assert imported(report["modules_at_first_paint"], AFTER_THE_FIRST_PAINT) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "args", "key"), [("welcome", (), None), ("work", (), KEY), ("welcome", ("--demo",), None)]
+)
+def test_the_window_is_usable_before_the_second_start_answer_and_the_spend_are_imported(
+    tmp_path: Path, page: str, args: tuple[str, ...], key: str | None
+) -> None:
+    report = start(profile_started_before(tmp_path / "profile", page), *args, key=key)
+    assert imported(report["modules_when_usable"], ("sora2_desktop.ui.compose.compose_controller",))  # it was usable
+    assert imported(report["modules_when_usable"], AFTER_USABLE) == []
+    assert imported(report["modules_when_built"], ("PySide6.QtNetwork",))  # second starts are answered after that
+    assert report["pyside_scan_quick"]  # PySide6 checks each module imported after Qt the cheap way

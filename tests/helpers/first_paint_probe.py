@@ -1,8 +1,9 @@
 """Run as a script (`python tests/helpers/first_paint_probe.py PROFILE [app args…]`): the real app's start, watched.
 
 Prints one JSON line and leaves once the window is built and settled: which modules were imported when the main
-window first painted, which ones once it was built, and every page the window's stack showed while the event loop
-ran (each one could be painted: a page set and replaced within one piece of work never is).
+window first painted, which ones when its shot list and composer were up (usable), which ones once it was built, and
+every page the window's stack showed while the event loop ran (each one could be painted: a page set and replaced
+within one piece of work never is).
 A keychain that holds a key is `PYTHON_KEYRING_BACKEND=probe_keyring.KeyedKeyring` (this folder is on sys.path)."""
 
 import json
@@ -54,6 +55,10 @@ def watch() -> None:
     window = windows[0]
     page(window)
     session = getattr(window, "session", None)
+    # Usable as benchmarks/cold_start.py has it: the shot list and the composer built, the loop free (this turn).
+    usable = getattr(window, "compose", None) is not None and getattr(window, "shots", None) is not None
+    if usable and "modules_when_usable" not in report:
+        report["modules_when_usable"] = imported()
     built = getattr(window, "take_strip", None) is not None
     if built and "modules_when_built" not in report:
         report["modules_when_built"] = imported()
@@ -65,6 +70,8 @@ def watch() -> None:
         settled_since.append(time.monotonic())
     if (settled_since and time.monotonic() - settled_since[0] > SETTLE_S) or time.monotonic() - started > GIVE_UP_S:
         report["active"] = bool(session is not None and session.active)
+        check = sys.modules["shibokensupport.feature"]._mod_uses_pyside  # type: ignore[attr-defined]
+        report["pyside_scan_quick"] = getattr(check, "_sora2_quick", False)  # sora2_desktop/pyside_scan.py's
         print(json.dumps(report), flush=True)
         ticker.stop()
         window.close()

@@ -7,18 +7,19 @@ import logging
 import math
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from sora2_desktop.api import GenerationRequest
-from sora2_desktop.api.errors import ApiError, InvalidRequestError, ProtocolError
 from sora2_desktop.core.account.estimate import Estimate, estimate_click
-from sora2_desktop.core.account.spend import SpendSummary, summarize_spend
-from sora2_desktop.core.catalogue.catalogue_service import CatalogueService
-from sora2_desktop.core.storage.balance_store import BalanceReading, BalanceStore
-from sora2_desktop.core.tasks.rate_limiter import RateLimiter
 from sora2_desktop.core.tasks.task import Task, TaskPhase
+
+if TYPE_CHECKING:  # imported where used: the window's first stage (the composer's cost) needs none of them
+    from sora2_desktop.api import GenerationRequest
+    from sora2_desktop.core.account.spend import SpendSummary
+    from sora2_desktop.core.catalogue.catalogue_service import CatalogueService
+    from sora2_desktop.core.storage.balance_store import BalanceReading, BalanceStore
+    from sora2_desktop.core.tasks.rate_limiter import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ class Account(QObject):
 
     def spend(self, tasks: Iterable[Task], tz: tzinfo | None = None) -> SpendSummary:
         """Estimates per local day of `tasks`, beside the balance readings of each day."""
+        from sora2_desktop.core.account.spend import summarize_spend
+
         return summarize_spend(tasks, self.readings(), tz)
 
     # -- connecting -------------------------------------------------------------------------------------------
@@ -160,6 +163,9 @@ class Account(QObject):
             await self._read(client)
 
     async def _read(self, client: BalanceSource) -> None:
+        from sora2_desktop.api.errors import ApiError, InvalidRequestError, ProtocolError
+        from sora2_desktop.core.storage.balance_store import BalanceReading
+
         try:
             amount = await client.balance()
         except (ProtocolError, InvalidRequestError) as err:

@@ -141,6 +141,7 @@ class PosterMaker(QObject):
         self._sink = _Written(self)
         self._sink.written.connect(self._on_written)
         self._writing: list[str] = []  # keys handed to the pool, oldest first
+        self._resting = False  # a job's teardown is posted and has not run yet: no new player meanwhile
 
     def request(self, key: str, video_path: str | Path, poster_path: str | Path | None = None) -> None:
         """Queue a poster for `video_path`; a key already queued or in the works is not queued twice."""
@@ -161,7 +162,7 @@ class PosterMaker(QObject):
 
     @Slot()
     def _start_next(self) -> None:
-        if self._job is not None or not self._queue:
+        if self._job is not None or self._resting or not self._queue:
             return
         self._job = _PosterJob(self._queue.popleft(), self._timeout_ms, self)
         self._job.done.connect(self._on_job_done)
@@ -178,7 +179,15 @@ class PosterMaker(QObject):
         # A failure goes through the pool too, so every answer comes in the order asked.
         self._writing.append(request.key)
         self._pool.start(lambda: sink.written.emit(request, _write(result, size, request.poster_path)))
-        QTimer.singleShot(0, self, self._start_next)
+        # The job's teardown (stop() posted it) runs in the loop's next pass; the next player's setSource, 8-11 ms
+        # of the GUI thread, in the pass after it, so the two never hold up one frame together (issue 13).
+        self._resting = True
+        QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, self._rested))
+
+    @Slot()
+    def _rested(self) -> None:
+        self._resting = False
+        self._start_next()
 
     @Slot(object, object)
     def _on_written(self, request: PosterRequest, outcome: tuple[str, str] | str | _Unreadable | None) -> None:

@@ -80,8 +80,16 @@ def later_stages(window: MainWindow, session: Session) -> WindowStages:
     ):
         for module in modules:  # a turn each: a part's imports together would hold a frame up
             stages.add(f"{name}: {module}", partial(importlib.import_module, f"sora2_desktop.{module}"))
+        if name == "player":  # the media backend's first load (15 ms idle, 50 ms loaded) gets a turn of its own
+            stages.add("player: backend", _probe_playback)
         stages.add(name, build)
     return stages
+
+
+def _probe_playback() -> None:
+    from sora2_desktop.core.media import playback_support
+
+    playback_support.current()
 
 
 def _lay_out(window: MainWindow) -> None:

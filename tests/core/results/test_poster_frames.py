@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 from pytestqt.qtbot import QtBot
@@ -140,3 +140,35 @@ def test_a_frame_that_does_not_convert_fails_in_words(qtbot: QtBot, maker: Poste
                                  poster_frames._Unreadable.FRAME)  # fmt: skip
     assert blocker.args == ["k", "The video's frame could not be read."]
     assert not (tmp_path / "x.png").exists() and maker.pending_count() == 0
+
+
+def test_the_next_player_starts_a_pass_after_the_last_ones_teardown(
+    qtbot: QtBot, maker: PosterMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A teardown posted in one pass of the event loop runs in the next; a new player's setSource must not join it
+    # there (together they held a frame up). Passes are counted by hand: no timing involved.
+    passes = 0
+    happened: list[tuple[str, int]] = []
+    real_unload, real_start = poster_frames.post_unload, poster_frames._PosterJob.start
+
+    def unload(player: QMediaPlayer) -> None:
+        happened.append(("teardown posted", passes))
+        real_unload(player)
+
+    def start(job: poster_frames._PosterJob) -> None:
+        happened.append(("start", passes))
+        real_start(job)
+
+    monkeypatch.setattr(poster_frames, "post_unload", unload)
+    monkeypatch.setattr(poster_frames._PosterJob, "start", start)
+    for index in range(3):  # no such files: each job ends (and is torn down) as it starts
+        maker.request(f"gone-{index}", tmp_path / f"gone-{index}.mp4")
+    with qtbot.waitSignals([maker.poster_failed] * 3, timeout=10_000):
+        while sum(1 for what, _ in happened if what == "start") < 3 and passes < 50:
+            passes += 1
+            QCoreApplication.sendPostedEvents()
+    starts = [at for what, at in happened if what == "start"]
+    teardowns = [at for what, at in happened if what == "teardown posted"]
+    assert len(starts) == 3 and len(teardowns) == 3
+    for teardown, next_start in zip(teardowns, starts[1:], strict=False):
+        assert next_start >= teardown + 2  # the teardown's own pass (teardown + 1) holds no start

@@ -85,6 +85,8 @@ def test_the_shot_list_and_composer_first_then_one_stage_per_turn_in_order(
     assert [name for name in built if ":" not in name] == LATER
     assert all(name.split(":")[0] in LATER for name in built)
     assert max(per_turn) == 1  # never two stages in one turn
+    # The media backend's first load has its own turn just before the player is built (not inside its stage).
+    assert built[built.index("player") - 1] == "player: backend"
     assert later_parts(window) == ["task_list", "results", "take_strip", "take_desk"]
     assert window.player_place.isAncestorOf(window.results)
     assert window.takes_place.isAncestorOf(window.take_strip)
