@@ -3,9 +3,7 @@ with the parts; the page each start shows; one read of the history when the sess
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -17,25 +15,9 @@ from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.session import Session
 from sora2_desktop.ui.window.main_window import MainWindow
 from sora2_desktop.ui.window.window_frame import MENU_TITLES, FirstPage
-from tests.helpers.keychain import MemoryKeyring
 from tests.helpers.sim import ManualSim
 
 KEY = ApiKey("frame-key-0123456789")
-
-
-@pytest.fixture
-def profile(tmp_path: Path) -> Profile:
-    return Profile.from_dir(tmp_path / "profile").ensure()
-
-
-@pytest.fixture
-def sessions(
-    profile: Profile, memory_keyring: MemoryKeyring, sim: ManualSim, run_async: Any
-) -> Iterator[list[Session]]:
-    made: list[Session] = []
-    yield made
-    for session in made:
-        run_async(session.aclose())
 
 
 def frame(qtbot: QtBot, profile: Profile, page: FirstPage) -> MainWindow:

@@ -4,11 +4,8 @@ the rest first; the session connects once the window is whole; a window closed e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
@@ -21,26 +18,10 @@ from sora2_desktop.ui.window import window_parts
 from sora2_desktop.ui.window.main_window import MainWindow
 from sora2_desktop.ui.window.window_frame import FirstPage
 from sora2_desktop.ui.window.window_stages import WindowStages
-from tests.helpers.keychain import MemoryKeyring
 from tests.helpers.sim import ManualSim
 
 SIZE = QSize(1440, 900)  # a first start's size on a large screen (layout_memory.PREFERRED)
 LATER = ["activity", "player", "takes", "menus"]  # the parts; each stage of imports before its part is "part: module"
-
-
-@pytest.fixture
-def profile(tmp_path: Path) -> Profile:
-    return Profile.from_dir(tmp_path / "profile").ensure()
-
-
-@pytest.fixture
-def sessions(
-    profile: Profile, memory_keyring: MemoryKeyring, sim: ManualSim, run_async: Any
-) -> Iterator[list[Session]]:
-    made: list[Session] = []
-    yield made
-    for session in made:
-        run_async(session.aclose())
 
 
 def staged(
