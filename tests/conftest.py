@@ -96,12 +96,21 @@ def run_async(qapp: Any) -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
     asyncio.set_event_loop(loop)
 
     def run(coro: Coroutine[Any, Any, T]) -> T:
-        # qasync sets and clears the running loop itself around each run; between runs it is set again below.
+        # Not qasync's run_until_complete: after its loop stops it processes Qt's events "one last time" with no
+        # running loop, and a task stepped there (a download's retry timer) dies of "no running event loop" half-way,
+        # leaking its socket to a later test's garbage collection. run_forever leaves no such pass; qasync sets and
+        # clears the running loop itself around it, and between runs it is set again here.
+        future = asyncio.ensure_future(coro, loop=loop)
+        future.add_done_callback(lambda _done: loop.stop())
         asyncio.events._set_running_loop(None)
         try:
-            return loop.run_until_complete(coro)
+            loop.run_forever()
         finally:
             asyncio.events._set_running_loop(loop)
+        if not future.done():
+            future.cancel()
+            raise RuntimeError("the event loop stopped before the test's coroutine finished")
+        return future.result()
 
     asyncio.events._set_running_loop(loop)
     try:

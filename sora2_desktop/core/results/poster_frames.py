@@ -207,7 +207,8 @@ class PosterMaker(QObject):
 
 
 class _Written(QObject):
-    # Emitted from the pool thread, delivered queued on the GUI thread.
+    # Emitted from the pool thread, delivered queued on the GUI thread to a declared @Slot: PySide6 6.8 and later
+    # can crash delivering another thread's signal to an undeclared method (PYSIDE-3124).
     written = Signal(object, object)  # PosterRequest, None | (path, reason) | the job's own words
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject, QSize, QStandardPaths, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QLocale, QObject, QSize, QStandardPaths, Qt, QThreadPool, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
@@ -307,6 +307,7 @@ class ImagePicker(QWidget):
         if self.add_source(self._url_edit.text()):
             self._url_edit.clear()
 
+    @Slot(str, QImage)  # a cross-thread signal's receiver is declared: see poster_frames._Written
     def _on_thumbnail(self, path: str, image: QImage) -> None:
         if image.isNull():
             return  # the placeholder icon stays; the file itself passed the check

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage, QImageReader
 
 
@@ -114,12 +114,14 @@ class PosterLoader(QObject):
         """Whether a request has not delivered all it found yet."""
         return bool(self._batches)
 
+    @Slot(object, object)  # a cross-thread signal's receiver is declared: see poster_frames._Written
     def _on_loaded(self, batch: _Batch, chunk: list[tuple[int, QImage]]) -> None:
         if batch.cancelled:
             return  # read for a shot no longer shown
         for local_id, image in chunk:
             self.loaded.emit(local_id, image)
 
+    @Slot(object)
     def _on_finished(self, batch: _Batch) -> None:
         if batch in self._batches:
             self._batches.remove(batch)

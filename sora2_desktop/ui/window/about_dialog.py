@@ -3,7 +3,7 @@ copy into a bug report, and the Licences tab: Qt's LGPL notice and every third-p
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
@@ -110,6 +110,7 @@ class AboutDialog(QDialog):
         rule = "=" * 72
         return f"{notice.rstrip()}\n\n{rule}\n{self.tr('Third-party software')}\n{rule}\n\n{third_party}"
 
+    @Slot(str)  # a cross-thread signal's receiver is declared: see poster_frames._Written
     def _show_third_party(self, text: str) -> None:
         self.licences_text.setPlainText(self._compose(text))
 
