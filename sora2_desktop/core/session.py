@@ -24,8 +24,8 @@ from sora2_desktop.core.prompts.library import PromptLibrary
 from sora2_desktop.core.results.download_memory import DownloadMemory
 from sora2_desktop.core.results.download_record import Download, DownloadState
 from sora2_desktop.core.results.export import export_copy
-from sora2_desktop.core.results.history_results import HistoryResults, posters_on_disk
 from sora2_desktop.core.runtime.http_pool import HttpPool
+from sora2_desktop.core.session_history import HistoryReads
 from sora2_desktop.core.session_services import LaterServices
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.connection_state import ConnectionState
@@ -48,7 +48,7 @@ DEMO_SPEED = 10.0
 DEMO_KEY = "demo-key"
 
 
-class Session(QObject, LaterServices):
+class Session(QObject, LaterServices, HistoryReads):
     """Built once at start-up; `activate()` connects it (to the service with a key, or to the stand-in).
 
     The window calls its operations and listens to its signals; the parts behind them (store, runner,
@@ -319,10 +319,6 @@ class Session(QObject, LaterServices):
 
     # -- the views' lists -------------------------------------------------------------------------------------
 
-    def tasks(self) -> list[Task]:
-        """The history, newest first."""
-        return self._store.all()
-
     def downloads_for(self, task: Task) -> list[Download]:
         """The task's download records with live progress; read from the database once, then kept in memory."""
         if task.local_id is None:
@@ -336,18 +332,6 @@ class Session(QObject, LaterServices):
             if record.state == DownloadState.DONE and record.path is not None and record.path.is_file():
                 return record.path
         return None
-
-    async def history_results(self) -> HistoryResults:
-        """Every task's download records and the posters on disk, in one read and a walk in a worker thread;
-        posters still missing are made one at a time and arrive by `poster_ready`."""
-        if self.closed:
-            return HistoryResults({}, {})
-        by_task = self._downloads.merge(self._store.downloads_in(list(DownloadState)))
-        posters, missing = await asyncio.to_thread(posters_on_disk, by_task)
-        if not self.closed:
-            for local_id, video in missing.items():
-                self._poster_maker().request(str(local_id), video)
-        return HistoryResults(by_task, posters)
 
     # -- results ----------------------------------------------------------------------------------------------
 

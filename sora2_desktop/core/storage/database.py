@@ -175,6 +175,16 @@ class Database:
             db.execute("PRAGMA busy_timeout=5000")
             db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
+    def read_in_worker_thread(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """A read large enough to hold the GUI thread (the whole history), on a connection of the calling worker
+        thread's own. It sees what is committed; a write still posted to the writer thread is not waited for (the
+        views hear of it by their change signal all the same)."""
+        if self.path == ":memory:":
+            raise ValueError("an in-memory database has no other connection to read it from")
+        with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as db:
+            db.execute("PRAGMA busy_timeout=5000")
+            return db.execute(sql, params).fetchall()
+
     def close(self) -> None:
         """Idempotent: the app closes on quit, tests close again in teardown."""
         if self._closed:

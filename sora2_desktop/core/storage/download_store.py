@@ -87,6 +87,12 @@ class DownloadStore:
         query = f"{_SELECT} WHERE state IN ({marks}) ORDER BY task_row_id, url_index"
         return [download_from_row(row) for row in self._db.execute(query, wanted)]
 
+    def all_in_worker_thread(self) -> list[Download]:
+        """Every record, in task order, read on the calling worker thread's own connection (the history's, at
+        start-up: thousands of rows)."""
+        rows = self._db.read_in_worker_thread(f"{_SELECT} ORDER BY task_row_id, url_index")
+        return [download_from_row(row) for row in rows]
+
     def results_without_records(self, completed_by: datetime) -> list[FinishedResult]:
         """The result links of successful tasks completed at or before `completed_by` that have no download
         record, without the rest of their rows: cheap to load by the thousand (an old history whose links have

@@ -135,6 +135,15 @@ class TaskStore:
             return self._load(query, ())
         return self._load(f"{query} LIMIT ?", (limit,))
 
+    @property
+    def in_memory(self) -> bool:
+        """An in-memory store (tests) has no second connection: the `…_in_worker_thread` reads refuse it."""
+        return self._db.path == ":memory:"
+
+    def all_in_worker_thread(self) -> list[Task]:
+        """all(), for a worker thread: its own connection, so the GUI thread goes on meanwhile."""
+        return _tasks_from_rows(self._db.read_in_worker_thread(f"{_SELECT_TASKS} ORDER BY created_at DESC, id DESC"))
+
     def unfinished(self) -> list[Task]:
         """Every task the app still has to act on after a start; newest first, like all()."""
         marks = ", ".join("?" * len(UNFINISHED_PHASES))
@@ -213,9 +222,13 @@ class TaskStore:
         return (*(value for index, value in enumerate(values) if index not in _KEPT_SET), task.local_id)
 
     def _load(self, query: str, params: Sequence[object]) -> list[Task]:
-        # Takes of one batch share their request: parse each distinct request once per load.
-        requests: dict[str, GenerationRequest] = {}
-        return [task_from_row(row, requests) for row in self._db.execute(query, params)]
+        return _tasks_from_rows(self._db.execute(query, params))
+
+
+def _tasks_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Task]:
+    # Takes of one batch share their request: parse each distinct request once per load.
+    requests: dict[str, GenerationRequest] = {}
+    return [task_from_row(row, requests) for row in rows]
 
 
 def _now() -> datetime:

@@ -50,6 +50,8 @@ class TaskTableModel(QAbstractTableModel):
         self._position: dict[int, int] = {}  # Task.local_id → index in _tasks
         self._running: set[int] = set()  # ids of tasks that are not final: the only rows `tick` touches
         self._search_text: dict[int, str] = {}  # filled lazily, dropped when the task changes
+        # While the history is read by a worker: the changes heard meanwhile, laid over what it reads (None: idle).
+        self._heard_while_loading: list[Callable[[], object]] | None = None
         # Demo mode runs the service's clock fast: the expected generation time shrinks with it.
         self.time_scale = 1.0
         # What the downloads say of a finished task ("Saved · link valid 14 more days") and its poster frame.
@@ -80,8 +82,26 @@ class TaskTableModel(QAbstractTableModel):
         self._search_text.clear()
         self.endResetModel()
 
+    def begin_loading(self) -> None:
+        """A read of the whole history is under way (off the GUI thread): changes heard until `finish_loading`
+        show at once and are applied again over what the read brings, which may predate them."""
+        self._heard_while_loading = []
+
+    def finish_loading(self, tasks: list[Task]) -> None:
+        """The history read since `begin_loading`, newest first: shown, then the changes heard meanwhile."""
+        heard, self._heard_while_loading = self._heard_while_loading or [], None
+        self.set_tasks(tasks)
+        for change in heard:
+            change()
+
+    @property
+    def loading(self) -> bool:
+        return self._heard_while_loading is not None
+
     def upsert(self, task: Task) -> int:
         """Update the row of `task.local_id`, or insert it at the top when it is new; returns its row."""
+        if self._heard_while_loading is not None:
+            self._heard_while_loading.append(lambda: self.upsert(task))
         local_id = self._require_id(task)
         self._search_text.pop(local_id, None)
         position = self._position.get(local_id)
@@ -101,6 +121,8 @@ class TaskTableModel(QAbstractTableModel):
     def restore(self, task: Task) -> int:
         """Put back a removed task at its place in the history (by local id, which grows with time), not on top;
         an id still shown is updated as by `upsert`. Returns its row."""
+        if self._heard_while_loading is not None:
+            self._heard_while_loading.append(lambda: self.restore(task))
         local_id = self._require_id(task)
         if local_id in self._position:
             return self.upsert(task)
@@ -117,6 +139,8 @@ class TaskTableModel(QAbstractTableModel):
 
     def remove(self, local_id: int) -> bool:
         """Drop the row of local id `local_id`; False when it is not shown."""
+        if self._heard_while_loading is not None:
+            self._heard_while_loading.append(lambda: self.remove(local_id))
         position = self._position.get(local_id)
         if position is None:
             return False

@@ -120,6 +120,7 @@ class MainWindow(WindowFrame):
         self._settings = session.settings  # one settings object from now on (app.py passes the frame's)
         build_work(self, session)
         self._attached = True
+        self._staged = staged
         self._wire()
         self._restore()
         self.stages = later_stages(self, session)
@@ -157,9 +158,28 @@ class MainWindow(WindowFrame):
             self.form.set_values(from_draft(draft))
 
     def load_history(self) -> None:
-        """The activity's tasks, from the history the session has open (demo mode has its own)."""
-        self._shown_history = self.session.history
-        self.model.set_tasks(self.session.tasks())
+        """The activity's tasks, from the history the session has open (demo mode has its own). Built in stages
+        (the app), the window has them read by a worker: 10,000 tasks held the GUI thread 0.4-0.7 s (issue 13)."""
+        history = self._shown_history = self.session.history
+        if not self._staged:  # the whole window at once (tests, the self-test): here and now
+            self.model.set_tasks(self.session.tasks())
+            return
+        self.model.begin_loading()
+
+        async def read() -> None:
+            try:
+                tasks = await self.session.tasks_off_thread()
+            except Exception:  # a locked or unreadable file: the GUI thread tries once more, as before
+                log.exception("the history could not be read off the GUI thread")
+                tasks = self.session.tasks()
+            if history == self._shown_history:  # else another history was asked for meanwhile: that read shows
+                self.model.finish_loading(tasks)
+
+        import asyncio
+
+        job = asyncio.get_event_loop().create_task(read())
+        self._jobs.add(job)
+        job.add_done_callback(self._jobs.discard)
 
     # -- connection -------------------------------------------------------------------------------------------
 

@@ -342,3 +342,22 @@ def test_submit_unknown_warns_about_charges_and_no_resend() -> None:
         "It was not resent automatically: check your APIXO dashboard, then re-run if needed."
     )
     assert explain_failure(make_task(2, TaskPhase.PROCESSING)) == NO_FAILURE
+
+
+def test_changes_heard_while_the_history_is_read_are_laid_over_what_the_read_brings(model: TaskTableModel) -> None:
+    model.begin_loading()
+    assert model.loading
+    # Heard during the read: a new take, a change to an old task, a removal. Each shows at once.
+    model.upsert(make_task(11, TaskPhase.SUBMITTING))
+    model.upsert(make_task(3, TaskPhase.SUCCESS))
+    model.remove(5)  # not shown yet: nothing to drop now, but the read may bring it
+    assert [model.task_at(row).local_id for row in range(model.rowCount())] == [3, 11]  # each new one on top
+    # The read predates them all: task 3 still processing, task 5 still there, task 11 unknown.
+    model.finish_loading(many_tasks(10))
+    assert not model.loading
+    ids = [model.task_at(row).local_id for row in range(model.rowCount())]
+    assert ids == [11, 10, 9, 8, 7, 6, 4, 3, 2, 1]
+    assert model.task_at(model.row_of(3) or 0).phase == TaskPhase.SUCCESS
+    # Loaded, a change is applied once, as always.
+    model.upsert(make_task(3, TaskPhase.FAILED))
+    assert model.task_at(model.row_of(3) or 0).phase == TaskPhase.FAILED
