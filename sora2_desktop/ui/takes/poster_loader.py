@@ -3,6 +3,7 @@ back as QImages on the GUI thread, so painting a card never touches a file."""
 
 from __future__ import annotations
 
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ class _Batch:
         self.cancelled = False
 
 
+# The text a read poster carries naming its file (path, time, size): a card painted from it stays good while it does.
+SOURCE_TEXT = "sora2-poster-source"
+
 # Posters read are handed over at most this often: one queued event (and one wake of the GUI thread) per chunk
 # rather than per poster, while a shot's 160 posters are read during a scroll.
 _CHUNK_S = 0.025
@@ -45,7 +49,11 @@ def read_poster(job: PosterJob, size: QSize) -> QImage | None:
     Safe in any thread: QImage, unlike QPixmap, is not tied to the GUI thread."""
     if job.video is not None and not job.video.is_file():
         return None
-    if not job.poster.is_file():
+    try:
+        found_file = job.poster.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(found_file.st_mode):
         return None
     reader = QImageReader(str(job.poster))
     found = reader.size()
@@ -55,7 +63,10 @@ def read_poster(job: PosterJob, size: QSize) -> QImage | None:
         fitted = found.scaled(size, Qt.AspectRatioMode.KeepAspectRatio)
         reader.setScaledSize(QSize(max(1, fitted.width()), max(1, fitted.height())))
     image = reader.read()
-    return None if image.isNull() else image
+    if image.isNull():
+        return None
+    image.setText(SOURCE_TEXT, f"{job.poster}|{found_file.st_mtime_ns}|{found_file.st_size}")
+    return image
 
 
 def _read_batch(batch: _Batch, sink: _Sink) -> None:

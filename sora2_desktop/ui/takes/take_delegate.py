@@ -3,16 +3,19 @@ the hold tag or the no-good cross, then its state and stars, model and length, a
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from sora2_desktop.core.projects.model import TakeMark
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.palette import Tone, mark_color, muted_text_color
+from sora2_desktop.ui.takes import raster_bands
 from sora2_desktop.ui.takes import take_wording as wording
+from sora2_desktop.ui.takes.card_cache import CardCache, CardKey
 from sora2_desktop.ui.takes.take_model import TakeListModel
 from sora2_desktop.ui.tasks.marks import paint_mark, phase_color
 from sora2_desktop.ui.tasks.task_wording import progress_text, state_text
@@ -34,13 +37,15 @@ _NO_GOOD_VEIL = QColor(0, 0, 0, 120)
 
 
 class TakeDelegate(QStyledItemDelegate):
-    """Fixed card size: the view lays out a grid without asking every card. A card is painted in Python each
-    time a scroll uncovers it (~0.4 ms here, dozens per frame on a 4K grid), so the paint asks the model for
-    nothing it does not draw and keeps what it can: the badge font, posters scaled to the card."""
+    """Fixed card size: the view lays out a grid without asking every card. Painting a card in Python takes
+    ~0.35 ms here and a scroll step on a 4K grid uncovers a dozen, so a finished take's card is painted once into
+    a pixmap (CardCache) and blitted after (~0.03 ms); a running take's is painted each time (its progress
+    moves). The paint asks the model for nothing it does not draw and keeps the badge font and fitted posters."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._posters = _FittedPosters()
+        self._cards = CardCache()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         return card_size(option.fontMetrics)
@@ -50,43 +55,80 @@ class TakeDelegate(QStyledItemDelegate):
         if not isinstance(task, Task):
             super().paint(painter, option, index)
             return
-        # Selection, focus and hover from the style (the view put them in `option`); the card is ours. No
-        # initStyleOption: it asks the model for ten roles this card never shows.
-        cell = QStyleOptionViewItem(option)
-        cell.text = ""
-        cell.features &= ~(
-            QStyleOptionViewItem.ViewItemFeature.HasDecoration | QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        pixmap = index.data(TakeListModel.PosterRole)
+        poster = pixmap if isinstance(pixmap, QPixmap) else None
+        # A running take's progress moves every second, and a finished one's poster is on its way: painted as is.
+        if not task.phase.is_final or (poster is None and task.phase == TaskPhase.SUCCESS):
+            fraction = float(index.data(TakeListModel.ProgressRole) or 0.0) if not task.phase.is_final else 0.0
+            painter.save()
+            _paint_cell(painter, option)
+            self._paint_card(painter, option, task, poster, fraction)
+            painter.restore()
+            return
+        ratio = painter.device().devicePixelRatio()
+        rect = option.rect
+        palette = option.palette
+        key = CardKey(
+            task.local_id or 0,
+            option.state.value,
+            rect.width(),
+            rect.height(),
+            ratio,
+            palette.cacheKey(),
+            palette.currentColorGroup().value,
+            option.font.key(),
         )
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
+        poster_key = str(index.data(TakeListModel.PosterSourceRole) or "") if poster is not None else ""
+        card = self._cards.get(key, task, poster_key)
+        if card is None:
+            card = self._render(option, task, poster, ratio, self._cards.canvas(key))
+            self._cards.put(key, task, poster_key, card)
+        raster_bands.draw_pixmap(painter, QPointF(rect.topLeft()), card)
 
-        painter.save()
+    def _render(
+        self, option: QStyleOptionViewItem, task: Task, poster: QPixmap | None, ratio: float, canvas: QPixmap | None
+    ) -> QPixmap:
+        """The card, the style's selection, focus and hover beneath it, on a transparent pixmap at the screen's
+        pixel ratio (`canvas`, the card's previous look, is painted over): drawn over the view's background it
+        looks as if painted there."""
+        size = option.rect.size()
+        pixels = QSize(math.ceil(size.width() * ratio), math.ceil(size.height() * ratio))
+        card = canvas if canvas is not None and canvas.size() == pixels else QPixmap(pixels)
+        card.setDevicePixelRatio(ratio)
+        card.fill(Qt.GlobalColor.transparent)
+        at_origin = QStyleOptionViewItem(option)
+        at_origin.rect = QRect(QPoint(0, 0), size)
+        painter = QPainter(card)
+        _paint_cell(painter, at_origin)
+        self._paint_card(painter, at_origin, task, poster, 0.0)
+        painter.end()
+        return card
+
+    def _paint_card(
+        self, painter: QPainter, option: QStyleOptionViewItem, task: Task, poster: QPixmap | None, fraction: float
+    ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        poster = QRect(option.rect.left() + _PAD, option.rect.top() + _PAD, POSTER.width(), POSTER.height())
-        pixmap = index.data(TakeListModel.PosterRole)
-        self._paint_poster(painter, option, poster, task, pixmap if isinstance(pixmap, QPixmap) else None)
+        rect = QRect(option.rect.left() + _PAD, option.rect.top() + _PAD, POSTER.width(), POSTER.height())
+        self._paint_poster(painter, option, rect, task, poster)
         if not task.phase.is_final:
-            fraction = float(index.data(TakeListModel.ProgressRole) or 0.0)
-            self._paint_progress(painter, option, poster, task, fraction)
-        self._paint_marks(painter, option, poster, task)
-        self._paint_text(painter, option, poster, task)
-        painter.restore()
+            self._paint_progress(painter, option, rect, task, fraction)
+        self._paint_marks(painter, option, rect, task)
+        self._paint_text(painter, option, rect, task)
 
     # -- parts ---------------------------------------------------------------------------------------------
 
     def _paint_poster(
         self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, task: Task, pixmap: QPixmap | None
     ) -> None:
-        painter.fillRect(rect, QColor("black") if pixmap is not None else _EMPTY_POSTER)
+        raster_bands.fill(painter, rect, QColor("black") if pixmap is not None else _EMPTY_POSTER)
         if pixmap is not None:
             fitted = self._posters.get(pixmap, rect.size(), painter.device().devicePixelRatio())
             target = QRect(
                 0, 0, round(fitted.deviceIndependentSize().width()), round(fitted.deviceIndependentSize().height())
             )
             target.moveCenter(rect.center())
-            painter.drawPixmap(target.topLeft(), fitted)
+            raster_bands.draw_pixmap(painter, QPointF(target.topLeft()), fitted)
             return
         if task.phase == TaskPhase.SUCCESS:
             return  # the file is still being saved; its poster follows
@@ -107,7 +149,7 @@ class TakeDelegate(QStyledItemDelegate):
 
     def _paint_marks(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, task: Task) -> None:
         if task.mark == TakeMark.NO_GOOD:
-            painter.fillRect(rect, _NO_GOOD_VEIL)  # a no-good take recedes
+            raster_bands.fill(painter, rect, _NO_GOOD_VEIL)  # a no-good take recedes
         font, metrics = _bold(option.font)
         code = wording.take_title(task)
         badge = QRectF(rect.left() + 6, rect.top() + 6, metrics.horizontalAdvance(code) + 14, metrics.height() + 4)
@@ -172,6 +214,19 @@ class TakeDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 metrics.elidedText(f"“{note}”", Qt.TextElideMode.ElideRight, third.width()),
             )
+
+
+def _paint_cell(painter: QPainter, option: QStyleOptionViewItem) -> None:
+    """Selection, focus and hover from the style (the view put them in `option`); the card is ours. No
+    initStyleOption: it asks the model for ten roles this card never shows."""
+    cell = QStyleOptionViewItem(option)
+    cell.text = ""
+    cell.features &= ~(
+        QStyleOptionViewItem.ViewItemFeature.HasDecoration | QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    )
+    widget = option.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
 
 
 def _bold(font: QFont) -> tuple[QFont, QFontMetrics]:

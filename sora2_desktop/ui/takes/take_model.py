@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage, QPixmap
 from sora2_desktop.core.tasks.progress import expected_progress
 from sora2_desktop.core.tasks.task import Task
 from sora2_desktop.ui.takes import take_wording as wording
+from sora2_desktop.ui.takes.poster_loader import SOURCE_TEXT
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
@@ -34,6 +35,7 @@ class TakeListModel(QAbstractListModel):
     LocalIdRole = int(_ROLE.UserRole) + 2
     ProgressRole = int(_ROLE.UserRole) + 3  # expected progress 0..1
     PosterRole = int(_ROLE.UserRole) + 4  # QPixmap | None
+    PosterSourceRole = int(_ROLE.UserRole) + 5  # str: the file the poster was read from, as it was (or its pixmap)
 
     def __init__(
         self,
@@ -46,6 +48,8 @@ class TakeListModel(QAbstractListModel):
         self._tasks: list[Task] = []
         self.time_scale = 1.0  # demo mode runs the service's clock fast; progress follows it
         self._pixmaps: dict[int, QPixmap] = {}  # posters as they arrive from the worker, dropped with the shot
+        # Which file each came from: the same poster read again when the shot is shown again keeps its cards.
+        self._sources: dict[int, str] = {}
 
     # -- the public API ------------------------------------------------------------------------------------
 
@@ -53,6 +57,7 @@ class TakeListModel(QAbstractListModel):
         self.beginResetModel()
         self._tasks = sorted((t for t in tasks if t.local_id is not None), key=_order)
         self._pixmaps.clear()
+        self._sources.clear()
         self.endResetModel()
 
     def upsert(self, task: Task) -> int:
@@ -78,6 +83,7 @@ class TakeListModel(QAbstractListModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._tasks[row]
         self._pixmaps.pop(local_id, None)
+        self._sources.pop(local_id, None)
         self.endRemoveRows()
         return True
 
@@ -87,7 +93,8 @@ class TakeListModel(QAbstractListModel):
         row = self.row_of(local_id)
         if row is None or image.isNull():
             return
-        self._pixmaps[local_id] = QPixmap.fromImage(image)
+        pixmap = self._pixmaps[local_id] = QPixmap.fromImage(image)
+        self._sources[local_id] = image.text(SOURCE_TEXT) or f"pixmap {pixmap.cacheKey()}"
         index = self.index(row, 0)
         self.dataChanged.emit(index, index, [self.PosterRole])
 
@@ -136,6 +143,8 @@ class TakeListModel(QAbstractListModel):
             return self.expected_progress(task)
         if role == self.PosterRole:
             return self._pixmaps.get(task.local_id or 0)  # None until the worker delivered it: a placeholder
+        if role == self.PosterSourceRole:
+            return self._sources.get(task.local_id or 0)
         if role == self.LocalIdRole:
             return task.local_id
         if role == _ROLE.ToolTipRole:
