@@ -1,6 +1,7 @@
-"""A 10,000-task history opening in the real MainWindow: time and memory to the activity table's first paint
-(against `sum(range(10**6))` measured between the processes), then scroll frame times (against a bare QTableView
-scrolled the same way in the same process)."""
+"""A 10,000-task history opening in the real MainWindow, built as the app builds it (in stages, the history read by
+a worker): time and memory to the activity table's first paint with the history in it (against `sum(range(10**6))`
+measured between the processes) and the GUI thread's longest stall meanwhile; then scroll frame times (against a
+bare QTableView scrolled the same way in the same process)."""
 
 from __future__ import annotations
 
@@ -81,7 +82,9 @@ def rss_mb() -> float:
 
 
 def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
-    """One fresh app process: MainWindow on the profile, shown and activated as app.py does, until painted."""
+    """One fresh app process: the window built as app.py builds it (its frame shown, then the session attached with
+    the later parts in stages), the activity on screen, until its table has painted the history; a 1 ms timer
+    watches the GUI thread meanwhile."""
     import qasync
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
@@ -90,6 +93,7 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
     from sora2_desktop.core.config.settings import AppSettings
     from sora2_desktop.core.session import Session
     from sora2_desktop.ui.window.main_window import MainWindow
+    from sora2_desktop.ui.window.window_frame import FirstPage
 
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
@@ -98,16 +102,21 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
     profile = Profile.from_dir(profile_dir)
     # A key, so the task list (not the welcome page) is what shows; the API is never reached: all tasks are final.
     secrets = SecretStore(environ={"APIXO_API_KEY": "history-key"})
-    session = Session(profile, AppSettings(profile), secrets, api_base_override="http://127.0.0.1:9")
+    settings = AppSettings(profile)
+    session = Session(profile, settings, secrets, api_base_override="http://127.0.0.1:9")
     figures: dict[str, Any] = {}
+    gaps: list[float] = []
 
     class FirstPaint(QObject):
-        def __init__(self, done: asyncio.Event) -> None:
+        """Set `done` after the first paint of the table with the history's rows in it."""
+
+        def __init__(self, window: MainWindow, done: asyncio.Event) -> None:
             super().__init__()
-            self.done = done
+            self.window, self.done = window, done
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
-            if event.type() == QEvent.Type.Paint and not self.done.is_set():
+            model = self.window.model
+            if event.type() == QEvent.Type.Paint and not self.done.is_set() and model.rowCount() and not model.loading:
                 QTimer.singleShot(0, self.done.set)  # runs once this paint (and the flush) is over
             return False
 
@@ -117,19 +126,27 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
         if trace:
             tracemalloc.start()
         began = time.perf_counter()
-        window = MainWindow(session)  # store.all() + model.set_tasks()
-        figures["construct_s"] = time.perf_counter() - began
-        watcher = FirstPaint(painted)
-        window.task_list.table.viewport().installEventFilter(watcher)
-        # The window opens on the Takes tab (issue 11); the history's table is on Activity (Ctrl+3), shown here
-        # before the first paint so the figure stays the history's. Without it the table never paints.
-        window.focus_activity()
+        ticks = [began]
+        meter = QTimer(interval=1)
+        meter.timeout.connect(lambda: (gaps.append(time.perf_counter() - ticks[-1]), ticks.append(time.perf_counter())))
+        meter.start()
+        window = MainWindow(settings=settings, first_page=FirstPage.WORK)
         window.show()
+        window.attach(session, staged=True)
+        figures["construct_s"] = time.perf_counter() - began
+        # The window opens on the Takes tab (issue 11); the history's table is on Activity (Ctrl+3), shown here so
+        # the figure stays the history's: its part is built now (as the key would) and its rows follow.
+        window.focus_activity()
+        watcher = FirstPaint(window, painted)  # held here: an event filter nobody holds is collected, and stops
+        window.task_list.table.viewport().installEventFilter(watcher)
         mark = time.perf_counter()
-        window.activate()  # app.py does this right after show() when a key is stored
+        window.activate()  # app.py does this right after attach when a key is stored: once the window is whole
         figures["activate_s"] = time.perf_counter() - mark
         await painted.wait()
         figures["first_paint_s"] = time.perf_counter() - began
+        await asyncio.sleep(0.5)  # what follows the paint (the connection, notes and posters) is watched too
+        meter.stop()
+        figures["stall_max_ms"] = max(gaps) * 1000
         figures["rss_delta_mb"] = rss_mb() - rss_before
         if trace:
             current, peak = tracemalloc.get_traced_memory()
@@ -262,6 +279,7 @@ def main() -> None:
         results += [
             figure("history_open.first_paint", statistics.median(paint), "s", yardstick=cpu.yardstick(), target="<0.5"),
             figure("history_open.rss_growth", statistics.median(r["rss_delta_mb"] for r in runs), "MB", target="<60"),
+            figure("history_open.stall_max", max(r["stall_max_ms"] for r in runs), "ms", target="<50"),
         ]  # the scroll's p99 (no target) swings by more than the 20 % rule with load: printed above, not judged
     emit(*results)
 
@@ -271,12 +289,14 @@ def report_opening(label: str, runs: list[dict[str, Any]], traced: dict[str, Any
     rest = best["first_paint_s"] - best["construct_s"] - best["activate_s"]
     paints = ", ".join(f"{r['first_paint_s']:.3f}" for r in runs)
     rss = ", ".join(f"{r['rss_delta_mb']:.1f}" for r in runs)
-    print(f"{label}: MainWindow() to the table's first paint: {paints} s   (target < 0.5 s)")
+    stalls = ", ".join(f"{r['stall_max_ms']:.0f}" for r in runs)
+    print(f"{label}: the frame's attach() to the table's first paint with its rows: {paints} s   (target < 0.5 s)")
     print(
-        f"  fastest: constructor {best['construct_s']:.3f} s (store.all + set_tasks), activate() "
-        f"{best['activate_s']:.3f} s (runner, downloader, a second store.all + set_tasks), "
-        f"{rest:.3f} s of events before the paint"
+        f"  fastest: attach() {best['construct_s']:.3f} s (the shot list and the composer), activate() "
+        f"{best['activate_s']:.3f} s (deferred until the window is whole), {rest:.3f} s of turns before the paint "
+        f"(the later stages; the history read by a worker, then shown)"
     )
+    print(f"  the GUI thread's longest stall, to 0.5 s after that paint: {stalls} ms   (target < 50 ms)")
     print(
         f"  memory to first paint: RSS +{rss} MB   (target < 60 MB); Python objects (tracemalloc) "
         f"{traced['py_current_mb']:.1f} MB held, {traced['py_peak_mb']:.1f} MB peak"

@@ -147,8 +147,11 @@ class TaskStore:
     def unfinished(self) -> list[Task]:
         """Every task the app still has to act on after a start; newest first, like all()."""
         marks = ", ".join("?" * len(UNFINISHED_PHASES))
+        # By the phase index, named: the planner walked the created_at index over every row instead (its
+        # statistics see six phases of nine asked for, not the handful of rows a long history has unfinished):
+        # 10-59 ms of the GUI thread at each start with 10,000 tasks, against 0.02-0.16 ms (issue 13).
         return self._load(
-            f"{_SELECT_TASKS} WHERE phase IN ({marks}) ORDER BY created_at DESC, id DESC",
+            f"{_SELECT_TASKS} INDEXED BY tasks_phase WHERE phase IN ({marks}) ORDER BY created_at DESC, id DESC",
             tuple(str(phase) for phase in UNFINISHED_PHASES),
         )
 
@@ -188,7 +191,9 @@ class TaskStore:
         but the phase was not moved on; it becomes PENDING so polling picks it up."""
         changed: list[Task] = []
         with self._db.transaction():
-            stuck = self._load(f"{_SELECT_TASKS} WHERE phase = ? ORDER BY id", (str(TaskPhase.SUBMITTING),))
+            stuck = self._load(
+                f"{_SELECT_TASKS} INDEXED BY tasks_phase WHERE phase = ? ORDER BY id", (str(TaskPhase.SUBMITTING),)
+            )
             now = _now()
             for task in stuck:
                 if task.task_id is None:
