@@ -13,10 +13,14 @@ from sora2_desktop import __version__
 from sora2_desktop.build_info import VersionAction
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from PySide6.QtWidgets import QApplication
 
+    from sora2_desktop.api import ApiKey
     from sora2_desktop.core.config.profile import Profile
     from sora2_desktop.core.config.settings import AppSettings
+    from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     from sora2_desktop.core.runtime.single_instance import InstanceGuard
     from sora2_desktop.ui.window.main_window import MainWindow
 
@@ -136,9 +140,10 @@ def _start(args: argparse.Namespace, argv: list[str], app: QApplication, fusion:
             # dialog shows over the window's frame. The log file opens once the shot list and composer are up.
             if (code := _check_history(profile)) is not None:
                 return code
-            import qasync
+            keychain, collector = _build_work(app, args, profile, settings, window)
+            import qasync  # asyncio with it (~40 ms): after the shot list and the composer are on screen
 
-            return int(qasync.run(_run(args, profile, settings, guard, window)) or 0)
+            return int(qasync.run(_run(args, profile, guard, window, collector, keychain)) or 0)
         finally:
             window.hide()  # closed already, unless the loop never ran
     finally:
@@ -271,77 +276,88 @@ def _first_paint(app: QApplication, fusion: bool, settings: AppSettings, args: a
     """The window's frame, shown and painted before anything heavy is imported or made: the welcome page if the
     keychain had no key at the last start, else a blank page that the work area (or, if no key answers after
     all, the welcome page) replaces: a start with a stored key never shows the welcome page first."""
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-
     from sora2_desktop.core.config.secrets import SecretStore
     from sora2_desktop.ui.common.theme_palette import first_look
     from sora2_desktop.ui.window.main_window import MainWindow
+    from sora2_desktop.ui.window.paint_wait import until_painted
     from sora2_desktop.ui.window.window_frame import FirstPage
 
     first_look(app, settings.appearance, fusion=fusion)  # the person's colours now; install() adds the style
     key_coming = args.demo or SecretStore().api_key_from_environment
     page = FirstPage.WORK if key_coming else FirstPage(settings.first_page)
     window = MainWindow(settings=settings, first_page=page)
-    painted = QEventLoop()
-
-    class Watch(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if watched is window and event.type() == QEvent.Type.Paint:
-                QTimer.singleShot(0, painted.quit)  # once this paint is on screen
-            return False
-
-    watch = Watch()
-    window.installEventFilter(watch)
-    # A window that is never exposed (a start minimised, a platform that paints late) does not hold the start up.
-    give_up = QTimer(singleShot=True, interval=500)
-    give_up.timeout.connect(painted.quit)
-    give_up.start()
     window.show()
-    painted.exec()
-    give_up.stop()
-    window.removeEventFilter(watch)
+    until_painted(window, give_up_ms=500)
     return window
 
 
-async def _run(
-    args: argparse.Namespace, profile: Profile, settings: AppSettings, guard: InstanceGuard, window: MainWindow
-) -> int:
-    import asyncio
-
+def _build_work(
+    app: QApplication, args: argparse.Namespace, profile: Profile, settings: AppSettings, window: MainWindow
+) -> tuple[Future[ApiKey | None] | None, MainThreadGC]:
+    """The session, and the shot list and the composer on screen, before asyncio is imported: the later stages,
+    which may use it, wait for its loop (MainWindow.attach); input meanwhile waits for them (window_stages.py).
+    Returns the keychain's answer when the page waits for it (a first start: asked at once, in a worker)."""
     from sora2_desktop.core.config.secrets import SecretStore
-    from sora2_desktop.ui.window.window_frame import FirstPage
-
-    secrets = SecretStore()
-    loop = asyncio.get_running_loop()
-    # The keychain can take a tenth of a second (or a desktop prompt): asked in a worker. At once when the page
-    # waits for its answer (a first start); else after the shot list and the composer are on screen, since its
-    # imports would take the interpreter from them meanwhile.
-    asked_now = not args.demo and window.first_page is FirstPage.UNDECIDED
-    key = loop.run_in_executor(None, secrets.load_api_key) if asked_now else None
-
-    from PySide6.QtWidgets import QApplication
-
     from sora2_desktop.core.runtime.main_thread_gc import MainThreadGC
     from sora2_desktop.core.session import Session
     from sora2_desktop.ui.common.theme import install as install_theme
     from sora2_desktop.ui.window.error_hook import install_excepthook
+    from sora2_desktop.ui.window.paint_wait import until_painted
+    from sora2_desktop.ui.window.window_frame import FirstPage
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
+    secrets = SecretStore()
+    keychain = None
+    # The keychain can take a tenth of a second (or a desktop prompt): asked in a worker. At once when the page
+    # waits for its answer (a first start); else after the shot list and the composer are on screen, since its
+    # imports would take the interpreter from them meanwhile.
+    if not args.demo and window.first_page is FirstPage.UNDECIDED:
+        from concurrent.futures import ThreadPoolExecutor
+
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keychain")
+        keychain = worker.submit(secrets.load_api_key)
+        worker.shutdown(wait=False)  # its thread ends with this one job
     collector = MainThreadGC(parent=app)
     install_theme(app, settings)  # the person's appearance, now and whenever it or the OS changes
     session = Session(profile, settings, secrets, api_base_override=args.api_base)
     session.models.set_index_override(args.models_url)
-    quit_requested = asyncio.Event()
     # Qt must not stop the loop by itself when the window closes: the session still has to close the database,
     # the HTTP pool and the stand-in, and qasync fails a run whose loop stops under it.
     app.setQuitOnLastWindowClosed(False)
+    shown = window.stack.currentWidget()
+    window.attach(session, staged=True, turns=False)  # the shot list and the composer; the rest a stage per turn
+    install_excepthook(window)
+    if window.isVisible() and window.stack.currentWidget() is not shown:
+        until_painted(window, give_up_ms=100, user_input=False)  # the page they are on, painted
+    # Input (held until now) builds the rest first from here. Not earlier: the guard, an application-wide event
+    # filter, hands every object to Python, and the first of Qt's private classes costs PySide6 some 100 types.
+    window.stages.guard()
+    return keychain, collector
+
+
+async def _run(
+    args: argparse.Namespace,
+    profile: Profile,
+    guard: InstanceGuard,
+    window: MainWindow,
+    collector: MainThreadGC,
+    keychain: Future[ApiKey | None] | None,
+) -> int:
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication
+
+    from sora2_desktop.ui.window.window_frame import FirstPage
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    session, secrets = window.session, window.session.secrets
+    loop = asyncio.get_running_loop()
+    key = asyncio.wrap_future(keychain) if keychain is not None else None
+    quit_requested = asyncio.Event()
     app.lastWindowClosed.connect(quit_requested.set)
     if not window.isVisible():  # closed while its frame painted
         quit_requested.set()
-    window.attach(session, staged=True)  # the shot list and the composer now; the rest a stage per turn
-    install_excepthook(window)
-    await asyncio.sleep(0)  # they paint before anything else here
+    window.stages.start()  # the later parts, a stage per turn of this loop
     # Second starts on this profile are answered from now on (they ask again until then): QtNetwork's import waits.
     guard.activation_requested.connect(lambda forwarded: _bring_to_front(window, forwarded))
     guard.listen()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -33,6 +32,8 @@ from sora2_desktop.core.tasks.poll_timing import PollTiming
 from sora2_desktop.core.tasks.task import Task
 
 if TYPE_CHECKING:  # imported where first used: httpx, the runner, the downloader and QtMultimedia wait for activate()
+    import asyncio  # where used: the composer is on screen before asyncio's import (app.py)
+
     from sora2_desktop.api.client import ApixoClient
     from sora2_desktop.core.images.host import ImageHost
     from sora2_desktop.core.images.resolver import ImageResolver
@@ -219,6 +220,8 @@ class Session(QObject, LaterServices, HistoryReads):
 
     async def deactivate(self) -> None:
         """Disconnect and go back to the real history (how demo mode is left); `activate()` connects again."""
+        import asyncio
+
         if self._runner is None:
             return
         await self._disconnect()
@@ -368,11 +371,15 @@ class Session(QObject, LaterServices, HistoryReads):
         self.poster_ready.emit(int(key), path)
 
     def _checkpoint(self) -> None:
+        import asyncio
+
         if self._checkpoint_job is None or self._checkpoint_job.done():
             checkpoint = asyncio.to_thread(self._store.checkpoint_in_worker_thread)
             self._checkpoint_job = asyncio.get_event_loop().create_task(checkpoint)
 
     async def aclose(self) -> None:
+        import asyncio
+
         self.closed = True
         self.models.cancel_refresh()
         self._checkpoints.stop()

@@ -137,3 +137,15 @@ def test_the_window_is_usable_before_the_second_start_answer_and_the_spend_are_i
     assert imported(report["modules_when_usable"], AFTER_USABLE) == []
     assert imported(report["modules_when_built"], ("PySide6.QtNetwork",))  # second starts are answered after that
     assert report["pyside_scan_quick"]  # PySide6 checks each module imported after Qt the cheap way
+
+
+@pytest.mark.parametrize(("page", "args", "key"), [("work", (), KEY), ("welcome", ("--demo",), None)])
+def test_the_work_area_is_on_screen_before_asyncio_is_imported(
+    tmp_path: Path, page: str, args: tuple[str, ...], key: str | None
+) -> None:
+    report = start(profile_started_before(tmp_path / "profile", page), *args, key=key)
+    assert report["pages"] == ["blank", "splitter"] and report["active"]
+    assert imported(report["modules_when_usable"], ("sora2_desktop.ui.compose.compose_controller",))  # it was usable
+    # qasync's loop and asyncio (~40 ms of imports) come after it: the later stages and the connection run in it.
+    assert imported(report["modules_when_usable"], ("asyncio", "qasync")) == []
+    assert imported(report["modules_when_built"], ("qasync",))

@@ -49,16 +49,23 @@ def malformed_page(path: Path) -> None:
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Where the app would start its window (qasync.run), it records that it got there instead."""
+    """Where the app would build its window's parts and run its loop (app._build_work, then qasync.run), it
+    records that it got there instead: no session, no window parts and no event filter outlive the test."""
     import qasync
+
+    from sora2_desktop import app
 
     reached: list[str] = []
 
+    def build_work(*_args: object) -> tuple[None, None]:
+        reached.append("window")
+        return None, None
+
     def run(coroutine: Coroutine[Any, Any, int]) -> int:
         coroutine.close()
-        reached.append("window")
         return 0
 
+    monkeypatch.setattr(app, "_build_work", build_work)
     monkeypatch.setattr(qasync, "run", run)
     return reached
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 from collections.abc import Callable, Iterable
@@ -15,6 +14,8 @@ from sora2_desktop.core.account.estimate import Estimate, estimate_click
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 
 if TYPE_CHECKING:  # imported where used: the window's first stage (the composer's cost) needs none of them
+    import asyncio  # where used: the composer is on screen before asyncio's import (app.py)
+
     from sora2_desktop.api import GenerationRequest
     from sora2_desktop.core.account.spend import SpendSummary
     from sora2_desktop.core.catalogue.catalogue_service import CatalogueService
@@ -122,6 +123,8 @@ class Account(QObject):
 
     async def detach(self) -> None:
         """The session disconnects (or closes): no read after this; the figure belonged to that connection."""
+        import asyncio
+
         self._client = self._limiter = self._store = None
         self._wanted = False
         job, self._job = self._job, None
@@ -134,6 +137,8 @@ class Account(QObject):
 
     def request_read(self, *_: object) -> None:
         """Read soon: requests within `min_interval_s` of the last read become one read after it."""
+        import asyncio
+
         if self._client is None:
             return
         self._wanted = True
@@ -148,6 +153,8 @@ class Account(QObject):
     # -- reading ----------------------------------------------------------------------------------------------
 
     async def _read_when_due(self) -> None:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         while self._wanted and self._client is not None:
             await asyncio.sleep(max(self._settle_s, self._last_read_started + self._min_interval_s - loop.time()))

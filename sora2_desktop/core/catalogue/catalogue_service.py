@@ -3,7 +3,6 @@ its refresh from the service's published model index (in the background, at most
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +21,8 @@ from sora2_desktop.core.config.settings import AppSettings
 from sora2_desktop.core.runtime.atomic_files import write_json_atomically
 
 if TYPE_CHECKING:
+    import asyncio  # where used: the composer is on screen before asyncio's import (app.py)
+
     import httpx  # imported where the first refresh makes its client: the window's first paint does not wait for it
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,8 @@ class CatalogueService(QObject):
     def refresh_if_due(self) -> bool:
         """Start a background refresh when one is on and the last good one is over a day old (True: started).
         Never blocks; a failure is logged in one line and otherwise silent."""
+        import asyncio
+
         url = self.index_url()
         if not url:
             log.info("model catalogue refresh is off")

@@ -14,7 +14,6 @@ again on its own side in any case."""
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,6 +33,8 @@ _translate = QCoreApplication.translate
 
 async def system_resolver(host: str, port: int) -> list[str]:
     """The system's answer, from asyncio's worker thread: the GUI thread never waits on DNS."""
+    import asyncio  # here: the composer is on screen before asyncio's import (app.py)
+
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [str(info[4][0]) for info in infos]
 

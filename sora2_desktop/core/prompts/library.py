@@ -7,7 +7,6 @@ once (library_file.py) and announced by `changed`."""
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -100,6 +99,8 @@ class PromptLibrary(QObject):
     def add(self, text: str, title: str = "", tags: str | list[str] | tuple[str, ...] = ()) -> PromptEntry:
         """Save `text` (a prompt or a passage); a blank title becomes the text's first words. Raises ValueError
         for a blank text."""
+        import uuid  # here: with `platform`, ~5 ms the composer's first paint does not wait for
+
         if not text.strip():
             raise ValueError("a library entry needs some text")
         entry = PromptEntry(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from pathlib import Path
@@ -23,5 +22,7 @@ def _copy(source: Path, target: Path) -> None:
 
 async def export_copy(source: Path, target: Path) -> Path:
     """Copy `source` (and its JSON sidecar) to `target`; raises OSError with the system's reason."""
+    import asyncio  # here: the composer is on screen before asyncio's import (app.py)
+
     await asyncio.to_thread(_copy, source, target)
     return target

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from sora2_desktop import __version__
-from sora2_desktop.api.download import part_path
 from sora2_desktop.core.results.download_record import Download
 from sora2_desktop.core.runtime.atomic_files import write_json_atomically
 from sora2_desktop.core.tasks.task import Task
@@ -136,6 +135,8 @@ def poster_path_for(video_path: str | Path) -> Path:
 
 def unfinished_size(final: Path) -> int:
     """Bytes already fetched for `final` (its staging file or that file's `.part`); 0 when none."""
+    from sora2_desktop.api.download import part_path  # the download client (asyncio with it) waits for its use
+
     for path in (staging_path(final), part_path(staging_path(final))):
         with contextlib.suppress(OSError):
             return path.stat().st_size
@@ -143,6 +144,8 @@ def unfinished_size(final: Path) -> int:
 
 
 def discard_unfinished(final: Path) -> None:
+    from sora2_desktop.api.download import part_path
+
     for path in (staging_path(final), part_path(staging_path(final))):
         path.unlink(missing_ok=True)
 
@@ -152,6 +155,8 @@ def choose_destination(folder: Path, stem: str, taken: ClaimedPaths | Iterable[P
     download of it) is on disk or in `taken` (paths other downloads will use). Never a path outside `folder`.
 
     Pass a ClaimedPaths the caller keeps up to date: any other collection is case-folded into one on every call."""
+    from sora2_desktop.api.download import part_path
+
     folder = folder.expanduser().resolve()
     claimed = taken if isinstance(taken, ClaimedPaths) else ClaimedPaths(taken)
     base = _CLASH_NUMBER.sub("", stem)

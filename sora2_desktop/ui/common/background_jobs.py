@@ -6,10 +6,12 @@ words."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio  # imported by the first job: the composer is on screen before asyncio (app.py)
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,8 @@ class BackgroundJobs:
         self._jobs: set[asyncio.Task[Any]] = set()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        import asyncio
+
         job = asyncio.get_event_loop().create_task(coro)
         self._jobs.add(job)
         job.add_done_callback(self._done)

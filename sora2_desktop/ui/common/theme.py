@@ -167,6 +167,11 @@ class ThemeStyle(QProxyStyle):
     ) -> int:
         if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 0  # OK and Cancel in words only, as on Windows and macOS: no second, coloured icon set
+        if hint == QStyle.StyleHint.SH_Widget_Animation_Duration:
+            # No docks or toolbars to slide, no movable tabs: the main window's layout would still make an animation
+            # (of 0 ms) on every relayout, and its private timer object handed to Python (WindowStages' filter)
+            # costs PySide6 making some 100 Qt types before the window is usable (issue 13).
+            return 0
         return super().styleHint(hint, option, widget, return_data)
 
     def drawPrimitive(

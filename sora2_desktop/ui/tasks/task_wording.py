@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QCoreApplication
 
 from sora2_desktop.api import GenerationRequest, Mode
@@ -230,6 +228,8 @@ def search_text(task: Task) -> str:
 
 def rich(text: str) -> str:
     # Rich text makes Qt word-wrap the tooltip; plain text would draw a 10,000-character prompt on one line.
+    import html  # here: its entity table (~10 ms) is not needed before the composer is on screen
+
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
 
 

@@ -111,9 +111,10 @@ class MainWindow(WindowFrame):
         if session is not None:
             self.attach(session)
 
-    def attach(self, session: Session, *, staged: bool = False) -> None:
+    def attach(self, session: Session, *, staged: bool = False, turns: bool = True) -> None:
         """Build the shot list and the composer into the frame, fill them from the session and show the page it
-        calls for; then the rest: at once, or `staged` a stage per turn of the event loop (app.py)."""
+        calls for; then the rest: at once, or `staged` a stage per turn of the event loop, from here or (not
+        `turns`) from the caller's `stages.guard()` and `stages.start()` (app.py: once its asyncio loop runs)."""
         from sora2_desktop.ui.window.window_parts import build_work, later_stages  # after the first paint
 
         self.session = session
@@ -126,10 +127,10 @@ class MainWindow(WindowFrame):
         self.stages = later_stages(self, session)
         self.shots.reload(select=session.settings.current_shot_id or None)  # the project and shot last on screen
         self._show_page()
-        if staged:
-            self.stages.start()
-        else:
+        if not staged:
             self.stages.finish()
+        elif turns:
+            self.stages.start()
 
     # -- construction: each stage wires its part in when it is built ------------------------------------------
 

@@ -47,10 +47,14 @@ class WindowStages(QObject):
 
     def start(self) -> None:
         """The first stage on the loop's next turn; until the last one, input anywhere finishes the build first."""
+        self.guard()
+        self._schedule()
+
+    def guard(self) -> None:
+        """From now until the last stage, input anywhere finishes the build first; the turns wait for `start()`."""
         app = QCoreApplication.instance()
         if app is not None and self._stages:
-            app.installEventFilter(self)
-        self._schedule()
+            app.installEventFilter(self)  # once: a second install only moves it
 
     @property
     def complete(self) -> bool:
