@@ -33,7 +33,13 @@ if TYPE_CHECKING:
 # in one turn); under sora2_desktop.
 ACTIVITY_MODULES = ("ui.tasks.task_wording", "ui.tasks.table_model", "ui.tasks.task_list", "ui.tasks.task_actions")
 PLAYER_MODULES = (
-    "ui.results.video_player",  # QtMultimedia with it
+    # The player's module was the start's longest turn (37-56 ms, cold_start.py): what it imports comes first,
+    # a turn each.
+    "PySide6.QtMultimedia",
+    "ui.results.player_bar",
+    "core.media.playback_support",
+    "ui.results.timecode",
+    "ui.results.video_player",
     "ui.results.result_pane",
     "ui.results.compare_takes",
     "ui.results.result_controller",
@@ -79,7 +85,8 @@ def later_stages(window: MainWindow, session: Session) -> WindowStages:
         ("menus", MENUS_MODULES, lambda: _build_menus(window)),
     ):
         for module in modules:  # a turn each: a part's imports together would hold a frame up
-            stages.add(f"{name}: {module}", partial(importlib.import_module, f"sora2_desktop.{module}"))
+            path = module if module.startswith("PySide6.") else f"sora2_desktop.{module}"
+            stages.add(f"{name}: {module}", partial(importlib.import_module, path))
         if name == "player":  # the media backend's first load (15 ms idle, 50 ms loaded) gets a turn of its own
             stages.add("player: backend", _probe_playback)
         stages.add(name, build)
