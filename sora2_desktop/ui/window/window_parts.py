@@ -87,10 +87,23 @@ def later_stages(window: MainWindow, session: Session) -> WindowStages:
         for module in modules:  # a turn each: a part's imports together would hold a frame up
             path = module if module.startswith("PySide6.") else f"sora2_desktop.{module}"
             stages.add(f"{name}: {module}", partial(importlib.import_module, path))
+        if name == "activity":
+            stages.add("activity: combo types", _first_combo_item)
         if name == "player":  # the media backend's first load (15 ms idle, 50 ms loaded) gets a turn of its own
             stages.add("player: backend", _probe_playback)
         stages.add(name, build)
     return stages
+
+
+def _first_combo_item() -> None:
+    """The first combo box to get an item while the stages' input guard (a Python event filter on the whole
+    application) is up costs PySide6 some 180 Python types for the events of its private parts, 36 ms: paid here,
+    in a turn of its own, instead of inside the activity's stage (the task list's filter combo)."""
+    from PySide6.QtWidgets import QComboBox
+
+    combo = QComboBox()
+    combo.addItem("", 0)
+    combo.deleteLater()
 
 
 def _probe_playback() -> None:
