@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,15 +14,6 @@ from sora2_desktop.core.results.download_record import Download, DownloadProblem
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import Task, TaskPhase
 from tests.core.storage.test_task_store import T0, full_task
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    opened = TaskStore(tmp_path / "tasks.sqlite3")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def success(store: TaskStore, completed_minutes_ago: int, *urls: str) -> Task:

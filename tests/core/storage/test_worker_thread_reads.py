@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -16,15 +15,6 @@ from sora2_desktop.core.storage.migrations import MIGRATIONS
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import TaskPhase
 from tests.core.storage.test_task_store import T0, full_task
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    opened = TaskStore(tmp_path / "tasks.sqlite3")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def in_a_worker(call):  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +16,6 @@ from sora2_desktop.core.storage.database import Database
 from sora2_desktop.core.storage.task_store import TaskStore
 from sora2_desktop.core.tasks.task import TaskPhase
 from tests.core.storage.test_task_store import full_task
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    opened = TaskStore(tmp_path / "tasks.sqlite3")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def stored_task(store: TaskStore) -> int:

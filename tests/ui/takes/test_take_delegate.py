@@ -21,20 +21,7 @@ def render(
     model.set_takes([task])
     if poster is not None:  # as PosterLoader hands it in: decoded in a worker
         model.set_poster_image(task.local_id or 0, poster)
-    delegate = TakeDelegate(view)
-    option = QStyleOptionViewItem()
-    option.initFrom(view)
-    option.widget = view
-    size = delegate.sizeHint(option, model.index(0, 0))
-    option.rect = QRect(0, 0, size.width(), size.height())
-    if selected:
-        option.state |= QStyle.StateFlag.State_Selected
-    image = QImage(size, QImage.Format.Format_ARGB32)
-    image.fill(QColor("#202020"))
-    painter = QPainter(image)
-    delegate.paint(painter, option, model.index(0, 0))
-    painter.end()
-    return image
+    return paint_with(TakeDelegate(view), view, model, selected=selected)
 
 
 @pytest.fixture
