@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -16,8 +17,24 @@ os.environ.setdefault("QT_API", "pyside6")
 os.environ["SORA2_MODELS_URL"] = ""
 
 import pytest
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
 from tests.helpers.sim import ManualSim, start_manual_sim
+
+
+def _qt_message_between_tests(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's warnings and worse while pytest-qt captures none (between tests), written as Qt's own handler writes
+    them; its debug and info lines (FFmpeg's stream dumps) are left out."""
+    if kind not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg):
+        sys.stderr.write(f"{message}\n")
+
+
+# Installed for the whole run, so pytest-qt's capture, which installs its handler for each test, puts this one back
+# after it instead of none. PySide6's message trampoline reads the Python handler once it holds the GIL: a warning
+# from a Qt thread (FFmpeg's audio renderer, a player torn down at the test's end) waiting there while pytest-qt
+# restored "no handler" called a null handler: the segfault CI hit in tests/e2e/test_results.py, caught under gdb as
+# _PyObject_Call(callable=0x0) below QMessageLogger::warning on thread "QFFmpeg::AudioR".
+qInstallMessageHandler(_qt_message_between_tests)
 
 
 @pytest.fixture
