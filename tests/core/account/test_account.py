@@ -45,15 +45,6 @@ class FakeBalance:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    opened = TaskStore(tmp_path / "tasks.sqlite3")
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-@pytest.fixture
 def make_account(tmp_path: Path, run_async: Run) -> Iterator[Callable[..., Account]]:
     profile = Profile.from_dir(tmp_path / "profile").ensure()
     models = CatalogueService(profile, AppSettings(profile))

@@ -3,7 +3,6 @@ today's names in the download folder."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,13 +57,6 @@ def test_shot_codes_slot_in_between_or_go_after_the_highest() -> None:
     assert code_between("SH010", "SH011", ["SH010", "SH011", "SH090"]) == "SH100"
     assert code_between("SH030", None, ["SH010", "SH030", "Hero"]) == "SH040"
     assert code_between("Hero", "SH010", ["Hero", "SH010"]) == "SH020"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TaskStore]:
-    opened = TaskStore(tmp_path / "tasks.sqlite3")
-    yield opened
-    opened.close()
 
 
 def test_the_downloader_is_told_the_projects_folder_and_name(store: TaskStore, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""What the storage tests share: a task store on a fresh file, closed after the test."""
+"""What the core tests share: a task store on a fresh file, closed after the test."""
 
 from __future__ import annotations
 
