@@ -96,6 +96,7 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
     from sora2_desktop.core.config.settings import AppSettings
     from sora2_desktop.core.session import Session
     from sora2_desktop.ui.window.main_window import MainWindow
+    from sora2_desktop.ui.window.paint_wait import until_painted
     from sora2_desktop.ui.window.window_frame import FirstPage
 
     app = QApplication(sys.argv[:1])
@@ -132,8 +133,14 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
         window.show()
         await asyncio.sleep(0.05)  # app.py paints the frame in a turn of its own before it attaches the session
         began = time.perf_counter()
-        window.attach(session, staged=True)
+        # As app.py's _build_work: the shot list and the composer, painted, and only then the stages' input guard
+        # (an application-wide event filter: before that paint it made PySide6 wrap every private object the paint
+        # touched, a 95-139 ms turn that app.py never has); its _run starts the stages.
+        window.attach(session, staged=True, turns=False)
+        until_painted(window, give_up_ms=100, user_input=False)
+        window.stages.guard()
         figures["construct_s"] = time.perf_counter() - began
+        window.stages.start()
         # As app.py: a connection is coming, so its HTTP pool (httpx, the TLS context) is made in a worker meanwhile.
         asyncio.get_running_loop().run_in_executor(None, session.prepare_connection)
         # The window opens on the Takes tab (issue 11); the history's table is on Activity, shown here so the figure

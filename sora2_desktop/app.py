@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 
 from sora2_desktop import __version__
 from sora2_desktop.build_info import VersionAction
+from sora2_desktop.core.runtime.held_log import hold_log, open_log_file
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Future
+    from typing import TypeVar
 
     from PySide6.QtWidgets import QApplication
 
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from sora2_desktop.core.runtime.single_instance import InstanceGuard
     from sora2_desktop.ui.window.main_window import MainWindow
 
+    T = TypeVar("T")
 # What runs before the window's first paint imports only Qt, the profile, the settings and the start-up checks:
 # qasync (asyncio), the session, httpx, keyring and QtMultimedia come after it (benchmarks/cold_start.py).
 
@@ -105,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _start(args, list(sys.argv[1:] if argv is None else argv), app, fusion, profile)
     finally:
-        _open_log(profile, verbose=args.verbose)  # a start that ends before its window's paint logs to the file too
+        open_log_file(profile, verbose=args.verbose)  # a start that ends before its window's paint logs to the file too
 
 
 def _start(args: argparse.Namespace, argv: list[str], app: QApplication, fusion: bool, profile: Profile) -> int:
@@ -168,7 +172,7 @@ def _application() -> tuple[QApplication, bool]:
 
 
 def _prepare_profile(profile: Profile, *, verbose: bool) -> int | None:
-    """Folders made and writable, files private, logging held for the log file (_open_log); or the dialog and an
+    """Folders made and writable, files private, logging held for the log file (held_log.py); or the dialog and an
     exit code."""
     try:
         profile.ensure()
@@ -185,43 +189,9 @@ def _prepare_profile(profile: Profile, *, verbose: bool) -> int | None:
         ask(Problem.PROFILE_FOLDER, folder=folder, detail=detail)
         return EXIT_PROFILE_FOLDER
     profile.make_files_private()
-    root = logging.getLogger()
-    root.addHandler(_HeldLog())
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    hold_log(verbose=verbose)
     log.info("Sora 2 Desktop %s starting; profile %s", __version__, profile.root)
     return None
-
-
-class _HeldLog(logging.Handler):
-    """What a start logs before its log file opens, right after the window's first paint (the file's handler costs
-    ~10 ms of imports the paint does not wait for); _open_log writes it there then."""
-
-    _sora2 = True  # one of ours: a second setup (tests run main() again) removes it like the others
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def _open_log(profile: Profile, *, verbose: bool) -> None:
-    """The log file, with what was held for it; nothing when it is open already (or the profile was unusable)."""
-    from sora2_desktop.core.runtime.logging_setup import setup_logging
-
-    root = logging.getLogger()
-    held = next((handler for handler in root.handlers if isinstance(handler, _HeldLog)), None)
-    if held is None:
-        return
-    root.removeHandler(held)
-    path = setup_logging(profile.logs_dir, verbose=verbose)
-    profile.make_files_private()  # the log file just made, too
-    for record in held.records:
-        for handler in root.handlers:
-            if getattr(handler, "_sora2", False) and record.levelno >= handler.level:
-                handler.handle(record)
-    log.info("logging to %s", path)
 
 
 def _check_history(profile: Profile) -> int | None:
@@ -351,7 +321,6 @@ async def _run(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     session, secrets = window.session, window.session.secrets
-    loop = asyncio.get_running_loop()
     key = asyncio.wrap_future(keychain) if keychain is not None else None
     quit_requested = asyncio.Event()
     app.lastWindowClosed.connect(quit_requested.set)
@@ -361,12 +330,14 @@ async def _run(
     # Second starts on this profile are answered from now on (they ask again until then): QtNetwork's import waits.
     guard.activation_requested.connect(lambda forwarded: _bring_to_front(window, forwarded))
     guard.listen()
-    _open_log(profile, verbose=args.verbose)
+    open_log_file(profile, verbose=args.verbose)
+    # The keychain (its imports) and the HTTP pool (httpx, the TLS context) in workers once the window is whole:
+    # their Python shares the interpreter with the stages' and stretched their turns twofold (the connection waits
+    # for the window anyway).
     if key is None and not args.demo:
-        key = loop.run_in_executor(None, secrets.load_api_key)
-    if window.first_page is FirstPage.WORK:  # a connection is coming: its HTTP pool is made in a worker meanwhile
-        loop.run_in_executor(None, session.prepare_connection)
-    # Either connects once the window is whole (MainWindow.activate).
+        key = asyncio.ensure_future(_after_stages(window, secrets.load_api_key))
+    if window.first_page is FirstPage.WORK:  # a connection is coming
+        pool = asyncio.ensure_future(_after_stages(window, session.prepare_connection))  # noqa: RUF006, F841 - held
     if args.demo:
         window.activate(demo=True)
     elif key is not None:
@@ -378,6 +349,16 @@ async def _run(
     await session.aclose()
     collector.stop()
     return 0
+
+
+async def _after_stages(window: MainWindow, job: Callable[[], T]) -> T:
+    """`job`'s answer, from a worker started once the window's stages are built."""
+    import asyncio
+
+    whole = asyncio.Event()
+    window.stages.when_complete(whole.set)
+    await whole.wait()
+    return await asyncio.get_running_loop().run_in_executor(None, job)
 
 
 def _bring_to_front(window: MainWindow, forwarded: list[str]) -> None:

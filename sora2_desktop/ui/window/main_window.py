@@ -160,7 +160,9 @@ class MainWindow(WindowFrame):
 
     def load_history(self) -> None:
         """The activity's tasks, from the history the session has open (demo mode has its own). Built in stages
-        (the app), the window has them read by a worker: 10,000 tasks held the GUI thread 0.4-0.7 s (issue 13)."""
+        (the app), the window has them read by a worker: 10,000 tasks held the GUI thread 0.4-0.7 s (issue 13);
+        once the window is whole, since the read's Python shares the interpreter with the stages' and stretched
+        their turns to 60-77 ms (benchmarks/history_open.py)."""
         history = self._shown_history = self.session.history
         if not self._staged:  # the whole window at once (tests, the self-test): here and now
             self.model.set_tasks(self.session.tasks())
@@ -176,11 +178,14 @@ class MainWindow(WindowFrame):
             if history == self._shown_history:  # else another history was asked for meanwhile: that read shows
                 self.model.finish_loading(tasks)
 
-        import asyncio
+        def start() -> None:
+            import asyncio
 
-        job = asyncio.get_event_loop().create_task(read())
-        self._jobs.add(job)
-        job.add_done_callback(self._jobs.discard)
+            job = asyncio.get_event_loop().create_task(read())
+            self._jobs.add(job)
+            job.add_done_callback(self._jobs.discard)
+
+        self.stages.when_complete(start)
 
     # -- connection -------------------------------------------------------------------------------------------
 
