@@ -337,7 +337,8 @@ async def _run(
     if key is None and not args.demo:
         key = asyncio.ensure_future(_after_stages(window, secrets.load_api_key))
     if window.first_page is FirstPage.WORK:  # a connection is coming
-        pool = asyncio.ensure_future(_after_stages(window, session.prepare_connection))  # noqa: RUF006, F841 - held
+        # Connecting takes the pool's lock: made first, or the GUI thread would wait there for the worker.
+        await _after_stages(window, session.prepare_connection)
     if args.demo:
         window.activate(demo=True)
     elif key is not None:
