@@ -141,8 +141,6 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
         window.stages.guard()
         figures["construct_s"] = time.perf_counter() - began
         window.stages.start()
-        # As app.py: a connection is coming, so its HTTP pool (httpx, the TLS context) is made in a worker meanwhile.
-        asyncio.get_running_loop().run_in_executor(None, session.prepare_connection)
         # The window opens on the Takes tab (issue 11); the history's table is on Activity, shown here so the figure
         # stays the history's. Its part is built by its own stage; the paint is watched from then on.
         window.lower_tabs.setCurrentWidget(window.activity)
@@ -158,13 +156,24 @@ def child(profile_dir: Path, trace: bool, scroll: bool) -> dict[str, Any]:
         meter = QTimer(interval=1)
         meter.timeout.connect(lambda: (gaps.append(time.perf_counter() - ticks[-1]), ticks.append(time.perf_counter())))
         meter.start()
-        mark = time.perf_counter()
-        window.activate()  # app.py does this right after attach when a key is stored: once the window is whole
-        figures["activate_s"] = time.perf_counter() - mark
+
+        async def connect() -> None:
+            """As app.py's _run with a stored key: once the window is whole, the HTTP pool (httpx, the TLS context)
+            made in a worker, then the connection."""
+            whole = asyncio.Event()
+            window.stages.when_complete(whole.set)
+            await whole.wait()
+            await asyncio.get_running_loop().run_in_executor(None, session.prepare_connection)
+            mark = time.perf_counter()
+            window.activate()
+            figures["activate_s"] = time.perf_counter() - mark
+
+        connecting = asyncio.ensure_future(connect())
         await painted.wait()
         figures["first_paint_s"] = time.perf_counter() - began
         figures["rss_delta_mb"] = rss_mb() - rss_before
         await asyncio.sleep(0.5)  # what follows the paint (the connection, notes and posters) is watched too
+        await connecting
         meter.stop()
         figures["stall_max_ms"] = max(gaps) * 1000
         if trace:
@@ -305,15 +314,15 @@ def main() -> None:
 
 def report_opening(label: str, runs: list[dict[str, Any]], traced: dict[str, Any]) -> None:
     best = min(runs, key=lambda r: r["first_paint_s"])
-    rest = best["first_paint_s"] - best["construct_s"] - best["activate_s"]
+    rest = best["first_paint_s"] - best["construct_s"]
     paints = ", ".join(f"{r['first_paint_s']:.3f}" for r in runs)
     rss = ", ".join(f"{r['rss_delta_mb']:.1f}" for r in runs)
     stalls = ", ".join(f"{r['stall_max_ms']:.0f}" for r in runs)
     print(f"{label}: the frame's attach() to the table's first paint with its rows: {paints} s   (target < 0.5 s)")
     print(
-        f"  fastest: attach() {best['construct_s']:.3f} s (the shot list and the composer), activate() "
-        f"{best['activate_s']:.3f} s (deferred until the window is whole), {rest:.3f} s of turns before the paint "
-        f"(the later stages; the history read by a worker, then shown)"
+        f"  fastest: attach() {best['construct_s']:.3f} s (the shot list and the composer), then {rest:.3f} s of "
+        f"turns before the paint (the later stages; then the history read by a worker and shown); activate() "
+        f"{best['activate_s']:.3f} s (once the window is whole and the HTTP pool made)"
     )
     print(f"  the GUI thread's longest stall from attach() to 0.5 s after that paint: {stalls} ms   (target < 50 ms)")
     print(

@@ -90,8 +90,9 @@ class DownloadStore:
     def all_in_worker_thread(self) -> list[Download]:
         """Every record, in task order, read on the calling worker thread's own connection (the history's, at
         start-up: thousands of rows)."""
-        rows = self._db.read_in_worker_thread(f"{_SELECT} ORDER BY task_row_id, url_index")
-        return [download_from_row(row) for row in rows]
+        return self._db.read_in_worker_thread(
+            f"{_SELECT} ORDER BY task_row_id, url_index", (), lambda rows: [download_from_row(row) for row in rows]
+        )
 
     def results_without_records(self, completed_by: datetime) -> list[FinishedResult]:
         """The result links of successful tasks completed at or before `completed_by` that have no download

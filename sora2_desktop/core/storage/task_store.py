@@ -142,7 +142,8 @@ class TaskStore:
 
     def all_in_worker_thread(self) -> list[Task]:
         """all(), for a worker thread: its own connection, so the GUI thread goes on meanwhile."""
-        return _tasks_from_rows(self._db.read_in_worker_thread(f"{_SELECT_TASKS} ORDER BY created_at DESC, id DESC"))
+        query = f"{_SELECT_TASKS} ORDER BY created_at DESC, id DESC"
+        return self._db.read_in_worker_thread(query, (), _tasks_from_rows)
 
     def unfinished(self) -> list[Task]:
         """Every task the app still has to act on after a start; newest first, like all()."""
