@@ -327,10 +327,12 @@ async def _run(
     if not window.isVisible():  # closed while its frame painted
         quit_requested.set()
     window.stages.start()  # the later parts, a stage per turn of this loop
-    # Second starts on this profile are answered from now on (they ask again until then): QtNetwork's import waits.
+    # Second starts on this profile are answered from its turn on (they ask again until then); the log file opens in
+    # another: each import (QtNetwork, the file's handler) ~10 ms, with qasync's in the loop's first turn (issue 13).
     guard.activation_requested.connect(lambda forwarded: _bring_to_front(window, forwarded))
-    guard.listen()
-    open_log_file(profile, verbose=args.verbose)
+    loop = asyncio.get_running_loop()
+    loop.call_soon(guard.listen)
+    loop.call_soon(lambda: open_log_file(profile, verbose=args.verbose))
     # The keychain (its imports) and the HTTP pool (httpx, the TLS context) in workers once the window is whole:
     # their Python shares the interpreter with the stages' and stretched their turns twofold (the connection waits
     # for the window anyway).
