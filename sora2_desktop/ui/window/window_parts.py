@@ -40,15 +40,26 @@ PLAYER_MODULES = (
     "core.media.playback_support",
     "ui.results.timecode",
     "ui.results.video_player",
+    "ui.takes.prompt_diff",  # difflib, for the task detail's comparison
+    "ui.tasks.detail",
     "ui.results.result_pane",
     "ui.results.compare_takes",
     "ui.results.result_controller",
 )
-TAKES_MODULES = ("ui.takes.take_strip", "ui.results.frame_actions", "ui.window.take_desk")
+TAKES_MODULES = (
+    "core.media.frame_grab",
+    "ui.takes.take_delegate",
+    "ui.takes.take_strip",
+    "ui.results.frame_actions",
+    "ui.window.take_desk",
+)
 MENUS_MODULES = (
     "ui.common.shortcut_sheet",
+    "core.export.export_result",
     "ui.export.export_dialog",
+    "core.sheets.sheet_service",
     "ui.export.contact_sheet_dialog",
+    "core.projects.shot_list_check",
     "ui.projects.shot_list_actions",
     "ui.projects.generate_all",
     "ui.window.window_menus",
