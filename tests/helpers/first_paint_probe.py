@@ -63,7 +63,9 @@ def watch() -> None:
     if built and "modules_when_built" not in report:
         report["modules_when_built"] = imported()
     expected = "--demo" in app_args or report.get("expect_key")
-    ready = built and (not expected or (session is not None and session.active))
+    # Without a key the keychain's answer is the welcome page; it is asked once the window is whole (app.py).
+    answered = session is not None and session.active if expected else page(window) == "welcome"
+    ready = built and answered
     if not ready:
         settled_since.clear()
     elif not settled_since:
