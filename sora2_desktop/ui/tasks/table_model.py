@@ -11,13 +11,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QGuiApplication, QIcon
 
 from sora2_desktop.core.tasks.progress import elapsed_seconds, expected_progress
-from sora2_desktop.core.tasks.task import Task
+from sora2_desktop.core.tasks.task import Task, TaskPhase
 from sora2_desktop.ui.common.time_text import format_elapsed
 from sora2_desktop.ui.tasks import task_wording as wording
 from sora2_desktop.ui.tasks.marks import phase_text_color, picked_icon, state_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
+_UNFINISHED = frozenset(phase for phase in TaskPhase if not phase.is_final)
 
 _PROMPT_EXCERPT_CHARS = 240  # the view elides to the column width; this only bounds the work per paint
 
@@ -65,20 +66,19 @@ class TaskTableModel(QAbstractTableModel):
     def set_tasks(self, tasks: list[Task]) -> None:
         """Replace everything with `tasks`, given newest first (a repeated id keeps its first, newest row)."""
         self.beginResetModel()
-        kept: list[Task] = []
-        ids: list[int] = []
-        seen: set[int] = set()
+        # Lean on purpose: 10,000 tasks arrive in one turn of the GUI thread at start (issue 13).
+        newest_first: dict[int, Task] = {}
         for task in tasks:
-            local_id = self._require_id(task)
-            if local_id not in seen:
-                seen.add(local_id)
-                kept.append(task)
-                ids.append(local_id)
-        kept.reverse()
+            local_id = task.local_id
+            if local_id is None:
+                self._require_id(task)
+            elif local_id not in newest_first:
+                newest_first[local_id] = task
+        ids = list(newest_first)
         ids.reverse()
-        self._tasks = kept
-        self._position = {local_id: index for index, local_id in enumerate(ids)}
-        self._running = {local_id for local_id, task in zip(ids, kept, strict=True) if not task.phase.is_final}
+        self._tasks = [newest_first[local_id] for local_id in ids]
+        self._position = dict(zip(ids, range(len(ids)), strict=True))
+        self._running = {local_id for local_id, task in newest_first.items() if task.phase in _UNFINISHED}
         self._search_text.clear()
         self.endResetModel()
 

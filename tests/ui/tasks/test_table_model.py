@@ -361,3 +361,17 @@ def test_changes_heard_while_the_history_is_read_are_laid_over_what_the_read_bri
     # Loaded, a change is applied once, as always.
     model.upsert(make_task(3, TaskPhase.FAILED))
     assert model.task_at(model.row_of(3) or 0).phase == TaskPhase.FAILED
+
+
+def test_set_tasks_keeps_the_newest_of_a_repeated_id_and_ticks_only_unfinished_rows(model: TaskTableModel) -> None:
+    newer, older = make_task(2, TaskPhase.SUCCESS), make_task(2, TaskPhase.PROCESSING)
+    model.set_tasks([make_task(3, TaskPhase.PENDING), newer, make_task(1, TaskPhase.FAILED), older])
+    assert [model.task_at(row).local_id for row in range(model.rowCount())] == [3, 2, 1]
+    assert model.task_at(1).phase is TaskPhase.SUCCESS  # the first (newest) of id 2
+    assert [model.row_of(i) for i in (3, 2, 1)] == [0, 1, 2]
+    ticked: list[int] = []
+    model.dataChanged.connect(lambda first, last, _roles: ticked.extend(range(first.row(), last.row() + 1)))
+    model.tick()
+    assert set(ticked) == {0}  # task 3 is pending; 2 and 1 are final
+    with pytest.raises(ValueError):
+        model.set_tasks([make_task(4).with_(local_id=None)])
