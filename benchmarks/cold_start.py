@@ -1,7 +1,8 @@
 """Cold start of the real app against a bare QMainWindow, both from a fresh interpreter: to the window's first paint;
 to the window usable (the shot list and the composer built, with the model catalogue's choices and Generate; the page
 its start calls for shown; the event loop free again); and to the window complete (every later stage built: the
-activity, the player, the takes, the menus — window_stages.py), so that nothing is left out of sight.
+activity, the player, the takes, the menus — window_stages.py), so that nothing is left out of sight; and the GUI
+thread's longest gap between two turns of its loop from usable to the end (a 1 ms timer: what a person feels).
 
 Kinds, each a fresh process on a fresh copy of its profile, interleaved with the bare window (median of --runs):
   welcome  a profile started once before without a key: the welcome page
@@ -74,6 +75,9 @@ def seen_now(name, window):
     seen[name] = time.time()
 
 def watch():
+    now = time.time()
+    if "usable_at" in seen and "gap_from" in seen:  # the GUI thread's longest gap between ticks, usable to done
+        seen["gap"] = max(seen.get("gap", 0.0), now - seen["gap_from"])
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
     if "usable_at" not in seen and windows and usable(windows[0]):
         seen_now("usable_at", windows[0])
@@ -85,10 +89,11 @@ def watch():
     if mode in ("demo", "key") and session is not None and session.active:
         seen.setdefault("connected", time.time())
     done = "usable_at" in seen and "complete_at" in seen and (mode not in ("demo", "key") or "connected" in seen)
+    seen["gap_from"] = time.time()  # after this tick's own work (the repaints above are the benchmark's, not the app's)
     if done and "painted" in seen:
         times = (seen["painted"], seen["usable_at"], seen["complete_at"], seen.get("connected", 0.0))
         stage = seen["longest"][0].replace(" ", "") or "-"  # one word on the line
-        print("TIMES", *(repr(t) for t in times), seen["longest"][1], stage, flush=True)
+        print("TIMES", *(repr(t) for t in times), seen["longest"][1], stage, seen.get("gap", 0.0), flush=True)
         ticker.stop()
         for window in QApplication.topLevelWidgets():
             window.close()  # the app quits on its last window closing, after closing its session
@@ -156,9 +161,10 @@ def make_profiles(root: Path) -> dict[str, Path]:
 
 def start_once(
     mode: str, profiles: dict[str, Path], scratch: Path, bytecode: str
-) -> tuple[float, float, float, float, tuple[float, str]]:
+) -> tuple[float, float, float, float, tuple[float, str], float]:
     """Seconds from spawning the interpreter to the first paint's end, to the window usable, to the window complete,
-    and (demo, key) to the session connected; and the longest of the window's stages (seconds, name)."""
+    and (demo, key) to the session connected; the longest of the window's stages (seconds, name); and the GUI
+    thread's longest gap between two turns of its loop from usable to the end (seconds, a 1 ms timer)."""
     env = {k: v for k, v in os.environ.items() if k not in ("APIXO_API_KEY", "PYTHONDONTWRITEBYTECODE")}
     env.update(QT_API="pyside6", PYTHONPYCACHEPREFIX=bytecode, SORA2_MODELS_URL="")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -177,7 +183,8 @@ def start_once(
         if line.startswith("TIMES "):
             painted, usable, complete, connected, longest = (float(v) for v in line.split()[1:6])
             online = (connected - spawned) if connected else float("nan")
-            return painted - spawned, usable - spawned, complete - spawned, online, (longest, line.split()[6])
+            gap = float(line.split()[7])
+            return painted - spawned, usable - spawned, complete - spawned, online, (longest, line.split()[6]), gap
     raise RuntimeError(f"{mode}: no TIMES line (exit {done.returncode}):\n{done.stderr[-3000:]}")
 
 
@@ -193,6 +200,7 @@ def main() -> None:
     whole: dict[str, list[float]] = {kind: [] for kind in kinds}
     connected: dict[str, list[float]] = {kind: [] for kind in kinds}
     longest: dict[str, list[tuple[float, str]]] = {kind: [] for kind in kinds}
+    gaps: dict[str, list[float]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as bytecode, tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         (scratch / "bench_keyring.py").write_text(KEYRING, encoding="utf-8")
@@ -201,8 +209,9 @@ def main() -> None:
             start_once(kind, profiles, scratch, bytecode)  # writes the bytecode, warms the OS file cache alike
         for _ in range(args.runs):
             for kind in kinds:
-                first, ready, done, online, stage = start_once(kind, profiles, scratch, bytecode)
+                first, ready, done, online, stage, gap = start_once(kind, profiles, scratch, bytecode)
                 longest[kind].append(stage)
+                gaps[kind].append(gap)
                 paint[kind].append(first)
                 usable[kind].append(ready)
                 whole[kind].append(done)
@@ -235,7 +244,11 @@ def main() -> None:
             print(f"  {kind}: session connected after {online:.3f} s median ({online / bare:.2f}x bare)")
     for kind in args.kinds:
         each = ", ".join(f"{seconds * 1000:.0f} ms {name}" for seconds, name in longest[kind])
-        print(f"  {kind}: the longest stage of each run (a turn of the loop; no frame over 50 ms): {each}")
+        print(f"  {kind}: the longest stage of each run (its Python only): {each}")
+        felt = ", ".join(f"{gap * 1000:.0f}" for gap in gaps[kind])
+        print(f"  {kind}: the GUI thread's longest gap from usable to the end, each run (1 ms timer): {felt} ms")
+    if "key" in args.kinds:  # what a person feels: the stages, the workers after them, the connection
+        figures.append(figure("cold_start.gap_max", max(gaps["key"]) * 1000, "ms", target="<50"))
     print("  targets: first paint <= 1.5x bare, usable <= 2x bare (complete: no target, shown so nothing hides)")
     print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     emit(*figures)
