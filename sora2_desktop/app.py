@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sora2_desktop.ui.window.main_window import MainWindow
 
     T = TypeVar("T")
+
 # What runs before the window's first paint imports only Qt, the profile, the settings and the start-up checks:
 # qasync (asyncio), the session, httpx, keyring and QtMultimedia come after it (benchmarks/cold_start.py).
 
