@@ -17,6 +17,8 @@ from sora2_desktop.ui.window.window_frame import FirstPage, WindowFrame
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Coroutine
+    from typing import Any
 
     from PySide6.QtGui import QAction, QCloseEvent
     from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
@@ -139,7 +141,7 @@ class MainWindow(WindowFrame):
         self.draft_timer.timeout.connect(self._save_draft)
         self.form.draft_changed.connect(self.draft_timer.start)
         self.compose.status_message.connect(status.showMessage)
-        self.welcome.demo_requested.connect(lambda: self.activate(demo=True))
+        self.welcome.demo_requested.connect(lambda: self.activate_from_click(demo=True))
         self.welcome.enter_key_requested.connect(lambda: self.open_settings("account"))
         self.session.activated.connect(self._on_activated)
         self.session.task_changed.connect(self._on_task_changed)
@@ -159,10 +161,8 @@ class MainWindow(WindowFrame):
             self.form.set_values(from_draft(draft))
 
     def load_history(self) -> None:
-        """The activity's tasks, from the history the session has open (demo mode has its own). Built in stages
-        (the app), the window has them read by a worker: 10,000 tasks held the GUI thread 0.4-0.7 s (issue 13);
-        once the window is whole, since the read's Python shares the interpreter with the stages' and stretched
-        their turns to 60-77 ms (benchmarks/history_open.py)."""
+        """The activity's tasks, from the session's history (demo mode has its own). Built in stages (the app), read by
+        a worker once the window is whole: 10,000 tasks held the GUI thread 0.4-0.7 s, or stretched stages' turns."""
         history = self._shown_history = self.session.history
         if not self._staged:  # the whole window at once (tests, the self-test): here and now
             self.model.set_tasks(self.session.tasks())
@@ -178,16 +178,30 @@ class MainWindow(WindowFrame):
             if history == self._shown_history:  # else another history was asked for meanwhile: that read shows
                 self.model.finish_loading(tasks)
 
-        def start() -> None:
-            import asyncio
+        self.stages.when_complete(lambda: self._run_job(read()))
 
-            job = asyncio.get_event_loop().create_task(read())
-            self._jobs.add(job)
-            job.add_done_callback(self._jobs.discard)
+    def _run_job(self, work: Coroutine[Any, Any, None]) -> None:
+        """`work` on the loop, held until it ends."""
+        import asyncio
 
-        self.stages.when_complete(start)
+        job = asyncio.get_event_loop().create_task(work)
+        self._jobs.add(job)
+        job.add_done_callback(self._jobs.discard)
 
     # -- connection -------------------------------------------------------------------------------------------
+
+    def activate_from_click(self, *, demo: bool = False) -> None:
+        """Connect from a click (Try demo; a key entered while not connected), the HTTP pool made in a worker first
+        as app.py's start does: on the GUI thread httpx and the TLS context held the click 110-160 ms."""
+        self.statusBar().showMessage(self.tr("Starting demo mode…") if demo else self.tr("Connecting…"), 5000)
+
+        async def connect() -> None:
+            import asyncio
+
+            await asyncio.get_running_loop().run_in_executor(None, self.session.prepare_connection)
+            self.activate(demo=demo)  # nothing when a second click got there first (Session.activate)
+
+        self._run_job(connect())
 
     def activate(self, *, demo: bool = False, key: ApiKey | None = None) -> None:
         """Connect the session; while the window is still being built, right after its last stage (what answers
@@ -339,7 +353,7 @@ class MainWindow(WindowFrame):
             return
         if not self.session.active:
             if self.session.stored_key() is not None:
-                self.activate()
+                self.activate_from_click()
             return
         self.session.set_api_key(key)  # type: ignore[arg-type]
         self.statusBar().showMessage(self.tr("API key updated."), 5000)
@@ -365,11 +379,7 @@ class MainWindow(WindowFrame):
             self.activate()
             self.statusBar().showMessage(self.tr("Demo mode ended: connected with your API key."), 8000)
 
-        import asyncio
-
-        job = asyncio.get_event_loop().create_task(leave())
-        self._jobs.add(job)
-        job.add_done_callback(self._jobs.discard)
+        self._run_job(leave())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._attached:  # else closed while its frame painted: nothing but the frame to keep
