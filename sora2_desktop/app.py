@@ -14,7 +14,7 @@ from sora2_desktop.build_info import VersionAction
 from sora2_desktop.core.runtime.held_log import hold_log, open_log_file
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
     from concurrent.futures import Future
     from typing import TypeVar
 
@@ -339,13 +339,9 @@ async def _run(
     # for the window anyway).
     if key is None and not args.demo:
         key = asyncio.ensure_future(_after_stages(window, secrets.load_api_key))
-    if window.first_page is FirstPage.WORK:  # a connection is coming
-        # Connecting takes the pool's lock: made first, or the GUI thread would wait there for the worker.
-        await _after_stages(window, session.prepare_connection)
-    if args.demo:
-        window.activate(demo=True)
-    elif key is not None:
-        window.key_answered(await key)
+    coming = window.first_page is FirstPage.WORK
+    pool = asyncio.ensure_future(_after_stages(window, session.prepare_connection)) if coming else None
+    await _connect(window, demo=args.demo, key=key, pool=pool)
     # After a demo start, which points it at the stand-in's index: in the background.
     window.stages.when_complete(session.models.refresh_if_due)
     await quit_requested.wait()
@@ -353,6 +349,22 @@ async def _run(
     await session.aclose()
     collector.stop()
     return 0
+
+
+async def _connect(
+    window: MainWindow, *, demo: bool, key: Awaitable[ApiKey | None] | None, pool: Awaitable[None] | None
+) -> None:
+    """Connect in demo mode, or with the keychain's key, once the HTTP pool is made (connecting takes its lock: the
+    GUI thread would wait there for the worker); a key gone from the keychain brings the welcome page at once."""
+    if demo:
+        if pool is not None:
+            await pool
+        window.activate(demo=True)
+    elif key is not None:
+        answer = await key
+        if answer is not None and pool is not None:
+            await pool
+        window.key_answered(answer)
 
 
 async def _after_stages(window: MainWindow, job: Callable[[], T]) -> T:

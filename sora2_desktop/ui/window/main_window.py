@@ -239,6 +239,7 @@ class MainWindow(WindowFrame):
             self.load_history()
             self.shots.reload()  # demo mode keeps its own projects, like its own history
         self._show_page()
+        self.statusBar().clearMessage()  # "Connecting…" (activate_from_click): connected, the wait it named is over
         # Notes and posters for the history come after the window's first paint (a zero timer would run before).
         QTimer.singleShot(200, self.result_control.load_result_marks)
 
@@ -324,9 +325,8 @@ class MainWindow(WindowFrame):
     def _on_connection_changed(self, state: ConnectionState) -> None:
         from sora2_desktop.ui.tasks.task_wording import connection_words
 
-        if self.session.demo:
-            return  # the stand-in is in this process: "Demo mode" says all
-        self.connection_label.setText(connection_words(state, self.session.api_base))
+        if not self.session.demo:  # in demo mode the stand-in is in this process: "Demo mode" says all
+            self.connection_label.setText(connection_words(state, self.session.api_base))
 
     def _on_auth_required(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("Polling paused: the API key was refused."))

@@ -36,3 +36,15 @@ def test_a_key_entered_while_not_connected_connects_with_the_http_pool_made_in_a
     qtbot.waitUntil(lambda: window.session.active, timeout=10_000)
     assert made_on and made_on[0] != threading.main_thread().name
     window.close()
+
+
+def test_the_connecting_note_in_the_status_bar_goes_once_connected(
+    qtbot: QtBot, profile: Profile, sim: ManualSim, sessions: list[Session]
+) -> None:
+    window = staged(qtbot, profile, sim, sessions)
+    qtbot.waitUntil(lambda: window.stages.complete, timeout=10_000)
+    window.activate_from_click(demo=True)  # the welcome page's "Try demo mode"
+    assert window.statusBar().currentMessage() == "Starting demo mode…"  # said while the worker makes the pool
+    qtbot.waitUntil(lambda: window.session.active, timeout=10_000)
+    assert window.statusBar().currentMessage() == ""  # not for seconds more beside "Demo mode" in the corner
+    window.close()
