@@ -1,4 +1,5 @@
-"""PartWriter: the `.part` written off the event loop's thread, in order, and never past a failed write."""
+"""PartWriter: the `.part` written off the event loop's thread, in order, a batch of chunks per write, and never past a
+failed write."""
 
 from __future__ import annotations
 
@@ -45,12 +46,45 @@ def test_chunks_are_written_in_order_by_another_thread() -> None:
             writer.close()
 
     asyncio.run(main())
-    assert file.chunks == chunks
+    assert b"".join(file.chunks) == b"".join(chunks)
     assert file.threads and threading.get_ident() not in file.threads
 
 
+def test_chunks_are_handed_over_and_written_a_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One write per chunk as it came (64 KiB from httpcore) cost a download 35-45 % of its throughput.
+    monkeypatch.setattr(part_writer, "BATCH_BYTES", 1000)
+    file = _Recording()
+    chunks = [bytes([n % 256]) * 100 for n in range(95)]  # 9,500 bytes: nine batches of ten chunks, then five
+
+    async def main() -> None:
+        writer = PartWriter(file)  # type: ignore[arg-type]
+        try:
+            for chunk in chunks:
+                await writer.write(chunk)
+            await writer.flush()
+        finally:
+            writer.close()
+
+    asyncio.run(main())
+    assert [len(written) for written in file.chunks] == [1000] * 9 + [500]
+    assert b"".join(file.chunks) == b"".join(chunks)
+
+
+def test_close_writes_what_was_gathered_but_not_yet_handed_over() -> None:
+    file = _Recording()
+
+    async def main() -> None:
+        writer = PartWriter(file)  # type: ignore[arg-type]
+        await writer.write(b"kept")  # well under a batch: gathered, not yet handed over
+        writer.close()  # a flush cut short by a second cancel: what was received still goes into the file
+
+    asyncio.run(main())
+    assert file.chunks == [b"kept"]
+
+
 def test_a_failed_write_is_raised_and_nothing_after_it_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A queue of one chunk: the loop waits on each write, so the failure reaches the write() after it.
+    # A batch and a queue of one chunk: the loop waits on each write, so the failure reaches the write() after it.
+    monkeypatch.setattr(part_writer, "BATCH_BYTES", 0)
     monkeypatch.setattr(part_writer, "MAX_QUEUED_BYTES", 0)
     file = _Recording(fail_at=3)
     handed: list[bytes] = []
@@ -73,7 +107,8 @@ def test_a_failed_write_is_raised_and_nothing_after_it_is_written(monkeypatch: p
     assert len(handed) == 2  # the write that failed was the one raised
 
 
-def test_a_failure_queued_behind_others_stops_the_rest() -> None:
+def test_a_failure_queued_behind_others_stops_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(part_writer, "BATCH_BYTES", 0)  # a write per chunk
     file = _Recording(fail_at=2)
 
     async def main() -> None:
@@ -114,4 +149,4 @@ def test_a_cancel_while_flushing_still_writes_every_chunk() -> None:
         writer.close()  # waits for what was queued: the file is not closed under a write
 
     asyncio.run(main())
-    assert written == [bytes([n]) for n in range(5)]
+    assert b"".join(written) == bytes(range(5))

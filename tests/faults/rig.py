@@ -31,8 +31,8 @@ Run = Callable[[Coroutine[Any, Any, None]], None]
 
 
 class FaultingWriter:
-    """Stands in for the `.part` file: while `error` is set, a write raises it once `budget` more bytes went in
-    (what a disk that fills, or a folder made read-only, does to a write in progress)."""
+    """Stands in for the `.part` file: while `error` is set, a write raises it once `budget` more bytes went in, the
+    ones that fitted written (what a disk that fills, or a folder made read-only, does to a write in progress)."""
 
     def __init__(self) -> None:
         self.error: int | None = None
@@ -54,6 +54,8 @@ class _Faulting:
         owner = self._owner
         if owner.error is not None:
             if owner.budget < len(data):
+                self._file.write(data[: owner.budget])  # what fits goes in first, as a real file's write does
+                owner.budget = 0
                 if owner.on_fault is not None:
                     owner.on_fault()
                 raise OSError(owner.error, os.strerror(owner.error))
