@@ -340,7 +340,8 @@ async def _run(
     if key is None and not args.demo:
         key = asyncio.ensure_future(_after_stages(window, secrets.load_api_key))
     coming = window.first_page is FirstPage.WORK
-    pool = asyncio.ensure_future(_after_stages(window, session.prepare_connection)) if coming else None
+    prepare = lambda: session.prepare_connection(demo=args.demo)  # noqa: E731 - the demo's stand-in imported too
+    pool = asyncio.ensure_future(_after_stages(window, prepare)) if coming else None
     await _connect(window, demo=args.demo, key=key, pool=pool)
     # After a demo start, which points it at the stand-in's index: in the background.
     window.stages.when_complete(session.models.refresh_if_due)

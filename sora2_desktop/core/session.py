@@ -106,12 +106,19 @@ class Session(QObject, LaterServices, HistoryReads):
         self.demo = False
         self._sim: object | None = None
 
-    def prepare_connection(self) -> None:
-        """Make the HTTP pool on the calling thread (app.py: a worker, while the window's parts are built), so that
-        activate() does not spend ~0.1 s of the GUI thread importing httpx and building its TLS context (and the
-        client's module, whose regular expressions take a while to compile)."""
+    def prepare_connection(self, *, demo: bool = False) -> None:
+        """Make the HTTP pool on the calling thread (app.py: a worker, while the window's parts are built), and import
+        what activate() uses, so that it does not spend ~0.1 s of the GUI thread importing httpx, building its TLS
+        context (and the client's regular expressions), the runner and the downloader, and for `demo` the stand-in
+        (25 ms: a demo start's first frames waited 50-80 ms for activate())."""
         try:
-            import sora2_desktop.api.client  # noqa: F401
+            import sora2_desktop.api.client
+            import sora2_desktop.core.results.downloader
+            import sora2_desktop.core.tasks.runner
+            import sora2_desktop.core.tasks.submission
+
+            if demo:
+                import sora2_desktop.sim.server  # noqa: F401
 
             self._http.warm()
         except Exception:  # made again where it is used, which reports the failure; nothing waits for this one

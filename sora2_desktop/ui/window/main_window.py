@@ -198,7 +198,7 @@ class MainWindow(WindowFrame):
         async def connect() -> None:
             import asyncio
 
-            await asyncio.get_running_loop().run_in_executor(None, self.session.prepare_connection)
+            await asyncio.get_running_loop().run_in_executor(None, lambda: self.session.prepare_connection(demo=demo))
             self.activate(demo=demo)  # nothing when a second click got there first (Session.activate)
 
         self._run_job(connect())

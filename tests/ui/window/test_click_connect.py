@@ -21,10 +21,10 @@ def test_a_key_entered_while_not_connected_connects_with_the_http_pool_made_in_a
     made_on: list[str] = []
     real_prepare = Session.prepare_connection
 
-    def prepare(session: Session) -> None:
-        assert not session.active  # before the connection takes the pool
+    def prepare(session: Session, *, demo: bool = False) -> None:
+        assert not session.active and not demo  # before the connection takes the pool
         made_on.append(threading.current_thread().name)
-        real_prepare(session)
+        real_prepare(session, demo=demo)
 
     monkeypatch.setattr(Session, "prepare_connection", prepare)
     window = staged(qtbot, profile, sim, sessions)
@@ -38,13 +38,22 @@ def test_a_key_entered_while_not_connected_connects_with_the_http_pool_made_in_a
     window.close()
 
 
-def test_the_connecting_note_in_the_status_bar_goes_once_connected(
-    qtbot: QtBot, profile: Profile, sim: ManualSim, sessions: list[Session]
+def test_try_demo_imports_the_stand_in_in_the_worker_and_the_connecting_note_goes_once_connected(
+    qtbot: QtBot, profile: Profile, sim: ManualSim, sessions: list[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked: list[tuple[str, bool]] = []
+    real_prepare = Session.prepare_connection
+
+    def prepare(session: Session, *, demo: bool = False) -> None:
+        asked.append((threading.current_thread().name, demo))
+        real_prepare(session, demo=demo)
+
+    monkeypatch.setattr(Session, "prepare_connection", prepare)
     window = staged(qtbot, profile, sim, sessions)
     qtbot.waitUntil(lambda: window.stages.complete, timeout=10_000)
     window.activate_from_click(demo=True)  # the welcome page's "Try demo mode"
     assert window.statusBar().currentMessage() == "Starting demo mode…"  # said while the worker makes the pool
     qtbot.waitUntil(lambda: window.session.active, timeout=10_000)
     assert window.statusBar().currentMessage() == ""  # not for seconds more beside "Demo mode" in the corner
+    assert len(asked) == 1 and asked[0][0] != threading.main_thread().name and asked[0][1]  # demo: the stand-in too
     window.close()
