@@ -4,13 +4,19 @@ the player connects the controls to what they do."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QFontDatabase, QKeySequence
+from PySide6.QtGui import QFontDatabase, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from sora2_desktop.ui.results.player_keys import LOOP_KEYS
 from sora2_desktop.ui.results.scrubber import Scrubber
 
 _Icon = QStyle.StandardPixmap
+
+# Narrower than this, the bar drops the volume slider (Mute stays) and shows the position without the length (in
+# the time's tooltip): at 1024×700 the player is ~460 px wide and the seek bar, the one control that must have
+# room, had been squeezed to a stub by the full time and the volume.
+COMPACT_BELOW_PX = 620
+SEEK_MIN_PX = 80
 
 
 class PlayerBar(QWidget):
@@ -24,6 +30,7 @@ class PlayerBar(QWidget):
             _Icon.SP_MediaSeekForward, self.tr("Forward one frame (→; Shift+→ forward one second)")
         )
         self.seek_slider = Scrubber()
+        self.seek_slider.setMinimumWidth(SEEK_MIN_PX)
         self.seek_slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.seek_slider.setToolTip(self.tr("Position (I / O mark in and out)"))
         # The shuttle speed when it is not plain play (2×, ◀ 1×): a person pressing L three times sees where it went.
@@ -31,8 +38,15 @@ class PlayerBar(QWidget):
         self.time_label = QLabel()
         # Fixed-width digits and room for the widest text up front, so the bar does not shift as frames count.
         self.time_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        widest = self.time_label.fontMetrics().horizontalAdvance("00:00:00:00 / 00:00:00:00")
-        self.time_label.setMinimumWidth(widest + 8)
+        metrics = self.time_label.fontMetrics()
+        self._time_widths = {
+            compact: metrics.horizontalAdvance("00:00:00:00" if compact else "00:00:00:00 / 00:00:00:00") + 8
+            for compact in (False, True)
+        }
+        self._time = ("", "")
+        self._rate_tip = ""
+        self._compact = False
+        self.time_label.setMinimumWidth(self._time_widths[False])
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         loop_keys = QKeySequence(LOOP_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
         self.loop_button = self._button(_Icon.SP_BrowserReload, self.tr("Loop ({0})").format(loop_keys))
@@ -59,6 +73,30 @@ class PlayerBar(QWidget):
         ]
         for widget in row:
             layout.addWidget(widget, 1 if widget is self.seek_slider else 0)
+
+    def set_time(self, position: str, length: str) -> None:
+        """The timecode shown: position and length (the length in the tooltip when the bar is compact)."""
+        self._time = (position, length)
+        self._show_time()
+
+    def set_time_tip(self, tip: str) -> None:
+        self._rate_tip = tip
+        self._show_time()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt's name
+        super().resizeEvent(event)
+        compact = event.size().width() < COMPACT_BELOW_PX
+        if compact != self._compact:
+            self._compact = compact
+            self.volume_slider.setVisible(not compact)
+            self.time_label.setMinimumWidth(self._time_widths[compact])
+            self._show_time()
+
+    def _show_time(self) -> None:
+        position, length = self._time
+        self.time_label.setText(position if self._compact else f"{position} / {length}")
+        length_tip = self.tr("Length {0}").format(length) if self._compact else ""
+        self.time_label.setToolTip("\n".join(tip for tip in (length_tip, self._rate_tip) if tip))
 
     def _button(self, icon: QStyle.StandardPixmap, tooltip: str) -> QToolButton:
         button = QToolButton()

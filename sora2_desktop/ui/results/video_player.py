@@ -336,7 +336,7 @@ class VideoPlayer(QWidget):
     def _update_time_label(self, position: int) -> None:
         rate = self.transport.rate
         length = timecode(frame_count(self.media_player.duration(), rate), rate)
-        self.time_label.setText(f"{timecode_at(position, rate)} / {length}")
+        self.bar.set_time(timecode_at(position, rate), length)
 
     def _on_frame_rate(self) -> None:
         if self.transport.rate_known:
@@ -344,7 +344,7 @@ class VideoPlayer(QWidget):
         else:
             tip = self.tr("The file does not say its frame rate; timecode and frame steps assume {0} fps.")
             tip = tip.format(int(FALLBACK_FPS))
-        self.time_label.setToolTip(tip)
+        self.bar.set_time_tip(tip)
         self._update_time_label(self.media_player.position())
 
     def _show_transport(self) -> None:
