@@ -40,6 +40,7 @@ class WindowStages(QObject):
         self._building = False
         self._stopped = False
         self._after: list[Callable[[], object]] = []
+        self._guarding = False  # the input guard is installed on the application
         self.durations: dict[str, float] = {}  # seconds each stage took (benchmarks/cold_start.py prints them)
 
     def add(self, name: str, build: Callable[[], object]) -> None:
@@ -55,6 +56,7 @@ class WindowStages(QObject):
         app = QCoreApplication.instance()
         if app is not None and self._stages:
             app.installEventFilter(self)  # once: a second install only moves it
+            self._guarding = True
 
     @property
     def complete(self) -> bool:
@@ -107,12 +109,19 @@ class WindowStages(QObject):
     def _run_one(self) -> None:
         name, build = self._stages.pop(0)
         self._building = True
+        # No input can arrive within the stage's own turn, so the guard steps aside for it: every event the stage's
+        # new widgets send meanwhile would go through this Python filter, PySide6 wrapping each object and event.
+        guarding, app = self._guarding, QCoreApplication.instance()
+        if guarding and app is not None:
+            app.removeEventFilter(self)
         began = time.perf_counter()
         try:
             build()
             self._built.append(name)
         finally:
             self._building = False
+            if guarding and app is not None and self._guarding:  # not released meanwhile (stop())
+                app.installEventFilter(self)
             self.durations[name] = time.perf_counter() - began
             if not self._stages and not self._stopped:  # even after a failed stage: nothing waits forever
                 self._complete()
@@ -126,6 +135,7 @@ class WindowStages(QObject):
             call()
 
     def _release(self) -> None:
+        self._guarding = False
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

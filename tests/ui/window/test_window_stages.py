@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtWidgets import QApplication, QMenu
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QMenu
 from pytestqt.qtbot import QtBot
 
 from sora2_desktop.core.config.profile import Profile
@@ -155,6 +156,40 @@ def test_input_anywhere_builds_the_rest_and_then_the_filter_is_gone(qtbot: QtBot
     assert not stages.eventFilter(app, _key_event()) and built == LATER  # finished, and the key goes on
     QCoreApplication.processEvents()
     assert built == LATER  # the turns scheduled before do nothing now
+
+
+def test_the_input_guard_steps_aside_for_each_stage_and_is_back_between_them(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Within a stage's turn no input can arrive, and every event its new widgets send would cost PySide6 a Python
+    # call (and types for Qt's private objects): 110M instructions of a key start's stages (callgrind).
+    seen: list[tuple[str, bool]] = []  # (where, was a stage being built)
+    real_filter = WindowStages.eventFilter
+
+    def counting(self: WindowStages, watched: Any, event: Any) -> bool:
+        seen.append(("filter", self._building))
+        return real_filter(self, watched, event)
+
+    monkeypatch.setattr(WindowStages, "eventFilter", counting)
+    stages = WindowStages()
+
+    def with_widgets() -> None:
+        combo = QComboBox()  # a widget sends events as it is made and filled (ChildAdded, Polish, …)
+        combo.addItems(["one", "two"])
+        combo.deleteLater()
+
+    stages.add("activity", with_widgets)
+    stages.add("player", with_widgets)
+    stages.start()
+    app = QCoreApplication.instance()
+    assert app is not None
+    QCoreApplication.sendEvent(app, QEvent(QEvent.Type.User))  # between turns: the guard sees it
+    assert ("filter", False) in seen
+    qtbot.waitUntil(lambda: stages.complete)
+    assert ("filter", True) not in seen  # none of the stages' own events went through it
+    seen.clear()
+    QCoreApplication.sendEvent(app, QEvent(QEvent.Type.User))
+    assert seen == []  # the window whole: the guard is gone
 
 
 def _key_event() -> Any:
