@@ -32,9 +32,8 @@ class _Recording:
         return len(data)
 
 
-def test_chunks_are_written_in_order_by_another_thread() -> None:
-    file = _Recording()
-    chunks = [bytes([n]) * (n + 1) for n in range(200)]
+def write_all(file: _Recording, chunks: list[bytes]) -> None:
+    """Every chunk through one PartWriter, flushed and closed, as a download does."""
 
     async def main() -> None:
         writer = PartWriter(file)  # type: ignore[arg-type]
@@ -46,6 +45,12 @@ def test_chunks_are_written_in_order_by_another_thread() -> None:
             writer.close()
 
     asyncio.run(main())
+
+
+def test_chunks_are_written_in_order_by_another_thread() -> None:
+    file = _Recording()
+    chunks = [bytes([n]) * (n + 1) for n in range(200)]
+    write_all(file, chunks)
     assert b"".join(file.chunks) == b"".join(chunks)
     assert file.threads and threading.get_ident() not in file.threads
 
@@ -55,17 +60,7 @@ def test_chunks_are_handed_over_and_written_a_batch_at_a_time(monkeypatch: pytes
     monkeypatch.setattr(part_writer, "BATCH_BYTES", 1000)
     file = _Recording()
     chunks = [bytes([n % 256]) * 100 for n in range(95)]  # 9,500 bytes: nine batches of ten chunks, then five
-
-    async def main() -> None:
-        writer = PartWriter(file)  # type: ignore[arg-type]
-        try:
-            for chunk in chunks:
-                await writer.write(chunk)
-            await writer.flush()
-        finally:
-            writer.close()
-
-    asyncio.run(main())
+    write_all(file, chunks)
     assert [len(written) for written in file.chunks] == [1000] * 9 + [500]
     assert b"".join(file.chunks) == b"".join(chunks)
 
