@@ -18,6 +18,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,7 @@ class Bench:
     args: tuple[str, ...] = ()
     quick: tuple[str, ...] = ()  # with --quick: fewer repetitions, never a smaller workload (the README's figures hold)
     timeout_s: float = 900
+    requires: str = ""  # a program it runs (found on PATH), without which it is skipped and said so
 
 
 # Quickest first, so a broken set-up shows within a minute.
@@ -51,6 +53,7 @@ BENCHES: dict[str, Bench] = {
     "contact_sheet": Bench("contact_sheet.py", quick=("--runs", "3")),
     "export_selects": Bench("export_selects.py", quick=("--runs", "3")),
     "cold_start": Bench("cold_start.py", quick=("--runs", "3")),
+    "cold_start_instructions": Bench("cold_start_instructions.py", requires="valgrind"),
     # Its first run opens the player cold: with fewer than three the median is half a cold start.
     "success_to_first_frame": Bench("success_to_first_frame.py"),
     "download_throughput": Bench("download_throughput.py", quick=("--runs", "1", "--skip-asyncio")),
@@ -225,7 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         yardsticks = ""
     else:
         yardsticks = machine_yardsticks()
-        outcomes = [run_bench(name, args.quick, args.verbose) for name in (args.only or BENCHES)]
+        names = args.only or list(BENCHES)
+        missing = [name for name in names if BENCHES[name].requires and not shutil.which(BENCHES[name].requires)]
+        for name in missing:
+            print(f"[run_all] {name}: skipped, {BENCHES[name].requires} is not installed", file=sys.stderr)
+        outcomes = [run_bench(name, args.quick, args.verbose) for name in names if name not in missing]
     lines, bad = table_lines(outcomes, rows)
     print("\n".join(lines))
     today = date.today().isoformat()

@@ -70,3 +70,19 @@ def test_a_benchmark_that_prints_no_result_fails_the_run(tmp_path: Path, capsys:
 def test_every_benchmark_script_the_runner_names_exists() -> None:
     for bench in run_all.BENCHES.values():
         assert (run_all.HERE / bench.script).is_file(), bench.script
+
+
+def test_a_benchmark_whose_program_is_missing_is_skipped_and_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cold_start_instructions.py needs valgrind, which a person's machine may not have: skipped, not a failure.
+    ran: list[str] = []
+    monkeypatch.setattr(run_all.shutil, "which", lambda program: None)
+    monkeypatch.setattr(run_all, "machine_yardsticks", lambda: "")
+    monkeypatch.setattr(run_all, "run_bench", lambda name, quick, verbose: ran.append(name))
+    readme = tmp_path / "README.md"
+    readme.write_text(README, encoding="utf-8")
+    status = run_all.main(["--readme", str(readme), "--only", "cold_start_instructions"])
+    assert status == 0 and ran == []
+    assert "cold_start_instructions: skipped, valgrind is not installed" in capsys.readouterr().err
+    assert run_all.BENCHES["cold_start_instructions"].requires == "valgrind"
