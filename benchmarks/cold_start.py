@@ -159,18 +159,25 @@ def make_profiles(root: Path) -> dict[str, Path]:
     return made
 
 
-def start_once(
-    mode: str, profiles: dict[str, Path], scratch: Path, bytecode: str
-) -> tuple[float, float, float, float, tuple[float, str], float]:
-    """Seconds from spawning the interpreter to the first paint's end, to the window usable, to the window complete,
-    and (demo, key) to the session connected; the longest of the window's stages (seconds, name); and the GUI
-    thread's longest gap between two turns of its loop from usable to the end (seconds, a 1 ms timer)."""
+def start_env(mode: str, scratch: Path, bytecode: str) -> dict[str, str]:
+    """The environment of one measured start: no key from this shell, bytecode compiled once into `bytecode`, no model
+    index read from the internet, and `scratch` (which holds bench_keyring.py) on the path."""
     env = {k: v for k, v in os.environ.items() if k not in ("APIXO_API_KEY", "PYTHONDONTWRITEBYTECODE")}
     env.update(QT_API="pyside6", PYTHONPYCACHEPREFIX=bytecode, SORA2_MODELS_URL="")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     # No keychain of this machine is asked: keyring's null backend has no key; the bench one has one.
     env["PYTHON_KEYRING_BACKEND"] = "bench_keyring.BenchKeyring" if mode == "key" else "keyring.backends.null.Keyring"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(scratch), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def start_once(
+    mode: str, profiles: dict[str, Path], scratch: Path, bytecode: str
+) -> tuple[float, float, float, float, tuple[float, str], float]:
+    """Seconds from spawning the interpreter to the first paint's end, to the window usable, to the window complete,
+    and (demo, key) to the session connected; the longest of the window's stages (seconds, name); and the GUI
+    thread's longest gap between two turns of its loop from usable to the end (seconds, a 1 ms timer)."""
+    env = start_env(mode, scratch, bytecode)
     with tempfile.TemporaryDirectory(dir=scratch) as run:
         profile = Path(run) / "profile"
         if mode in profiles:

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cold_start import HEAD, KEYRING, make_profiles
+from cold_start import HEAD, KEYRING, make_profiles, start_env
 from figures import emit, figure
 
 # Where each mark's process ends: right after the line of cold_start.py's HEAD that records it.
@@ -41,11 +41,7 @@ def head_until(mark: str) -> str:
 
 def instructions(mode: str, mark: str, scratch: Path, profiles: dict[str, Path]) -> int:
     """Instructions of one start (`bare` or `key`) to `mark`, the bytecode compiled by an untimed run first."""
-    env = {k: v for k, v in os.environ.items() if k not in ("APIXO_API_KEY", "PYTHONDONTWRITEBYTECODE")}
-    env.update(QT_API="pyside6", PYTHONPYCACHEPREFIX=str(scratch / "bytecode"), SORA2_MODELS_URL="")
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["PYTHON_KEYRING_BACKEND"] = "bench_keyring.BenchKeyring"
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(scratch), env.get("PYTHONPATH", "")) if p)
+    env = start_env(mode, scratch, str(scratch / "bytecode"))
     head = head_until("first_paint" if mode == "bare" else mark)
     counted = None
     for under_valgrind in (False, True):  # the first run compiles the bytecode, as an installed app has it
